@@ -1,0 +1,207 @@
+package io.ssijava.agent;
+
+import io.ssijava.agent.boot.NodeOptions;
+import io.ssijava.agent.boot.NodeSpawner;
+import io.ssijava.agent.rewrite.ClassRewriter;
+import io.ssijava.dsm.JobClasses;
+import io.ssijava.dsm.Node;
+import io.ssijava.dsm.NodeRuntime;
+import io.ssijava.rt.Ssi;
+import io.ssijava.threads.ClusterThreads;
+import io.ssijava.threads.Job;
+import io.ssijava.threads.Placement;
+import io.ssijava.transport.Transport;
+import io.ssijava.transport.TransportConfig;
+
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Entry point of the ssi-java agent: {@code java -javaagent:ssi-agent.jar=nodes=3 -cp app.jar Main}.
+ * <p>
+ * Installs the class rewriter, then, for a job of more than one node, joins the cluster: node 0 (the JVM the user
+ * started) spawns the other nodes unless they were started by hand, every node connects to every other, and
+ * node 0 goes on to run {@code main}. On every other node this method never returns: the node serves the cluster
+ * until node 0 ends the job.
+ */
+public final class SsiAgent
+{
+    private SsiAgent()
+    {
+    }
+
+    /**
+     * Called by the JVM before {@code main}.
+     *
+     * @param args agent options, see {@link NodeOptions#parse(String)}.
+     * @param inst the instrumentation instance.
+     */
+    public static void premain(final String args, final Instrumentation inst)
+    {
+        final NodeOptions options;
+        try
+        {
+            options = NodeOptions.parse(args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("ssi-java: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        openJdkInternals(inst);
+        warmUp();
+        inst.addTransformer(new Transformer(options.verbose()), false);
+        if (options.nodes() > 1)
+        {
+            joinCluster(options);
+        }
+    }
+
+    /** Same as {@link #premain} for an agent loaded into a running JVM: only single-node rewriting then. */
+    public static void agentmain(final String args, final Instrumentation inst)
+    {
+        openJdkInternals(inst);
+        warmUp();
+        inst.addTransformer(new Transformer(false), false);
+    }
+
+    /** Agrona needs jdk.internal.misc; copying thread objects needs java.lang open. Granted to ssi-java only. */
+    private static void openJdkInternals(final Instrumentation inst)
+    {
+        final Module base = Object.class.getModule();
+        final Module self = SsiAgent.class.getModule();
+        inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(self)),
+            Map.of("java.lang", Set.of(self)), Set.of(), Map.of());
+    }
+
+    /** Loads the rewriter's own classes before it is installed, so that it never sees itself load. */
+    private static void warmUp()
+    {
+        try (InputStream in = SsiAgent.class.getResourceAsStream("Warmup.class"))
+        {
+            if (in != null)
+            {
+                ClassRewriter.rewrite(SsiAgent.class.getClassLoader(), in.readAllBytes());
+            }
+        }
+        catch (final Exception ex)
+        {
+            System.err.println("ssi-java: rewriter self-test failed: " + ex);
+        }
+    }
+
+    private static void joinCluster(final NodeOptions given)
+    {
+        NodeOptions options = given;
+        final int self = options.nodeId();
+        if (self != 0)
+        {
+            NodeSpawner.watchParent();
+        }
+        NodeSpawner spawner = null;
+        try
+        {
+            if (options.peers().isEmpty())
+            {
+                if (self != 0)
+                {
+                    fail(self, "node " + self + " needs peers=host:port;... naming every node's endpoint");
+                }
+                options = options.withPeers(Transport.pickFreeLoopbackEndpoints(options.nodes()));
+            }
+            if (options.mustSpawnWorkers())
+            {
+                spawner = NodeSpawner.spawn(options, agentJar());
+                spawner.onUnexpectedExit((node, status) ->
+                {
+                    System.err.println("ssi-java: node " + node + " exited with status " + status +
+                        " during start-up; stopping the job");
+                    Runtime.getRuntime().halt(1);
+                });
+            }
+        }
+        catch (final Exception ex)
+        {
+            fail(self, "could not start the other nodes: " + ex.getMessage());
+        }
+        final Node node = new Node(self, options.nodes(), new JobClasses(ClassLoader.getSystemClassLoader()));
+        final NodeRuntime runtime = new NodeRuntime(node);
+        final ClusterThreads threads = new ClusterThreads(runtime, Placement.spread(options.nodes()));
+        runtime.threads(threads);
+        runtime.threadRefs(threads);
+        final Job job = new Job(runtime, options.stats());
+        final List<InetSocketAddress> peers = options.peers();
+        try
+        {
+            node.start(TransportConfig.builder().nodeId(self).nodeCount(options.nodes()).endpoints(peers)
+                .jobId(options.jobId()).connectTimeout(options.connectTimeout()).build());
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            fail(self, ex instanceof RuntimeException ? ex.getMessage() : ex.toString());
+        }
+        if (spawner != null)
+        {
+            spawner.expectExits();
+            spawner.leaveShutdownToCaller();
+            final NodeSpawner s = spawner;
+            job.afterEnd(() ->
+            {
+                try
+                {
+                    s.awaitExit(java.time.Duration.ofSeconds(2));
+                }
+                catch (final InterruptedException ignored)
+                {
+                    // close() below ends them anyway
+                }
+                s.close();
+            });
+        }
+        Ssi.install(runtime);
+        if (options.verbose())
+        {
+            System.err.println("ssi-java: node " + self + " of " + options.nodes() + " connected");
+        }
+        if (self != 0)
+        {
+            // a worker never runs main: it serves the cluster until node 0 ends the job
+            while (true)
+            {
+                try
+                {
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                catch (final InterruptedException ignored)
+                {
+                    // keep serving
+                }
+            }
+        }
+    }
+
+    private static void fail(final int node, final String message)
+    {
+        System.err.println("ssi-java: node " + node + ": " + message);
+        System.err.flush();
+        Runtime.getRuntime().halt(1);
+    }
+
+    private static Path agentJar()
+    {
+        try
+        {
+            return Path.of(SsiAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("cannot locate the ssi-java agent jar", ex);
+        }
+    }
+}

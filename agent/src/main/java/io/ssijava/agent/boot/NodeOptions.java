@@ -1,0 +1,419 @@
+package io.ssijava.agent.boot;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The options of one node, parsed from the agent's option string
+ * ({@code -javaagent:ssi-agent.jar=<options>}).
+ *
+ * <p>Format: comma-separated {@code key=value} items, no spaces:
+ * <pre>
+ *   nodes=N                  cluster size, 1..64 (default 1)
+ *   node=I                   this node's id, 0..N-1; absent: this JVM is node 0 and,
+ *                            when N &gt; 1, spawns nodes 1..N-1 itself
+ *   peers=h:p;h:p;...        endpoint of every node in id order (exactly N entries);
+ *                            absent: node 0 picks free loopback ports
+ *   job=ID                   job id, [A-Za-z0-9_-]{1,64}; default: derived from peers when
+ *                            given (so nodes started by hand agree), else 8 random hex chars
+ *   stats                    flag: print per-node statistics on stderr at exit
+ *   verbose                  flag: log what the runtime does on stderr
+ *   placement=spread         thread placement policy (only "spread" for now)
+ *   connect-timeout=20s      how long nodes wait for each other (ms, s or m suffix)
+ * </pre>
+ * Flags may also be written {@code stats=true} / {@code stats=false}. Unknown keys,
+ * repeated keys and malformed values are rejected with an {@link IllegalArgumentException}
+ * whose message names the offending item and lists the valid keys.
+ *
+ * <p>{@link #toAgentArgs()} gives the canonical string back, and
+ * {@code parse(o.toAgentArgs()).equals(o)} holds for every instance. The canonical string
+ * always carries the job id, so a worker spawned from it joins the same job as node 0.
+ *
+ * @param nodes          cluster size (1..{@value #MAX_NODES})
+ * @param node           this node's id when given explicitly; empty on the node that was
+ *                       started by the user (node 0, the spawner when {@code nodes > 1})
+ * @param peers          endpoint of each node in id order; empty when not (yet) known
+ * @param jobId          the job id shared by all nodes of one run
+ * @param stats          whether to print per-node statistics at exit
+ * @param verbose        whether to log runtime activity on stderr
+ * @param placement      the thread placement policy
+ * @param connectTimeout how long nodes wait for each other at start-up
+ */
+public record NodeOptions(
+        int nodes,
+        OptionalInt node,
+        List<InetSocketAddress> peers,
+        String jobId,
+        boolean stats,
+        boolean verbose,
+        Placement placement,
+        Duration connectTimeout) {
+
+    /** The largest supported cluster. */
+    public static final int MAX_NODES = 64;
+
+    /** The connect timeout used when the option string has none. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(20);
+
+    /** Every key the option string accepts, in canonical order. */
+    public static final List<String> KEYS = List.of(
+            "nodes", "node", "peers", "job", "stats", "verbose", "placement", "connect-timeout");
+
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+    private static final Pattern INTEGER = Pattern.compile("-?\\d{1,9}");
+
+    /** Thread placement policies. */
+    public enum Placement {
+        /** Spread new threads round-robin over all nodes. */
+        SPREAD;
+
+        /** The name used in the option string. */
+        public String optionValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * Validates the components; every instance is a consistent set of options.
+     *
+     * @throws IllegalArgumentException when a component is out of range or inconsistent
+     */
+    public NodeOptions {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(placement, "placement");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        peers = List.copyOf(Objects.requireNonNull(peers, "peers"));
+        if (nodes < 1 || nodes > MAX_NODES) {
+            throw bad("nodes=" + nodes, "the cluster size must be between 1 and " + MAX_NODES);
+        }
+        if (node.isPresent() && (node.getAsInt() < 0 || node.getAsInt() >= nodes)) {
+            throw bad("node=" + node.getAsInt(), "the node id must be between 0 and nodes-1 (" + (nodes - 1) + ")");
+        }
+        if (!peers.isEmpty() && peers.size() != nodes) {
+            throw bad("peers", "expected one endpoint per node (" + nodes + "), got " + peers.size());
+        }
+        if (!JOB_ID.matcher(jobId).matches()) {
+            throw bad("job=" + jobId, "a job id is 1 to 64 characters from [A-Za-z0-9_-]");
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw bad("connect-timeout=" + connectTimeout, "the timeout must be positive");
+        }
+    }
+
+    /**
+     * The options of a single-node job with a fresh random job id.
+     *
+     * @return default options
+     */
+    public static NodeOptions defaults() {
+        return new NodeOptions(1, OptionalInt.empty(), List.of(), randomJobId(), false, false,
+                Placement.SPREAD, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * Parses an agent option string.
+     *
+     * @param agentArgs the string after {@code =} in {@code -javaagent:jar=...}; {@code null}
+     *                  or blank means all defaults
+     * @return the parsed options; without {@code job=} the job id is {@link #jobIdFor} the
+     *         peers, or random when there are no peers either
+     * @throws IllegalArgumentException naming the bad item and listing the valid keys
+     */
+    public static NodeOptions parse(String agentArgs) {
+        int nodes = 1;
+        OptionalInt node = OptionalInt.empty();
+        List<InetSocketAddress> peers = List.of();
+        String job = null;
+        boolean stats = false;
+        boolean verbose = false;
+        Placement placement = Placement.SPREAD;
+        Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+        Set<String> seen = new HashSet<>();
+        String text = agentArgs == null ? "" : agentArgs.strip();
+        for (String item : text.split(",", -1)) {
+            // Tolerate empty items ("a,,b", trailing comma): scripts that glue options together produce them.
+            if (item.isEmpty()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            String key = eq < 0 ? item : item.substring(0, eq);
+            String value = eq < 0 ? null : item.substring(eq + 1);
+            if (!KEYS.contains(key)) {
+                throw bad(item, "unknown key '" + key + "'");
+            }
+            if (!seen.add(key)) {
+                throw bad(item, "'" + key + "' is given more than once");
+            }
+            switch (key) {
+                case "nodes" -> nodes = parseInt(item, value, 1, MAX_NODES);
+                case "node" -> node = OptionalInt.of(parseInt(item, value, 0, MAX_NODES - 1));
+                case "peers" -> peers = parsePeers(item, value);
+                case "job" -> job = requireValue(item, value);
+                case "stats" -> stats = parseFlag(item, value);
+                case "verbose" -> verbose = parseFlag(item, value);
+                case "placement" -> placement = parsePlacement(item, value);
+                case "connect-timeout" -> connectTimeout = parseDuration(item, value);
+                default -> throw new AssertionError(key);
+            }
+        }
+        if (job == null) {
+            job = peers.isEmpty() ? randomJobId() : jobIdFor(peers);
+        }
+        return new NodeOptions(nodes, node, peers, job, stats, verbose, placement, connectTimeout);
+    }
+
+    /**
+     * The canonical option string: {@code nodes} and {@code job} always, the rest only when
+     * set or different from the default, in the order of {@link #KEYS}.
+     *
+     * @return a string that {@link #parse(String)} turns back into an equal instance
+     */
+    public String toAgentArgs() {
+        List<String> items = new ArrayList<>();
+        items.add("nodes=" + nodes);
+        node.ifPresent(id -> items.add("node=" + id));
+        if (!peers.isEmpty()) {
+            List<String> endpoints = new ArrayList<>();
+            for (InetSocketAddress peer : peers) {
+                endpoints.add(formatEndpoint(peer));
+            }
+            items.add("peers=" + String.join(";", endpoints));
+        }
+        items.add("job=" + jobId);
+        if (stats) {
+            items.add("stats");
+        }
+        if (verbose) {
+            items.add("verbose");
+        }
+        if (placement != Placement.SPREAD) {
+            items.add("placement=" + placement.optionValue());
+        }
+        if (!connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT)) {
+            items.add("connect-timeout=" + formatDuration(connectTimeout));
+        }
+        return String.join(",", items);
+    }
+
+    /**
+     * This node's id: the explicit {@code node=} value, else 0 (the JVM the user started).
+     *
+     * @return the node id
+     */
+    public int nodeId() {
+        return node.orElse(0);
+    }
+
+    /**
+     * Whether this JVM must start the other nodes itself: no {@code node=} was given and the
+     * cluster has more than one node.
+     *
+     * @return true on the spawning node 0
+     */
+    public boolean mustSpawnWorkers() {
+        return node.isEmpty() && nodes > 1;
+    }
+
+    /**
+     * Whether this JVM is a worker (a node other than 0); its premain never returns.
+     *
+     * @return true when {@code node=} is present and not 0
+     */
+    public boolean isWorker() {
+        return nodeId() != 0;
+    }
+
+    /**
+     * A copy with an explicit node id.
+     *
+     * @param nodeId the id, 0..nodes-1
+     * @return the copy
+     * @throws IllegalArgumentException when the id is out of range
+     */
+    public NodeOptions withNode(int nodeId) {
+        return new NodeOptions(nodes, OptionalInt.of(nodeId), peers, jobId, stats, verbose, placement,
+                connectTimeout);
+    }
+
+    /**
+     * A copy with the endpoints of all nodes.
+     *
+     * @param newPeers one endpoint per node, in id order
+     * @return the copy
+     * @throws IllegalArgumentException when the list does not have one entry per node
+     */
+    public NodeOptions withPeers(List<InetSocketAddress> newPeers) {
+        return new NodeOptions(nodes, node, newPeers, jobId, stats, verbose, placement, connectTimeout);
+    }
+
+    /**
+     * A fresh random job id of 8 lowercase hex characters.
+     *
+     * @return the id
+     */
+    public static String randomJobId() {
+        return String.format(Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt());
+    }
+
+    /**
+     * The job id used when the option string gives peers but no {@code job=}: derived from
+     * the peers, so nodes started by hand with the same peer list agree on it without
+     * coordination (two jobs cannot share endpoints anyway).
+     *
+     * @param peers the endpoints
+     * @return 8 lowercase hex characters
+     */
+    public static String jobIdFor(List<InetSocketAddress> peers) {
+        List<String> endpoints = new ArrayList<>();
+        peers.forEach(p -> endpoints.add(formatEndpoint(p)));
+        // String.hashCode is specified, so every JVM computes the same value.
+        return String.format(Locale.ROOT, "%08x", String.join(";", endpoints).hashCode());
+    }
+
+    /**
+     * Formats an endpoint the way {@code peers=} expects it: {@code host:port}, with IPv6
+     * literals in brackets. Uses the host string as given, so no reverse DNS lookup happens.
+     *
+     * @param endpoint the endpoint
+     * @return {@code host:port}
+     */
+    public static String formatEndpoint(InetSocketAddress endpoint) {
+        String host = endpoint.getHostString();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        return host + ":" + endpoint.getPort();
+    }
+
+    private static String requireValue(String item, String value) {
+        if (value == null || value.isEmpty()) {
+            throw bad(item, "a value is required");
+        }
+        return value;
+    }
+
+    private static int parseInt(String item, String value, int min, int max) {
+        requireValue(item, value);
+        if (!INTEGER.matcher(value).matches()) {
+            throw bad(item, "'" + value + "' is not an integer");
+        }
+        int n = Integer.parseInt(value);
+        if (n < min || n > max) {
+            throw bad(item, "must be between " + min + " and " + max);
+        }
+        return n;
+    }
+
+    private static boolean parseFlag(String item, String value) {
+        if (value == null || value.equals("true")) {
+            return true;
+        }
+        if (value.equals("false")) {
+            return false;
+        }
+        throw bad(item, "a flag takes no value (or true/false)");
+    }
+
+    private static Placement parsePlacement(String item, String value) {
+        requireValue(item, value);
+        for (Placement p : Placement.values()) {
+            if (p.optionValue().equals(value)) {
+                return p;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (Placement p : Placement.values()) {
+            names.add(p.optionValue());
+        }
+        throw bad(item, "unknown placement; valid: " + String.join(", ", names));
+    }
+
+    private static Duration parseDuration(String item, String value) {
+        requireValue(item, value);
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw bad(item, "'" + value + "' is not a duration; write e.g. 500ms, 20s or 2m");
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            default -> Duration.ofMinutes(amount);
+        };
+        if (d.isZero()) {
+            throw bad(item, "the timeout must be positive");
+        }
+        return d;
+    }
+
+    private static String formatDuration(Duration d) {
+        long millis = d.toMillis();
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1000 == 0) {
+            return millis / 1000 + "s";
+        }
+        return millis + "ms";
+    }
+
+    private static List<InetSocketAddress> parsePeers(String item, String value) {
+        requireValue(item, value);
+        List<InetSocketAddress> result = new ArrayList<>();
+        for (String endpoint : value.split(";", -1)) {
+            result.add(parseEndpoint(item, endpoint));
+        }
+        return result;
+    }
+
+    private static InetSocketAddress parseEndpoint(String item, String endpoint) {
+        String host;
+        String port;
+        if (endpoint.startsWith("[")) {
+            // IPv6 literal: [::1]:4000 (the brackets keep the port separator unambiguous).
+            int close = endpoint.indexOf("]:");
+            if (close < 0) {
+                throw bad(item, "'" + endpoint + "' is not [ipv6]:port");
+            }
+            host = endpoint.substring(1, close);
+            port = endpoint.substring(close + 2);
+        } else {
+            int colon = endpoint.lastIndexOf(':');
+            if (colon < 0 || endpoint.indexOf(':') != colon) {
+                throw bad(item, "'" + endpoint + "' is not host:port (write IPv6 addresses as [addr]:port)");
+            }
+            host = endpoint.substring(0, colon);
+            port = endpoint.substring(colon + 1);
+        }
+        if (host.isEmpty()) {
+            throw bad(item, "'" + endpoint + "' has no host");
+        }
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+            throw bad(item, "'" + endpoint + "' has no valid port (1..65535)");
+        }
+        // Resolve now: an unknown host is better reported at start-up than as a connect timeout.
+        InetSocketAddress address = new InetSocketAddress(host, Integer.parseInt(port));
+        if (address.isUnresolved()) {
+            throw bad(item, "cannot resolve host '" + host + "'");
+        }
+        return address;
+    }
+
+    private static IllegalArgumentException bad(String item, String why) {
+        return new IllegalArgumentException("bad ssi-agent option '" + item + "': " + why
+                + " (valid keys: " + String.join(", ", KEYS) + ")");
+    }
+}

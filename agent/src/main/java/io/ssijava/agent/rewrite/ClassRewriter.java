@@ -1,0 +1,734 @@
+package io.ssijava.agent.rewrite;
+
+import io.ssijava.dsm.LambdaSites;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.FieldNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Rewrites one application class so that it takes part in the global object space:
+ * <ul>
+ *     <li>the root of each application hierarchy gets the state field and {@code Managed}, and an identity
+ *     {@code hashCode} that is stable across nodes;</li>
+ *     <li>field and array accesses get the inlined state check (slow path into {@code Ssi});</li>
+ *     <li>monitors, {@code synchronized} methods, wait/notify, Thread start/join/isAlive, identity hash codes and
+ *     {@code System.exit} go through the facade;</li>
+ *     <li>the class initializer runs once in the cluster: elsewhere the static values are fetched;</li>
+ *     <li>lambda creation sites are recorded so that lambdas can be rebuilt on another node.</li>
+ * </ul>
+ */
+public final class ClassRewriter
+{
+    static final String SSI = "io/ssijava/rt/Ssi";
+    static final String GUARD = "io/ssijava/rt/ArrayGuard";
+    static final String MANAGED = "io/ssijava/rt/Managed";
+    static final String STATE = "__ssi_s";
+    static final String SSTATE = "__ssi_ss";
+    static final int WTRAP = 0x40000000;
+
+    private final ClassLoader loader;
+    private ClassNode cn;
+    private boolean isInterface;
+    private final List<String> guards = new ArrayList<>();
+    private int lambdaIndex;
+    /** First local slot free for spilling call arguments in the method being rewritten, and how many it needs. */
+    private int tempBase;
+    private int tempNeeded;
+
+    private ClassRewriter(final ClassLoader loader)
+    {
+        this.loader = loader;
+    }
+
+    /** @return whether classes of this internal name are application classes that ssi-java rewrites. */
+    public static boolean isApplicationClass(final String internalName)
+    {
+        return internalName != null &&
+            !internalName.startsWith("java/") && !internalName.startsWith("javax/") &&
+            !internalName.startsWith("jdk/") && !internalName.startsWith("sun/") &&
+            !internalName.startsWith("com/sun/") && !internalName.startsWith("io/ssijava/") &&
+            !internalName.startsWith("org/junit/") && !internalName.startsWith("junit/") &&
+            !internalName.startsWith("org/opentest4j/") && !internalName.startsWith("org/apiguardian/") &&
+            !internalName.startsWith("org/apache/maven/") && !internalName.startsWith("org/openjdk/jmh/") &&
+            !internalName.contains("$$Lambda");
+    }
+
+    /**
+     * Rewrites a class file.
+     *
+     * @param loader the defining loader (for hierarchy lookups).
+     * @param bytes  the original class file.
+     * @return the rewritten class file.
+     */
+    public static byte[] rewrite(final ClassLoader loader, final byte[] bytes)
+    {
+        return new ClassRewriter(loader).doRewrite(bytes, true);
+    }
+
+    /** Only the structure (state field, Managed): for a class whose code cannot be rewritten. */
+    public static byte[] rewriteStructureOnly(final ClassLoader loader, final byte[] bytes)
+    {
+        return new ClassRewriter(loader).doRewrite(bytes, false);
+    }
+
+    private byte[] doRewrite(final byte[] bytes, final boolean code)
+    {
+        ClassInfo.register(loader, bytes);
+        cn = new ClassNode();
+        new ClassReader(bytes).accept(cn, ClassReader.EXPAND_FRAMES);
+        isInterface = (cn.access & Opcodes.ACC_INTERFACE) != 0;
+        final boolean isEnum = (cn.access & Opcodes.ACC_ENUM) != 0 && "java/lang/Enum".equals(cn.superName);
+        if (!isInterface && !isApplicationClass(cn.superName))
+        {
+            addStateField();
+        }
+        if (code)
+        {
+            for (final MethodNode mn : new ArrayList<>(cn.methods))
+            {
+                if (mn.instructions.size() > 0)
+                {
+                    rewriteMethod(mn);
+                }
+            }
+            final boolean hasStatics = cn.fields.stream().anyMatch(f -> (f.access & Opcodes.ACC_STATIC) != 0);
+            if (!isInterface && hasStatics && !isEnum)
+            {
+                cn.fields.add(new FieldNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC |
+                    Opcodes.ACC_TRANSIENT, SSTATE, "I", null, null));
+            }
+            rewriteClinit(hasStatics && !isEnum);
+        }
+        final ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS)
+        {
+            @Override
+            protected String getCommonSuperClass(final String a, final String b)
+            {
+                return ClassInfo.commonSuperClass(loader, a, b);
+            }
+
+            @Override
+            protected ClassLoader getClassLoader()
+            {
+                return loader;
+            }
+        };
+        cn.accept(cw);
+        return cw.toByteArray();
+    }
+
+    // ---------------------------------------------------------------- structure
+
+    private void addStateField()
+    {
+        cn.fields.add(new FieldNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC | Opcodes.ACC_TRANSIENT,
+            STATE, "I", null, null));
+        if (!cn.interfaces.contains(MANAGED))
+        {
+            cn.interfaces.add(MANAGED);
+        }
+        final MethodNode get = new MethodNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC, "__ssi_state", "()I", null, null);
+        get.instructions.add(new VarInsnNode(Opcodes.ALOAD, 0));
+        get.instructions.add(new FieldInsnNode(Opcodes.GETFIELD, cn.name, STATE, "I"));
+        get.instructions.add(new InsnNode(Opcodes.IRETURN));
+        cn.methods.add(get);
+        final MethodNode set = new MethodNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC, "__ssi_state", "(I)V", null, null);
+        set.instructions.add(new VarInsnNode(Opcodes.ALOAD, 0));
+        set.instructions.add(new VarInsnNode(Opcodes.ILOAD, 1));
+        set.instructions.add(new FieldInsnNode(Opcodes.PUTFIELD, cn.name, STATE, "I"));
+        set.instructions.add(new InsnNode(Opcodes.RETURN));
+        cn.methods.add(set);
+        final boolean isRecord = "java/lang/Record".equals(cn.superName);
+        final boolean declaresHash = cn.methods.stream().anyMatch(m -> m.name.equals("hashCode") && m.desc.equals("()I"));
+        if ("java/lang/Object".equals(cn.superName) && !declaresHash && !isRecord)
+        {
+            // identity-keyed hash tables built on one node must work on another
+            final MethodNode hc = new MethodNode(Opcodes.ACC_PUBLIC, "hashCode", "()I", null, null);
+            hc.instructions.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            hc.instructions.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "identityHashCode", "(Ljava/lang/Object;)I"));
+            hc.instructions.add(new InsnNode(Opcodes.IRETURN));
+            cn.methods.add(hc);
+        }
+    }
+
+    // ---------------------------------------------------------------- methods
+
+    private void rewriteMethod(final MethodNode mn)
+    {
+        if (mn.name.startsWith("__ssi_"))
+        {
+            return;
+        }
+        final boolean isInit = mn.name.equals("<init>");
+        final boolean isClinit = mn.name.equals("<clinit>");
+        final Set<AbstractInsnNode> thisAccess = isInit ? ThisAnalysis.thisFieldAccesses(cn.name, mn) : Set.of();
+        final int tObj = mn.maxLocals;
+        final int tVal = mn.maxLocals + 1;
+        final int tIdx = mn.maxLocals + 3;
+        tempBase = mn.maxLocals + 4;
+        tempNeeded = 0;
+        final InsnList code = mn.instructions;
+        for (final AbstractInsnNode insn : code.toArray())
+        {
+            final int op = insn.getOpcode();
+            switch (op)
+            {
+                case Opcodes.GETFIELD:
+                {
+                    final FieldInsnNode f = (FieldInsnNode)insn;
+                    if (isApplicationClass(f.owner) && !thisAccess.contains(insn) && !f.name.startsWith("__ssi_"))
+                    {
+                        code.insertBefore(insn, readCheck(f.owner));
+                    }
+                    break;
+                }
+                case Opcodes.PUTFIELD:
+                {
+                    final FieldInsnNode f = (FieldInsnNode)insn;
+                    if (isApplicationClass(f.owner) && !thisAccess.contains(insn) && !f.name.startsWith("__ssi_"))
+                    {
+                        rewritePutfield(code, f, tObj, tVal);
+                    }
+                    break;
+                }
+                case Opcodes.GETSTATIC:
+                case Opcodes.PUTSTATIC:
+                    rewriteStatic(code, (FieldInsnNode)insn, isClinit);
+                    break;
+                case Opcodes.IALOAD: case Opcodes.LALOAD: case Opcodes.FALOAD: case Opcodes.DALOAD:
+                case Opcodes.AALOAD: case Opcodes.BALOAD: case Opcodes.CALOAD: case Opcodes.SALOAD:
+                    arrayLoad(code, insn);
+                    break;
+                case Opcodes.IASTORE: case Opcodes.LASTORE: case Opcodes.FASTORE: case Opcodes.DASTORE:
+                case Opcodes.AASTORE: case Opcodes.BASTORE: case Opcodes.CASTORE: case Opcodes.SASTORE:
+                    arrayStore(code, insn, tVal, tIdx);
+                    break;
+                case Opcodes.MONITORENTER:
+                {
+                    final InsnList il = new InsnList();
+                    il.add(new InsnNode(Opcodes.DUP));
+                    il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEnter", "(Ljava/lang/Object;)V"));
+                    code.insertBefore(insn, il);
+                    break;
+                }
+                case Opcodes.MONITOREXIT:
+                {
+                    code.insertBefore(insn, new InsnNode(Opcodes.DUP));
+                    code.insertBefore(insn, new VarInsnNode(Opcodes.ASTORE, tObj));
+                    final InsnList il = new InsnList();
+                    il.add(new VarInsnNode(Opcodes.ALOAD, tObj));
+                    il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
+                    code.insert(insn, il);
+                    break;
+                }
+                case Opcodes.INVOKEVIRTUAL:
+                case Opcodes.INVOKEINTERFACE:
+                case Opcodes.INVOKESTATIC:
+                case Opcodes.INVOKESPECIAL:
+                    rewriteCall(code, (MethodInsnNode)insn);
+                    break;
+                case Opcodes.INVOKEDYNAMIC:
+                    rewriteIndy(code, (InvokeDynamicInsnNode)insn);
+                    break;
+                default:
+                    break;
+            }
+        }
+        mn.maxLocals += 4 + tempNeeded;
+        if ((mn.access & Opcodes.ACC_SYNCHRONIZED) != 0)
+        {
+            wrapSynchronized(mn);
+        }
+    }
+
+    private InsnList readCheck(final String owner)
+    {
+        final InsnList il = new InsnList();
+        final LabelNode ok = new LabelNode();
+        il.add(new InsnNode(Opcodes.DUP));
+        il.add(new FieldInsnNode(Opcodes.GETFIELD, owner, STATE, "I"));
+        il.add(new JumpInsnNode(Opcodes.IFGE, ok));
+        il.add(new InsnNode(Opcodes.DUP));
+        il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "readMiss", "(Ljava/lang/Object;)V"));
+        il.add(ok);
+        return il;
+    }
+
+    private void rewritePutfield(final InsnList code, final FieldInsnNode f, final int tObj, final int tVal)
+    {
+        final Type t = Type.getType(f.desc);
+        final InsnList il = new InsnList();
+        final LabelNode ok = new LabelNode();
+        il.add(new VarInsnNode(t.getOpcode(Opcodes.ISTORE), tVal));
+        il.add(new VarInsnNode(Opcodes.ASTORE, tObj));
+        il.add(new VarInsnNode(Opcodes.ALOAD, tObj));
+        il.add(new FieldInsnNode(Opcodes.GETFIELD, f.owner, STATE, "I"));
+        il.add(new LdcInsnNode(WTRAP));
+        il.add(new InsnNode(Opcodes.IAND));
+        il.add(new JumpInsnNode(Opcodes.IFEQ, ok));
+        il.add(new VarInsnNode(Opcodes.ALOAD, tObj));
+        il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "writeMiss", "(Ljava/lang/Object;)V"));
+        il.add(ok);
+        il.add(new VarInsnNode(Opcodes.ALOAD, tObj));
+        il.add(new VarInsnNode(t.getOpcode(Opcodes.ILOAD), tVal));
+        code.insertBefore(f, il);
+        if (isVolatile(f.owner, f.name))
+        {
+            final InsnList after = new InsnList();
+            after.add(new VarInsnNode(Opcodes.ALOAD, tObj));
+            after.add(new FieldInsnNode(Opcodes.GETFIELD, f.owner, STATE, "I"));
+            after.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "volatileWritten", "(I)V"));
+            code.insert(f, after);
+        }
+    }
+
+    private boolean isVolatile(final String owner, final String field)
+    {
+        final ClassInfo decl = declaring(owner, field);
+        return decl != null && (decl.fields.get(field) & Opcodes.ACC_VOLATILE) != 0;
+    }
+
+    private ClassInfo declaring(final String owner, final String field)
+    {
+        if (owner.equals(cn.name))
+        {
+            for (final FieldNode fn : cn.fields)
+            {
+                if (fn.name.equals(field))
+                {
+                    return ClassInfo.of(loader, cn.name);
+                }
+            }
+        }
+        return ClassInfo.declaringClass(loader, owner, field);
+    }
+
+    private void rewriteStatic(final InsnList code, final FieldInsnNode f, final boolean isClinit)
+    {
+        if (!isApplicationClass(f.owner) || f.name.startsWith("__ssi_"))
+        {
+            return;
+        }
+        final ClassInfo decl = declaring(f.owner, f.name);
+        if (decl == null || decl.isInterface)
+        {
+            return;
+        }
+        final int access = decl.fields.get(f.name);
+        final boolean isEnum = "java/lang/Enum".equals(decl.superName);
+        if ((access & Opcodes.ACC_FINAL) != 0 || isEnum || (isClinit && decl.name.equals(cn.name)))
+        {
+            return;
+        }
+        final Type owner = Type.getObjectType(decl.name);
+        final LabelNode ok = new LabelNode();
+        final InsnList il = new InsnList();
+        il.add(new FieldInsnNode(Opcodes.GETSTATIC, decl.name, SSTATE, "I"));
+        if (f.getOpcode() == Opcodes.GETSTATIC)
+        {
+            il.add(new JumpInsnNode(Opcodes.IFGE, ok));
+            il.add(new LdcInsnNode(owner));
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "staticReadMiss", "(Ljava/lang/Class;)V"));
+        }
+        else
+        {
+            il.add(new LdcInsnNode(WTRAP));
+            il.add(new InsnNode(Opcodes.IAND));
+            il.add(new JumpInsnNode(Opcodes.IFEQ, ok));
+            il.add(new LdcInsnNode(owner));
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "staticWriteMiss", "(Ljava/lang/Class;)V"));
+        }
+        il.add(ok);
+        code.insertBefore(f, il);
+        if (f.getOpcode() == Opcodes.PUTSTATIC && (access & Opcodes.ACC_VOLATILE) != 0)
+        {
+            final InsnList after = new InsnList();
+            after.add(new FieldInsnNode(Opcodes.GETSTATIC, decl.name, SSTATE, "I"));
+            after.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "volatileWritten", "(I)V"));
+            code.insert(f, after);
+        }
+    }
+
+    private String newGuard()
+    {
+        final String name = "__ssi_g" + guards.size();
+        guards.add(name);
+        cn.fields.add(new FieldNode(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC,
+            name, "L" + GUARD + ";", null, null));
+        return name;
+    }
+
+    private void arrayLoad(final InsnList code, final AbstractInsnNode insn)
+    {
+        final InsnList il = new InsnList();
+        il.add(new InsnNode(Opcodes.DUP2));
+        il.add(new InsnNode(Opcodes.POP));
+        if (isInterface)
+        {
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "arrayRead", "(Ljava/lang/Object;)V"));
+        }
+        else
+        {
+            il.add(new FieldInsnNode(Opcodes.GETSTATIC, cn.name, newGuard(), "L" + GUARD + ";"));
+            il.add(new InsnNode(Opcodes.SWAP));
+            il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, GUARD, "checkRead", "(Ljava/lang/Object;)V"));
+        }
+        code.insertBefore(insn, il);
+    }
+
+    private void arrayStore(final InsnList code, final AbstractInsnNode insn, final int tVal, final int tIdx)
+    {
+        final int op = insn.getOpcode();
+        final int store;
+        final int load;
+        switch (op)
+        {
+            case Opcodes.LASTORE: store = Opcodes.LSTORE; load = Opcodes.LLOAD; break;
+            case Opcodes.DASTORE: store = Opcodes.DSTORE; load = Opcodes.DLOAD; break;
+            case Opcodes.FASTORE: store = Opcodes.FSTORE; load = Opcodes.FLOAD; break;
+            case Opcodes.AASTORE: store = Opcodes.ASTORE; load = Opcodes.ALOAD; break;
+            default: store = Opcodes.ISTORE; load = Opcodes.ILOAD; break;
+        }
+        final InsnList il = new InsnList();
+        il.add(new VarInsnNode(store, tVal));
+        il.add(new VarInsnNode(Opcodes.ISTORE, tIdx));
+        il.add(new InsnNode(Opcodes.DUP));
+        if (isInterface)
+        {
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "arrayWrite", "(Ljava/lang/Object;)V"));
+        }
+        else
+        {
+            il.add(new FieldInsnNode(Opcodes.GETSTATIC, cn.name, newGuard(), "L" + GUARD + ";"));
+            il.add(new InsnNode(Opcodes.SWAP));
+            il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, GUARD, "checkWrite", "(Ljava/lang/Object;)V"));
+        }
+        il.add(new VarInsnNode(Opcodes.ILOAD, tIdx));
+        il.add(new VarInsnNode(load, tVal));
+        code.insertBefore(insn, il);
+    }
+
+    private void rewriteCall(final InsnList code, final MethodInsnNode m)
+    {
+        final String nd = m.name + m.desc;
+        final int op = m.getOpcode();
+        if (op == Opcodes.INVOKEVIRTUAL || op == Opcodes.INVOKEINTERFACE)
+        {
+            switch (nd)
+            {
+                case "wait()V": replace(code, m, "await", "(Ljava/lang/Object;)V"); return;
+                case "wait(J)V": replace(code, m, "await", "(Ljava/lang/Object;J)V"); return;
+                case "wait(JI)V": replace(code, m, "await", "(Ljava/lang/Object;JI)V"); return;
+                case "notify()V": replace(code, m, "notifyOne", "(Ljava/lang/Object;)V"); return;
+                case "notifyAll()V": replace(code, m, "notifyAll", "(Ljava/lang/Object;)V"); return;
+                default: break;
+            }
+            if (op == Opcodes.INVOKEVIRTUAL && ("java/lang/Thread".equals(m.owner) ||
+                isApplicationClass(m.owner) && ClassInfo.isThread(loader, m.owner)))
+            {
+                switch (nd)
+                {
+                    case "start()V":
+                        if (!ClassInfo.overridesThreadMethod(loader, m.owner, nd))
+                        {
+                            replace(code, m, "threadStart", "(Ljava/lang/Thread;)V");
+                        }
+                        return;
+                    case "join()V": replace(code, m, "threadJoin", "(Ljava/lang/Thread;)V"); return;
+                    case "join(J)V": replace(code, m, "threadJoin", "(Ljava/lang/Thread;J)V"); return;
+                    case "isAlive()Z": replace(code, m, "threadIsAlive", "(Ljava/lang/Thread;)Z"); return;
+                    default: return;
+                }
+            }
+            if (op == Opcodes.INVOKEVIRTUAL && "java/lang/Runtime".equals(m.owner) && "exit(I)V".equals(nd))
+            {
+                code.insertBefore(m, new InsnNode(Opcodes.SWAP));
+                code.insertBefore(m, new InsnNode(Opcodes.POP));
+                replace(code, m, "exit", "(I)V");
+            }
+            return;
+        }
+        if (op == Opcodes.INVOKESTATIC && "java/util/Arrays".equals(m.owner))
+        {
+            checkArrayArguments(code, m, WRITING_ARRAYS_METHODS.contains(m.name));
+            return;
+        }
+        if (op == Opcodes.INVOKESTATIC && "java/lang/System".equals(m.owner))
+        {
+            if ("arraycopy(Ljava/lang/Object;ILjava/lang/Object;II)V".equals(nd))
+            {
+                replace(code, m, "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V");
+            }
+            else if ("exit(I)V".equals(nd))
+            {
+                replace(code, m, "exit", "(I)V");
+            }
+            else if ("identityHashCode(Ljava/lang/Object;)I".equals(nd))
+            {
+                replace(code, m, "identityHashCode", "(Ljava/lang/Object;)I");
+            }
+            return;
+        }
+        if (op == Opcodes.INVOKESPECIAL && "java/lang/Object".equals(m.owner) && "clone()Ljava/lang/Object;".equals(nd))
+        {
+            // a clone is a new, local object: it must not inherit the original's state word
+            final InsnList before = new InsnList();
+            before.add(new InsnNode(Opcodes.DUP));
+            before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "readMiss", "(Ljava/lang/Object;)V"));
+            code.insertBefore(m, before);
+            code.insert(m, new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "cloned", "(Ljava/lang/Object;)Ljava/lang/Object;"));
+            return;
+        }
+        if (op == Opcodes.INVOKEVIRTUAL && m.owner.startsWith("[") && "clone()Ljava/lang/Object;".equals(nd))
+        {
+            code.insertBefore(m, new InsnNode(Opcodes.DUP));
+            code.insertBefore(m, new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "arrayRead", "(Ljava/lang/Object;)V"));
+            return;
+        }
+        if (op == Opcodes.INVOKESPECIAL && "java/lang/Object".equals(m.owner) && "hashCode()I".equals(nd))
+        {
+            replace(code, m, "identityHashCode", "(Ljava/lang/Object;)I");
+        }
+        else if (op == Opcodes.INVOKESPECIAL && "java/lang/Thread".equals(m.owner) && "start()V".equals(nd))
+        {
+            replace(code, m, "threadStart", "(Ljava/lang/Thread;)V");
+        }
+    }
+
+    /** java.util.Arrays methods that write into their (first) array argument. */
+    private static final Set<String> WRITING_ARRAYS_METHODS =
+        Set.of("fill", "sort", "parallelSort", "setAll", "parallelSetAll", "parallelPrefix");
+
+    /** JDK code reads (or writes) array arguments without checks: check them all before the call. */
+    private void checkArrayArguments(final InsnList code, final MethodInsnNode m, final boolean writesFirst)
+    {
+        final Type[] args = Type.getArgumentTypes(m.desc);
+        boolean any = false;
+        for (final Type t : args)
+        {
+            any |= t.getSort() == Type.ARRAY;
+        }
+        if (!any)
+        {
+            return;
+        }
+        int slot = tempBase;
+        final int[] slots = new int[args.length];
+        for (int i = 0; i < args.length; i++)
+        {
+            slots[i] = slot;
+            slot += args[i].getSize();
+        }
+        tempNeeded = Math.max(tempNeeded, slot - tempBase);
+        final InsnList il = new InsnList();
+        for (int i = args.length - 1; i >= 0; i--)
+        {
+            il.add(new VarInsnNode(args[i].getOpcode(Opcodes.ISTORE), slots[i]));
+        }
+        boolean first = true;
+        for (int i = 0; i < args.length; i++)
+        {
+            if (args[i].getSort() == Type.ARRAY)
+            {
+                il.add(new VarInsnNode(Opcodes.ALOAD, slots[i]));
+                il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, first && writesFirst ? "arrayWrite" : "arrayRead",
+                    "(Ljava/lang/Object;)V"));
+                first = false;
+            }
+        }
+        for (int i = 0; i < args.length; i++)
+        {
+            il.add(new VarInsnNode(args[i].getOpcode(Opcodes.ILOAD), slots[i]));
+        }
+        code.insertBefore(m, il);
+    }
+
+    private static void replace(final InsnList code, final MethodInsnNode m, final String name, final String desc)
+    {
+        code.set(m, new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, name, desc, false));
+    }
+
+    private void rewriteIndy(final InsnList code, final InvokeDynamicInsnNode indy)
+    {
+        final Handle bsm = indy.bsm;
+        if (!"java/lang/invoke/LambdaMetafactory".equals(bsm.getOwner()) || indy.bsmArgs.length < 3 ||
+            !(indy.bsmArgs[1] instanceof Handle))
+        {
+            return;
+        }
+        final Type sam = (Type)indy.bsmArgs[0];
+        final Handle impl = (Handle)indy.bsmArgs[1];
+        final Type inst = (Type)indy.bsmArgs[2];
+        final int id = LambdaSites.INSTANCE.register(new LambdaSites.Site(cn.name, lambdaIndex++, indy.name, indy.desc,
+            sam.getDescriptor(), impl.getTag(), impl.getOwner(), impl.getName(), impl.getDesc(), impl.isInterface(),
+            inst.getDescriptor()));
+        final InsnList il = new InsnList();
+        il.add(new LdcInsnNode(id));
+        il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "lambdaCreated", "(Ljava/lang/Object;I)Ljava/lang/Object;"));
+        il.add(new TypeInsnNode(Opcodes.CHECKCAST, Type.getReturnType(indy.desc).getInternalName()));
+        code.insert(indy, il);
+    }
+
+    /** A synchronized method also takes and gives back the cluster lock of its monitor. */
+    private void wrapSynchronized(final MethodNode mn)
+    {
+        final boolean isStatic = (mn.access & Opcodes.ACC_STATIC) != 0;
+        final InsnList code = mn.instructions;
+        final InsnList enter = new InsnList();
+        pushMonitor(enter, isStatic);
+        enter.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEnter", "(Ljava/lang/Object;)V"));
+        final LabelNode start = new LabelNode();
+        final LabelNode end = new LabelNode();
+        final LabelNode handler = new LabelNode();
+        enter.add(start);
+        code.insert(enter);
+        for (final AbstractInsnNode insn : code.toArray())
+        {
+            final int op = insn.getOpcode();
+            if (op >= Opcodes.IRETURN && op <= Opcodes.RETURN)
+            {
+                final InsnList exit = new InsnList();
+                pushMonitor(exit, isStatic);
+                exit.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
+                code.insertBefore(insn, exit);
+            }
+        }
+        code.add(end);
+        code.add(handler);
+        pushMonitor(code, isStatic);
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
+        code.add(new InsnNode(Opcodes.ATHROW));
+        mn.tryCatchBlocks.add(new TryCatchBlockNode(start, end, handler, null));
+    }
+
+    private void pushMonitor(final InsnList il, final boolean isStatic)
+    {
+        if (isStatic)
+        {
+            il.add(new LdcInsnNode(Type.getObjectType(cn.name)));
+        }
+        else
+        {
+            il.add(new VarInsnNode(Opcodes.ALOAD, 0));
+        }
+    }
+
+    // ---------------------------------------------------------------- class initializer
+
+    private void rewriteClinit(final boolean once)
+    {
+        MethodNode clinit = null;
+        for (final MethodNode mn : cn.methods)
+        {
+            if (mn.name.equals("<clinit>"))
+            {
+                clinit = mn;
+            }
+        }
+        if (!once && guards.isEmpty())
+        {
+            return;
+        }
+        if (clinit == null)
+        {
+            clinit = new MethodNode(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+            clinit.instructions.add(new InsnNode(Opcodes.RETURN));
+            cn.methods.add(clinit);
+        }
+        final InsnList head = new InsnList();
+        for (final String g : guards)
+        {
+            head.add(new TypeInsnNode(Opcodes.NEW, GUARD));
+            head.add(new InsnNode(Opcodes.DUP));
+            head.add(new MethodInsnNode(Opcodes.INVOKESPECIAL, GUARD, "<init>", "()V"));
+            head.add(new FieldInsnNode(Opcodes.PUTSTATIC, cn.name, g, "L" + GUARD + ";"));
+        }
+        if (once)
+        {
+            final Type self = Type.getObjectType(cn.name);
+            for (final AbstractInsnNode insn : clinit.instructions.toArray())
+            {
+                if (insn.getOpcode() == Opcodes.RETURN)
+                {
+                    clinit.instructions.insertBefore(insn, new LdcInsnNode(self));
+                    clinit.instructions.insertBefore(insn, new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "clinitDone",
+                        "(Ljava/lang/Class;)V"));
+                }
+            }
+            final LabelNode original = new LabelNode();
+            head.add(new LdcInsnNode(self));
+            head.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "clinitStart", "(Ljava/lang/Class;)Z"));
+            head.add(new JumpInsnNode(Opcodes.IFNE, original));
+            head.add(new LdcInsnNode(self));
+            head.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "fetchStatics", "(Ljava/lang/Class;)[Ljava/lang/Object;"));
+            final List<FieldNode> statics = new ArrayList<>();
+            for (final FieldNode f : cn.fields)
+            {
+                if ((f.access & Opcodes.ACC_STATIC) != 0 && !f.name.startsWith("__ssi_"))
+                {
+                    statics.add(f);
+                }
+            }
+            statics.sort(Comparator.comparing(f -> f.name));
+            for (int i = 0; i < statics.size(); i++)
+            {
+                final FieldNode f = statics.get(i);
+                head.add(new InsnNode(Opcodes.DUP));
+                head.add(new LdcInsnNode(i));
+                head.add(new InsnNode(Opcodes.AALOAD));
+                unbox(head, Type.getType(f.desc));
+                head.add(new FieldInsnNode(Opcodes.PUTSTATIC, cn.name, f.name, f.desc));
+            }
+            head.add(new InsnNode(Opcodes.POP));
+            head.add(new LdcInsnNode(self));
+            head.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "clinitFetched", "(Ljava/lang/Class;)V"));
+            head.add(new InsnNode(Opcodes.RETURN));
+            head.add(original);
+        }
+        clinit.instructions.insert(head);
+    }
+
+    private static void unbox(final InsnList il, final Type t)
+    {
+        final String box;
+        final String method;
+        switch (t.getSort())
+        {
+            case Type.BOOLEAN: box = "java/lang/Boolean"; method = "booleanValue"; break;
+            case Type.BYTE: box = "java/lang/Byte"; method = "byteValue"; break;
+            case Type.CHAR: box = "java/lang/Character"; method = "charValue"; break;
+            case Type.SHORT: box = "java/lang/Short"; method = "shortValue"; break;
+            case Type.INT: box = "java/lang/Integer"; method = "intValue"; break;
+            case Type.LONG: box = "java/lang/Long"; method = "longValue"; break;
+            case Type.FLOAT: box = "java/lang/Float"; method = "floatValue"; break;
+            case Type.DOUBLE: box = "java/lang/Double"; method = "doubleValue"; break;
+            default:
+                il.add(new TypeInsnNode(Opcodes.CHECKCAST, t.getInternalName()));
+                return;
+        }
+        il.add(new TypeInsnNode(Opcodes.CHECKCAST, box));
+        il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, box, method, "()" + t.getDescriptor()));
+    }
+}

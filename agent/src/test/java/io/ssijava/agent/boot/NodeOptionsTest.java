@@ -1,0 +1,203 @@
+package io.ssijava.agent.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(10)
+class NodeOptionsTest {
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {" ", ","})
+    void shouldUseDefaultsForEmptyOptions(String args) {
+        NodeOptions o = NodeOptions.parse(args);
+        assertEquals(1, o.nodes());
+        assertEquals(OptionalInt.empty(), o.node());
+        assertEquals(0, o.nodeId());
+        assertEquals(List.of(), o.peers());
+        assertTrue(o.jobId().matches("[0-9a-f]{8}"), o.jobId());
+        assertFalse(o.stats());
+        assertFalse(o.verbose());
+        assertEquals(NodeOptions.Placement.SPREAD, o.placement());
+        assertEquals(Duration.ofSeconds(20), o.connectTimeout());
+        assertFalse(o.mustSpawnWorkers());
+        assertFalse(o.isWorker());
+    }
+
+    @Test
+    void shouldParseEveryKey() {
+        NodeOptions o = NodeOptions.parse("nodes=3,node=2,peers=127.0.0.1:4000;localhost:4001;[::1]:4002,"
+                + "job=ab-12_x,stats,verbose,placement=spread,connect-timeout=1500ms");
+        assertEquals(3, o.nodes());
+        assertEquals(OptionalInt.of(2), o.node());
+        assertEquals(2, o.nodeId());
+        assertEquals(3, o.peers().size());
+        assertEquals(4000, o.peers().get(0).getPort());
+        assertEquals("localhost", o.peers().get(1).getHostString());
+        assertEquals(4002, o.peers().get(2).getPort());
+        assertEquals("ab-12_x", o.jobId());
+        assertTrue(o.stats());
+        assertTrue(o.verbose());
+        assertEquals(Duration.ofMillis(1500), o.connectTimeout());
+        assertTrue(o.isWorker());
+        assertFalse(o.mustSpawnWorkers());
+    }
+
+    @Test
+    void shouldMarkNodeZeroWithoutIdAsSpawner() {
+        assertTrue(NodeOptions.parse("nodes=2").mustSpawnWorkers());
+        assertFalse(NodeOptions.parse("nodes=2,node=0").mustSpawnWorkers());
+        assertFalse(NodeOptions.parse("nodes=1").mustSpawnWorkers());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "nodes=1",
+        "nodes=3,stats",
+        "nodes=4,node=3,peers=127.0.0.1:1;127.0.0.1:2;127.0.0.1:3;127.0.0.1:65535,job=x,verbose",
+        "nodes=2,peers=[::1]:7000;localhost:7001,connect-timeout=3m",
+        "nodes=2,connect-timeout=90s",
+        "nodes=2,connect-timeout=1ms",
+        "nodes=64,node=63",
+    })
+    void shouldRoundTripThroughCanonicalString(String args) {
+        NodeOptions o = NodeOptions.parse(args);
+        String canonical = o.toAgentArgs();
+        NodeOptions again = NodeOptions.parse(canonical);
+        assertEquals(o, again);
+        assertEquals(canonical, again.toAgentArgs());
+    }
+
+    @Test
+    void shouldWriteCanonicalStringInKeyOrder() {
+        NodeOptions o = NodeOptions.parse("verbose,job=j1,stats,node=1,nodes=2,connect-timeout=120s");
+        assertEquals("nodes=2,node=1,job=j1,stats,verbose,connect-timeout=2m", o.toAgentArgs());
+    }
+
+    @Test
+    void shouldAlwaysCarryTheJobIdSoWorkersJoinTheSameJob() {
+        NodeOptions o = NodeOptions.parse("nodes=2");
+        assertTrue(o.toAgentArgs().contains("job=" + o.jobId()));
+        assertEquals(o.jobId(), NodeOptions.parse(o.toAgentArgs()).jobId());
+    }
+
+    @Test
+    void shouldGiveFreshRandomJobIds() {
+        assertNotEquals(NodeOptions.parse("").jobId() + NodeOptions.parse("").jobId(),
+                NodeOptions.parse("").jobId() + NodeOptions.parse("").jobId());
+    }
+
+    @Test
+    void shouldDeriveTheSameJobIdFromPeersOnEveryNode() {
+        String peers = "peers=127.0.0.1:4000;127.0.0.1:4001";
+        NodeOptions n0 = NodeOptions.parse("nodes=2,node=0," + peers);
+        NodeOptions n1 = NodeOptions.parse("nodes=2,node=1," + peers);
+        assertEquals(n0.jobId(), n1.jobId());
+        assertTrue(n0.jobId().matches("[0-9a-f]{8}"), n0.jobId());
+        assertNotEquals(n0.jobId(), NodeOptions.parse("nodes=2,peers=127.0.0.1:5000;127.0.0.1:5001").jobId());
+        assertEquals("mine", NodeOptions.parse("nodes=2,job=mine," + peers).jobId());
+    }
+
+    @Test
+    void shouldAcceptExplicitFlagValues() {
+        NodeOptions o = NodeOptions.parse("stats=true,verbose=false");
+        assertTrue(o.stats());
+        assertFalse(o.verbose());
+    }
+
+    @Test
+    void shouldCopyWithNodeAndPeers() {
+        NodeOptions o = NodeOptions.parse("nodes=2,job=j,stats");
+        List<InetSocketAddress> peers = List.of(new InetSocketAddress("127.0.0.1", 5000),
+                new InetSocketAddress("127.0.0.1", 5001));
+        NodeOptions w = o.withPeers(peers).withNode(1);
+        assertEquals(peers, w.peers());
+        assertEquals(1, w.nodeId());
+        assertEquals("j", w.jobId());
+        assertTrue(w.stats());
+        assertEquals("nodes=2,node=1,peers=127.0.0.1:5000;127.0.0.1:5001,job=j,stats", w.toAgentArgs());
+        // The original is untouched.
+        assertEquals(OptionalInt.empty(), o.node());
+    }
+
+    @Test
+    void shouldRejectOutOfRangeCopies() {
+        NodeOptions o = NodeOptions.parse("nodes=2");
+        assertThrows(IllegalArgumentException.class, () -> o.withNode(2));
+        assertThrows(IllegalArgumentException.class, () -> o.withNode(-1));
+        assertThrows(IllegalArgumentException.class,
+                () -> o.withPeers(List.of(new InetSocketAddress("127.0.0.1", 1))));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "bogus=1                                   | unknown key 'bogus'",
+        "Nodes=2                                   | unknown key 'Nodes'",
+        "nodes                                     | a value is required",
+        "nodes=                                    | a value is required",
+        "nodes=0                                   | between 1 and 64",
+        "nodes=65                                  | between 1 and 64",
+        "nodes=-2                                  | between 1 and 64",
+        "nodes=two                                 | 'two' is not an integer",
+        "nodes=99999999999                         | not an integer",
+        "nodes=2,nodes=3                           | more than once",
+        "nodes=2,node=2                            | between 0 and nodes-1",
+        "node=-1                                   | between 0 and 63",
+        "node=x                                    | not an integer",
+        "nodes=2,peers=127.0.0.1:1                 | one endpoint per node (2), got 1",
+        "peers=127.0.0.1                           | not host:port",
+        "peers=127.0.0.1:0                         | no valid port",
+        "peers=127.0.0.1:65536                     | no valid port",
+        "peers=127.0.0.1:http                      | no valid port",
+        "peers=:4000                               | has no host",
+        "peers=::1:4000                            | not host:port",
+        "peers=[::1:4000                           | not [ipv6]:port",
+        "'nodes=2,peers=127.0.0.1:1;'              | not host:port",
+        "peers=no-such-host.invalid:4000           | cannot resolve host 'no-such-host.invalid'",
+        "job=                                      | a value is required",
+        "job=a.b                                   | a job id is 1 to 64 characters",
+        "stats=yes                                 | a flag takes no value",
+        "verbose=1                                 | a flag takes no value",
+        "placement=packed                          | unknown placement; valid: spread",
+        "placement                                 | a value is required",
+        "connect-timeout=20                        | not a duration",
+        "connect-timeout=1h                        | not a duration",
+        "connect-timeout=-1s                       | not a duration",
+        "connect-timeout=0s                        | must be positive",
+    })
+    void shouldRejectBadOptionsNamingTheItemAndListingValidKeys(String args, String why) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeOptions.parse(args));
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+        assertTrue(e.getMessage().startsWith("bad ssi-agent option '"), e.getMessage());
+        assertTrue(e.getMessage().contains("valid keys: nodes, node, peers, job, stats, verbose, placement, "
+                + "connect-timeout"), e.getMessage());
+    }
+
+    @Test
+    void shouldNameTheOffendingItemInTheMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NodeOptions.parse("nodes=3,stats,colour=blue"));
+        assertTrue(e.getMessage().contains("'colour=blue'"), e.getMessage());
+    }
+
+    @Test
+    void shouldFormatIpv6EndpointsInBrackets() {
+        assertEquals("[0:0:0:0:0:0:0:1]:4000",
+                NodeOptions.formatEndpoint(new InetSocketAddress("0:0:0:0:0:0:0:1", 4000)));
+        assertEquals("127.0.0.1:4000", NodeOptions.formatEndpoint(new InetSocketAddress("127.0.0.1", 4000)));
+    }
+}

@@ -1,0 +1,130 @@
+package io.ssijava.dsm;
+
+import io.ssijava.rt.Managed;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the runtime reads and writes the state of one class: its instance fields (for objects of rewritten classes)
+ * and its static fields (for the class's statics), in a fixed order that every node computes the same way.
+ * Injected fields ({@code __ssi_*}) are not part of the state.
+ */
+final class ClassLayout
+{
+    private static final ClassValue<ClassLayout> LAYOUTS = new ClassValue<>()
+    {
+        @Override
+        protected ClassLayout computeValue(final Class<?> type)
+        {
+            return new ClassLayout(type);
+        }
+    };
+
+    final Class<?> type;
+    final Field[] fields;
+    final Field[] statics;
+    /** Non-final statics: what can change after initialization, so what is diffed and refreshed. */
+    final Field[] mutableStatics;
+    final Field stateField;
+    final Field staticStateField;
+    private volatile Constructor<?> allocator;
+
+    private ClassLayout(final Class<?> type)
+    {
+        this.type = type;
+        final List<Field> instance = new ArrayList<>();
+        collectInstanceFields(type, instance);
+        fields = instance.toArray(new Field[0]);
+        final List<Field> st = new ArrayList<>();
+        final List<Field> mst = new ArrayList<>();
+        Field sst = null;
+        for (final Field f : type.getDeclaredFields())
+        {
+            if (!Modifier.isStatic(f.getModifiers()))
+            {
+                continue;
+            }
+            if (f.getName().startsWith("__ssi_"))
+            {
+                if (f.getName().equals(io.ssijava.rt.Ssi.STATIC_STATE_FIELD))
+                {
+                    f.setAccessible(true);
+                    sst = f;
+                }
+                continue;
+            }
+            f.setAccessible(true);
+            st.add(f);
+            if (!Modifier.isFinal(f.getModifiers()))
+            {
+                mst.add(f);
+            }
+        }
+        // by name: the agent generates the initializer's stores in the same order without loading the class
+        st.sort(java.util.Comparator.comparing(Field::getName));
+        mst.sort(java.util.Comparator.comparing(Field::getName));
+        statics = st.toArray(new Field[0]);
+        mutableStatics = mst.toArray(new Field[0]);
+        staticStateField = sst;
+        stateField = null;
+    }
+
+    static ClassLayout of(final Class<?> type)
+    {
+        return LAYOUTS.get(type);
+    }
+
+    private static void collectInstanceFields(final Class<?> type, final List<Field> out)
+    {
+        if (type == null || type == Object.class || type == Thread.class || type == Enum.class || type == Record.class)
+        {
+            return;
+        }
+        collectInstanceFields(type.getSuperclass(), out);
+        for (final Field f : type.getDeclaredFields())
+        {
+            if (Modifier.isStatic(f.getModifiers()) || f.getName().startsWith("__ssi_"))
+            {
+                continue;
+            }
+            try
+            {
+                f.setAccessible(true);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new SsiException("cannot share objects of " + type.getName() + ": field " + f.getName() +
+                    " of " + f.getDeclaringClass().getName() + " is not accessible (" + ex.getMessage() + ")");
+            }
+            out.add(f);
+        }
+    }
+
+    /** Allocates an instance without running any constructor of this class (as deserialization does). */
+    Object allocate()
+    {
+        Constructor<?> c = allocator;
+        if (c == null)
+        {
+            c = allocator = Allocation.constructorFor(type);
+        }
+        try
+        {
+            return c.newInstance();
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new SsiException("cannot create a copy of " + type.getName() + ": " + ex, ex);
+        }
+    }
+
+    /** @return whether objects of the class carry the injected state field. */
+    boolean isManaged()
+    {
+        return Managed.class.isAssignableFrom(type);
+    }
+}

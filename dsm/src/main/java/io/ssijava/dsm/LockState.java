@@ -1,0 +1,39 @@
+package io.ssijava.dsm;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster lock (monitor) of one shared object as seen by one node. A token moves between nodes; the node that
+ * holds it lets its threads take the object's JVM monitor without any network traffic. The home node also acts as
+ * the lock's manager: it remembers which node the token was last promised to and forwards requests there.
+ * All fields are guarded by this object's monitor.
+ */
+final class LockState
+{
+    /** This node holds the token. */
+    boolean owned;
+    /** A request for the token is outstanding. */
+    boolean requested;
+    /** The token is being handed over (flush in progress). */
+    boolean transferring;
+    /** Local threads inside (or entering) the monitor, counted with reentry. */
+    int holds;
+    /** Local threads waiting for the token. */
+    int localWaiting;
+    /** Acquisitions since the token arrived: a node that was granted the token uses it at least once. */
+    int usesSinceGrant;
+    /** Node the token must go to next, or -1. */
+    int revokeTo = -1;
+    /** A revoke that arrived before the token did. */
+    int pendingRevoke = -1;
+    /** Per local thread: monitor depth, for wait(). */
+    final Map<Thread, Integer> depth = new IdentityHashMap<>();
+    /** Waiter ids of threads in wait() anywhere in the cluster; travels with the token. */
+    List<Long> waiters = new ArrayList<>();
+
+    /** Manager (home) only: the node the token was last promised to. */
+    int managerOwner;
+}

@@ -1,0 +1,506 @@
+package io.ssijava.dsm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Cluster-wide monitors and wait/notify for shared objects.
+ * <p>
+ * A token per object moves between nodes through its home, which acts as manager: a request goes to the manager,
+ * which tells the node it last promised the token to hand it on (a queue, one hop each). The holder passes the
+ * token on when no local thread is in the monitor, after a release ({@link ObjectSpace#flush}) so that the next
+ * holder sees everything done under the lock. Threads on the holding node use the ordinary JVM monitor, which also
+ * gives reentrancy and local mutual exclusion.
+ * <p>
+ * {@code wait()} registers a waiter id in a list that travels with the token, gives the token up, and sleeps in the
+ * JVM's own {@code wait()}; {@code notify} on any node picks waiter ids from the list and wakes them where they are.
+ */
+final class Locks
+{
+    private final ObjectSpace space;
+    private final Net net;
+    private final int self;
+    private final Executor executor;
+    private final AtomicLong waiterIds = new AtomicLong();
+    private final Map<Long, Waiter> localWaiters = new ConcurrentHashMap<>();
+
+    Locks(final ObjectSpace space, final Executor executor)
+    {
+        this.space = space;
+        this.net = space.net;
+        this.self = net.self();
+        this.executor = executor;
+    }
+
+    private static final class Waiter
+    {
+        final Object monitor;
+        boolean notified;
+
+        Waiter(final Object monitor)
+        {
+            this.monitor = monitor;
+        }
+    }
+
+    private LockState lockOf(final Meta m)
+    {
+        synchronized (m)
+        {
+            LockState ls = m.lock;
+            if (ls == null)
+            {
+                ls = m.lock = new LockState();
+                if (m.home == self)
+                {
+                    ls.owned = true;
+                    ls.managerOwner = self;
+                }
+            }
+            return ls;
+        }
+    }
+
+    // ---------------------------------------------------------------- enter / exit
+
+    void enter(final Object o)
+    {
+        final Meta m = space.metaOf(o);
+        if (m == null)
+        {
+            return;
+        }
+        final LockState ls = lockOf(m);
+        final Thread me = Thread.currentThread();
+        synchronized (ls)
+        {
+            ls.localWaiting++;
+            try
+            {
+                while (true)
+                {
+                    final boolean reentry = ls.depth.containsKey(me);
+                    if (ls.owned && !ls.transferring && (reentry || ls.revokeTo < 0 || ls.usesSinceGrant == 0))
+                    {
+                        ls.holds++;
+                        ls.usesSinceGrant++;
+                        ls.depth.merge(me, 1, Integer::sum);
+                        return;
+                    }
+                    if (!ls.owned && !ls.requested)
+                    {
+                        ls.requested = true;
+                        requestToken(m);
+                    }
+                    try
+                    {
+                        ls.wait();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        // monitorenter cannot be interrupted; keep the flag for later
+                        me.interrupt();
+                    }
+                }
+            }
+            finally
+            {
+                ls.localWaiting--;
+            }
+        }
+    }
+
+    void exit(final Object o)
+    {
+        final Meta m = space.metaOf(o);
+        if (m == null)
+        {
+            return;
+        }
+        final LockState ls = lockOf(m);
+        final Thread me = Thread.currentThread();
+        final boolean handOver;
+        synchronized (ls)
+        {
+            final Integer d = ls.depth.get(me);
+            if (d == null)
+            {
+                // entered while the object was still local: nothing was counted
+                return;
+            }
+            if (d == 1)
+            {
+                ls.depth.remove(me);
+            }
+            else
+            {
+                ls.depth.put(me, d - 1);
+            }
+            ls.holds--;
+            handOver = readyToHandOver(ls);
+        }
+        if (handOver)
+        {
+            handOver(m, ls);
+        }
+    }
+
+    private static boolean readyToHandOver(final LockState ls)
+    {
+        if (ls.owned && !ls.transferring && ls.holds == 0 && ls.revokeTo >= 0 &&
+            (ls.usesSinceGrant > 0 || ls.localWaiting == 0))
+        {
+            ls.transferring = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** Flushes this node's writes and passes the token to the next node. Blocks; never on the receiver. */
+    private void handOver(final Meta m, final LockState ls)
+    {
+        try
+        {
+            space.flush();
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("ssi-java: node " + self + ": release before lock hand-over failed: " + ex);
+        }
+        final int to;
+        final List<Long> waiters;
+        synchronized (ls)
+        {
+            to = ls.revokeTo;
+            waiters = ls.waiters;
+            ls.waiters = new ArrayList<>();
+            ls.revokeTo = -1;
+            ls.owned = false;
+            ls.transferring = false;
+            ls.usesSinceGrant = 0;
+            if (ls.localWaiting > 0 && !ls.requested)
+            {
+                ls.requested = true;
+                requestToken(m);
+            }
+        }
+        space.stats.lockTransfers.incrementAndGet();
+        final WireOut grant = net.message(MessageTypes.LOCK_GRANT).putLong(m.gid).putInt(waiters.size());
+        for (final long w : waiters)
+        {
+            grant.putLong(w);
+        }
+        if (to == self)
+        {
+            onGrant(new WireIn(grant.toBytes(), 9, grant.length() - 9));
+        }
+        else
+        {
+            net.send(to, grant);
+        }
+    }
+
+    private void requestToken(final Meta m)
+    {
+        // caller holds the LockState monitor; sending is non-blocking
+        if (m.home == self)
+        {
+            executor.execute(() -> onRequest(self, m.gid));
+        }
+        else
+        {
+            net.send(m.home, net.message(MessageTypes.LOCK_REQUEST).putLong(m.gid));
+        }
+    }
+
+    // ---------------------------------------------------------------- messages (receiver thread: non-blocking)
+
+    /** At the manager (home): a node asks for the token. */
+    void onRequest(final int from, final long gid)
+    {
+        final Meta m = space.byGid(gid);
+        if (m == null || m.home != self)
+        {
+            return;
+        }
+        final LockState ls = lockOf(m);
+        final int previous;
+        synchronized (ls)
+        {
+            previous = ls.managerOwner;
+            ls.managerOwner = from;
+        }
+        if (previous == self)
+        {
+            onRevoke(gid, from);
+        }
+        else
+        {
+            net.send(previous, net.message(MessageTypes.LOCK_REVOKE).putLong(gid).putInt(from));
+        }
+    }
+
+    /** At the node the token was promised to: pass it to {@code next} after using it. */
+    void onRevoke(final long gid, final int next)
+    {
+        final Meta m = space.byGid(gid);
+        if (m == null)
+        {
+            return;
+        }
+        final LockState ls = lockOf(m);
+        final boolean handOver;
+        synchronized (ls)
+        {
+            if (!ls.owned)
+            {
+                ls.pendingRevoke = next;
+                return;
+            }
+            ls.revokeTo = next;
+            handOver = readyToHandOver(ls);
+        }
+        if (handOver)
+        {
+            executor.execute(() -> handOver(m, ls));
+        }
+    }
+
+    /** The token arrives, with the waiter list. */
+    void onGrant(final WireIn in)
+    {
+        final long gid = in.getLong();
+        final int n = in.getCount(1 << 20);
+        final List<Long> waiters = new ArrayList<>(n);
+        for (int i = 0; i < n; i++)
+        {
+            waiters.add(in.getLong());
+        }
+        final Meta m = space.byGid(gid);
+        if (m == null)
+        {
+            return;
+        }
+        final LockState ls = lockOf(m);
+        final boolean handOver;
+        synchronized (ls)
+        {
+            ls.owned = true;
+            ls.requested = false;
+            ls.usesSinceGrant = 0;
+            ls.waiters = waiters;
+            if (ls.pendingRevoke >= 0)
+            {
+                ls.revokeTo = ls.pendingRevoke;
+                ls.pendingRevoke = -1;
+            }
+            ls.notifyAll();
+            handOver = readyToHandOver(ls);
+        }
+        if (handOver)
+        {
+            executor.execute(() -> handOver(m, ls));
+        }
+    }
+
+    // ---------------------------------------------------------------- wait / notify
+
+    void await(final Object o, final long millis, final int nanos) throws InterruptedException
+    {
+        final Meta m = space.metaOf(o);
+        if (m == null)
+        {
+            o.wait(millis, nanos);
+            return;
+        }
+        final LockState ls = lockOf(m);
+        final Thread me = Thread.currentThread();
+        final long id = ((long)self << 48) | waiterIds.incrementAndGet();
+        final Waiter w = new Waiter(o);
+        final int d;
+        final boolean handOver;
+        synchronized (ls)
+        {
+            final Integer depth = ls.depth.remove(me);
+            if (depth == null || !ls.owned)
+            {
+                throw new IllegalMonitorStateException("current thread is not owner");
+            }
+            d = depth;
+            ls.holds -= d;
+            ls.waiters.add(id);
+            localWaiters.put(id, w);
+            handOver = readyToHandOver(ls);
+        }
+        if (handOver)
+        {
+            executor.execute(() -> handOver(m, ls));
+        }
+        InterruptedException interrupted = null;
+        try
+        {
+            final long deadline = millis == 0 && nanos == 0 ? 0 : System.nanoTime() + millis * 1_000_000L + nanos;
+            synchronized (w)
+            {
+                // the waker sets the flag under w, so a wake-up between our registration and here is not lost
+            }
+            while (!isNotified(w))
+            {
+                if (deadline == 0)
+                {
+                    o.wait(100);
+                }
+                else
+                {
+                    final long left = deadline - System.nanoTime();
+                    if (left <= 0)
+                    {
+                        break;
+                    }
+                    o.wait(Math.max(1, Math.min(100, left / 1_000_000L)));
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            interrupted = ex;
+        }
+        finally
+        {
+            localWaiters.remove(id);
+            reacquire(m, ls, me, d, id);
+        }
+        if (interrupted != null)
+        {
+            throw interrupted;
+        }
+    }
+
+    private static boolean isNotified(final Waiter w)
+    {
+        synchronized (w)
+        {
+            return w.notified;
+        }
+    }
+
+    private void reacquire(final Meta m, final LockState ls, final Thread me, final int d, final long id)
+    {
+        synchronized (ls)
+        {
+            ls.localWaiting++;
+            try
+            {
+                while (!(ls.owned && !ls.transferring))
+                {
+                    if (!ls.owned && !ls.requested)
+                    {
+                        ls.requested = true;
+                        requestToken(m);
+                    }
+                    try
+                    {
+                        ls.wait();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        me.interrupt();
+                    }
+                }
+                ls.holds += d;
+                ls.usesSinceGrant++;
+                ls.depth.put(me, d);
+                ls.waiters.remove(id);
+            }
+            finally
+            {
+                ls.localWaiting--;
+            }
+        }
+    }
+
+    void notify(final Object o, final boolean all)
+    {
+        final Meta m = space.metaOf(o);
+        if (m == null)
+        {
+            if (all)
+            {
+                o.notifyAll();
+            }
+            else
+            {
+                o.notify();
+            }
+            return;
+        }
+        final LockState ls = lockOf(m);
+        final List<Long> chosen = new ArrayList<>();
+        synchronized (ls)
+        {
+            if (!ls.owned || !ls.depth.containsKey(Thread.currentThread()))
+            {
+                throw new IllegalMonitorStateException("current thread is not owner");
+            }
+            while (!ls.waiters.isEmpty())
+            {
+                chosen.add(ls.waiters.remove(0));
+                if (!all)
+                {
+                    break;
+                }
+            }
+        }
+        boolean local = false;
+        for (final long id : chosen)
+        {
+            final int node = (int)(id >>> 48);
+            if (node == self)
+            {
+                final Waiter w = localWaiters.get(id);
+                if (w != null)
+                {
+                    synchronized (w)
+                    {
+                        w.notified = true;
+                    }
+                    local = true;
+                }
+            }
+            else
+            {
+                net.send(node, net.message(MessageTypes.WAKE).putLong(id));
+            }
+        }
+        if (local)
+        {
+            o.notifyAll(); // we hold the JVM monitor; waiters re-check their own flag
+        }
+    }
+
+    /** A notify from another node for a local waiter. */
+    void onWake(final long id)
+    {
+        final Waiter w = localWaiters.get(id);
+        if (w == null)
+        {
+            return;
+        }
+        synchronized (w)
+        {
+            w.notified = true;
+        }
+        // the waiter polls its flag while in o.wait(100); nudge it without taking the JVM monitor here
+        executor.execute(() ->
+        {
+            synchronized (w.monitor)
+            {
+                w.monitor.notifyAll();
+            }
+        });
+    }
+}

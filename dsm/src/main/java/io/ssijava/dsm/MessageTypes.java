@@ -1,0 +1,24 @@
+package io.ssijava.dsm;
+
+/** Message type bytes. Requests carry a correlation id; every reply is a {@link #REPLY} with that id. */
+public final class MessageTypes
+{
+    public static final byte REPLY = 1;
+    public static final byte FETCH = 2;
+    public static final byte DIFF = 3;
+    public static final byte INVALIDATE = 4;
+    public static final byte LOCK_REQUEST = 5;
+    public static final byte LOCK_REVOKE = 6;
+    public static final byte LOCK_GRANT = 7;
+    public static final byte WAKE = 8;
+    public static final byte CLASS_INIT = 9;
+    public static final byte EXIT = 10;
+    public static final byte SHUTDOWN = 11;
+    public static final byte STATS = 12;
+    /** First type byte free for other modules (threads). */
+    public static final byte FIRST_EXTENSION = 32;
+
+    private MessageTypes()
+    {
+    }
+}

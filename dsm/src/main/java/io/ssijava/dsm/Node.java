@@ -1,0 +1,450 @@
+package io.ssijava.dsm;
+
+import io.ssijava.transport.MessageHandler;
+import io.ssijava.transport.Transport;
+import io.ssijava.transport.TransportConfig;
+import io.ssijava.transport.TransportStats;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One node of a job: the transport, request/response messaging, and the dispatch of protocol messages to the
+ * object space and the locks. Messages that must not block are handled on the transport's receiver thread; the
+ * rest on a small pool of protocol workers.
+ * <p>
+ * Wire layout of every message: type (1 byte), correlation id (8 bytes), body. A reply is type {@link
+ * MessageTypes#REPLY} with the request's correlation id, a status byte, and the body or an error text.
+ */
+public final class Node implements Net, MessageHandler, AutoCloseable
+{
+    /** Bytes before the body of every message. */
+    static final int HEADER = 9;
+    private static final byte OK = 0;
+    private static final byte ERROR = 1;
+    /** How long a request waits for its reply before the job is considered broken. */
+    private static final long CALL_TIMEOUT_MS = Long.getLong("ssi.callTimeoutMs", 120_000L);
+
+    /** Handler of an extension message type; runs on a protocol worker thread and may block. */
+    public interface Handler
+    {
+        void onMessage(int from, long correlationId, WireIn body) throws Exception;
+    }
+
+    /** Told when a node is lost. */
+    public interface FailureListener
+    {
+        void onNodeFailed(int node, String reason);
+    }
+
+    private final int self;
+    private final int nodeCount;
+    private final AtomicLong correlations = new AtomicLong();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<Byte, Handler> extensions = new ConcurrentHashMap<>();
+    private final ExecutorService workers;
+    private final Stats stats = new Stats();
+    private final ObjectSpace space;
+    private final Locks locks;
+    private volatile Transport transport;
+    private volatile FailureListener failureListener;
+    private volatile boolean closing;
+
+    private static final class Pending
+    {
+        final int node;
+        final CompletableFuture<WireIn> future = new CompletableFuture<>();
+
+        Pending(final int node)
+        {
+            this.node = node;
+        }
+    }
+
+    /**
+     * Creates a node; {@link #start} connects it.
+     *
+     * @param self      this node's id.
+     * @param nodeCount cluster size.
+     * @param classes   resolver of the job's classes.
+     */
+    public Node(final int self, final int nodeCount, final JobClasses classes)
+    {
+        this.self = self;
+        this.nodeCount = nodeCount;
+        final AtomicInteger n = new AtomicInteger();
+        final ThreadFactory tf = r ->
+        {
+            final Thread t = new Thread(r, "ssi-protocol-" + self + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        workers = Executors.newCachedThreadPool(tf);
+        space = new ObjectSpace(this, classes, stats);
+        locks = new Locks(space, workers);
+    }
+
+    /** Starts the transport and waits until every peer is connected. */
+    public void start(final TransportConfig config)
+    {
+        transport = Transport.start(config, this);
+        transport.awaitConnected();
+        final Thread flusher = new Thread(this::flushLoop, "ssi-flusher-" + self);
+        flusher.setDaemon(true);
+        flusher.start();
+    }
+
+    /** Bounds how long unsynchronized writes stay invisible to other nodes (a spinning reader must get there). */
+    private void flushLoop()
+    {
+        final long periodMs = Long.getLong("ssi.flushPeriodMs", 3L);
+        while (!closing)
+        {
+            try
+            {
+                Thread.sleep(periodMs);
+                space.flush();
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            catch (final RuntimeException ex)
+            {
+                if (!closing)
+                {
+                    System.err.println("ssi-java: node " + self + ": background release failed: " + ex);
+                }
+            }
+        }
+    }
+
+    public void failureListener(final FailureListener listener)
+    {
+        this.failureListener = listener;
+    }
+
+    /** Registers the handler of an extension message type (>= {@link MessageTypes#FIRST_EXTENSION}). */
+    public void register(final byte type, final Handler handler)
+    {
+        extensions.put(type, handler);
+    }
+
+    public Stats stats()
+    {
+        return stats;
+    }
+
+    ObjectSpace space()
+    {
+        return space;
+    }
+
+    Locks locks()
+    {
+        return locks;
+    }
+
+    public java.util.concurrent.Executor workers()
+    {
+        return workers;
+    }
+
+    // ---------------------------------------------------------------- Net
+
+    @Override
+    public int self()
+    {
+        return self;
+    }
+
+    @Override
+    public int nodeCount()
+    {
+        return nodeCount;
+    }
+
+    @Override
+    public WireOut message(final byte type)
+    {
+        final WireOut out = new WireOut();
+        out.putByte(type).putLong(0L);
+        return out;
+    }
+
+    @Override
+    public void send(final int node, final WireOut message)
+    {
+        if (node == self)
+        {
+            final byte[] bytes = message.toBytes();
+            workers.execute(() -> dispatch(self, new UnsafeBuffer(bytes), 0, bytes.length));
+            return;
+        }
+        final Transport t = transport;
+        if (t == null)
+        {
+            throw new SsiException("node " + self + " is not connected");
+        }
+        t.send(node, message.buffer(), 0, message.length());
+        stats.messagesSent.incrementAndGet();
+        stats.bytesSent.addAndGet(message.length());
+    }
+
+    @Override
+    public WireIn call(final int node, final WireOut request)
+    {
+        return await(begin(node, request), node);
+    }
+
+    @Override
+    public WireIn[] callAll(final int[] nodes, final WireOut[] requests)
+    {
+        final Pending[] ps = new Pending[nodes.length];
+        for (int i = 0; i < nodes.length; i++)
+        {
+            ps[i] = begin(nodes[i], requests[i]);
+        }
+        final WireIn[] out = new WireIn[nodes.length];
+        for (int i = 0; i < nodes.length; i++)
+        {
+            out[i] = await(ps[i], nodes[i]);
+        }
+        return out;
+    }
+
+    private Pending begin(final int node, final WireOut request)
+    {
+        final long id = correlations.incrementAndGet();
+        request.buffer().putLong(1, id, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final Pending p = new Pending(node);
+        pending.put(id, p);
+        if (transport != null && transport.isFailed(node))
+        {
+            pending.remove(id);
+            throw new SsiException("node " + node + " has failed");
+        }
+        send(node, request);
+        return p;
+    }
+
+    private WireIn await(final Pending p, final int node)
+    {
+        try
+        {
+            return p.future.get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new SsiException("interrupted while waiting for node " + node, ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            final Throwable cause = ex.getCause();
+            if (cause instanceof SsiException)
+            {
+                throw new SsiException(cause.getMessage(), cause);
+            }
+            throw new SsiException("request to node " + node + " failed: " + cause, cause);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new SsiException("node " + node + " did not answer within " + CALL_TIMEOUT_MS + " ms");
+        }
+    }
+
+    @Override
+    public WireOut reply()
+    {
+        final WireOut out = new WireOut();
+        out.putByte(MessageTypes.REPLY).putLong(0L).putByte(OK);
+        return out;
+    }
+
+    @Override
+    public void sendReply(final int node, final long correlationId, final WireOut body)
+    {
+        body.buffer().putLong(1, correlationId, java.nio.ByteOrder.LITTLE_ENDIAN);
+        send(node, body);
+    }
+
+    @Override
+    public void sendError(final int node, final long correlationId, final String message)
+    {
+        final WireOut out = new WireOut();
+        out.putByte(MessageTypes.REPLY).putLong(correlationId).putByte(ERROR).putString(message);
+        send(node, out);
+    }
+
+    // ---------------------------------------------------------------- receive
+
+    @Override
+    public void onMessage(final int fromNode, final DirectBuffer buffer, final int offset, final int length)
+    {
+        dispatch(fromNode, buffer, offset, length);
+    }
+
+    @Override
+    public void onNodeFailed(final int node, final String reason)
+    {
+        for (final Pending p : pending.values())
+        {
+            if (p.node == node)
+            {
+                p.future.completeExceptionally(new SsiException("node " + node + " failed: " + reason));
+            }
+        }
+        final FailureListener l = failureListener;
+        if (l != null && !closing)
+        {
+            workers.execute(() -> l.onNodeFailed(node, reason));
+        }
+    }
+
+    private void dispatch(final int from, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < HEADER)
+        {
+            return;
+        }
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        final byte type = bytes[0];
+        final long corr = buffer.getLong(offset + 1, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final WireIn body = new WireIn(bytes, HEADER, length - HEADER);
+        try
+        {
+            switch (type)
+            {
+                case MessageTypes.REPLY:
+                    onReply(corr, body);
+                    return;
+                case MessageTypes.INVALIDATE:
+                    space.invalidate(from, corr, body);
+                    return;
+                case MessageTypes.LOCK_REQUEST:
+                    locks.onRequest(from, body.getLong());
+                    return;
+                case MessageTypes.LOCK_REVOKE:
+                    final long gid = body.getLong();
+                    locks.onRevoke(gid, body.getInt());
+                    return;
+                case MessageTypes.LOCK_GRANT:
+                    locks.onGrant(body);
+                    return;
+                case MessageTypes.WAKE:
+                    locks.onWake(body.getLong());
+                    return;
+                case MessageTypes.FETCH:
+                    if (!space.hasPendingWrites())
+                    {
+                        space.serveFetch(from, corr, body);
+                        return;
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            failRequest(from, corr, type, ex);
+            return;
+        }
+        workers.execute(() -> handleBlocking(from, type, corr, body));
+    }
+
+    private void handleBlocking(final int from, final byte type, final long corr, final WireIn body)
+    {
+        try
+        {
+            switch (type)
+            {
+                case MessageTypes.FETCH:
+                    space.flush();
+                    space.serveFetch(from, corr, body);
+                    return;
+                case MessageTypes.DIFF:
+                    space.applyDiffs(from, corr, body);
+                    return;
+                default:
+                    final Handler h = extensions.get(type);
+                    if (h == null)
+                    {
+                        throw new WireException("unknown message type " + type);
+                    }
+                    h.onMessage(from, corr, body);
+            }
+        }
+        catch (final Exception ex)
+        {
+            failRequest(from, corr, type, ex);
+        }
+    }
+
+    private void failRequest(final int from, final long corr, final byte type, final Exception ex)
+    {
+        if (corr != 0 && type != MessageTypes.REPLY)
+        {
+            sendError(from, corr, ex.getMessage() == null ? ex.toString() : ex.getMessage());
+        }
+        else if (!closing)
+        {
+            System.err.println("ssi-java: node " + self + ": dropped message of type " + type + " from node " +
+                from + ": " + ex);
+        }
+    }
+
+    private void onReply(final long corr, final WireIn body)
+    {
+        final Pending p = pending.remove(corr);
+        if (p == null)
+        {
+            return;
+        }
+        if (body.getByte() == OK)
+        {
+            p.future.complete(body);
+        }
+        else
+        {
+            p.future.completeExceptionally(new SsiException(body.getString()));
+        }
+    }
+
+    /** @return transport counters, or null before start. */
+    public TransportStats transportStats()
+    {
+        final Transport t = transport;
+        return t == null ? null : t.stats();
+    }
+
+    public boolean isClosing()
+    {
+        return closing;
+    }
+
+    @Override
+    public void close()
+    {
+        closing = true;
+        final Transport t = transport;
+        if (t != null)
+        {
+            t.close();
+        }
+        workers.shutdownNow();
+    }
+}

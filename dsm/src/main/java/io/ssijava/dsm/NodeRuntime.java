@@ -1,0 +1,348 @@
+package io.ssijava.dsm;
+
+import io.ssijava.rt.Runtime;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link Runtime} behind the facade on a clustered node: routes slow paths to the object space, monitors to the
+ * cluster locks, thread operations to the {@link ThreadService}, and runs each class initializer once in the
+ * cluster (on node 0, the home of all statics).
+ */
+public final class NodeRuntime implements Runtime
+{
+    /** Node that homes every class's statics and runs every class initializer. */
+    public static final int STATICS_HOME = 0;
+
+    private final Node node;
+    private final ObjectSpace space;
+    private final Locks locks;
+    private volatile ThreadService threads;
+    private final Map<Class<?>, Object[]> fetchedStatics = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Long> fetchedGids = new ConcurrentHashMap<>();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+    public NodeRuntime(final Node node)
+    {
+        this.node = node;
+        this.space = node.space();
+        this.locks = node.locks();
+        node.register(MessageTypes.CLASS_INIT, this::serveClassInit);
+    }
+
+    public void threads(final ThreadService threads)
+    {
+        this.threads = threads;
+    }
+
+    public void threadRefs(final ThreadRefs refs)
+    {
+        space.threadRefs = refs;
+    }
+
+    public Node node()
+    {
+        return node;
+    }
+
+    // ---------------------------------------------------------------- services for the threads module
+
+    /** Encodes a value for another node (sharing what it references). */
+    public void writeValue(final WireOut out, final Object value)
+    {
+        space.codec.writeValue(out, value);
+    }
+
+    /** Decodes a value from another node. */
+    public Object readValue(final WireIn in)
+    {
+        return space.codec.readValue(in);
+    }
+
+    /** Release: make every write of this node visible to the cluster. */
+    public void release()
+    {
+        space.flush();
+    }
+
+    /** @return a new cluster-unique id homed on this node. */
+    public long newGlobalId()
+    {
+        return space.newGid();
+    }
+
+    /** @return the global id of a shared object, sharing it now if it is local. */
+    public long share(final Object o)
+    {
+        return space.share(o).gid;
+    }
+
+    // ---------------------------------------------------------------- Runtime
+
+    @Override
+    public void readMiss(final Object o)
+    {
+        final Meta m = space.metaOf(o);
+        if (m != null)
+        {
+            space.fault(m);
+        }
+    }
+
+    @Override
+    public void writeMiss(final Object o)
+    {
+        final Meta m = space.metaOf(o);
+        if (m != null)
+        {
+            space.writeMiss(m);
+        }
+    }
+
+    @Override
+    public void staticReadMiss(final Class<?> c)
+    {
+        readMiss(c);
+    }
+
+    @Override
+    public void staticWriteMiss(final Class<?> c)
+    {
+        writeMiss(c);
+    }
+
+    @Override
+    public void arrayReadMiss(final Object array)
+    {
+        final Meta m = space.metaOf(array);
+        if (m != null && m.state < 0)
+        {
+            space.fault(m);
+        }
+    }
+
+    @Override
+    public void arrayWriteMiss(final Object array)
+    {
+        final Meta m = space.metaOf(array);
+        if (m != null)
+        {
+            space.writeMiss(m);
+        }
+    }
+
+    @Override
+    public void releaseShared()
+    {
+        space.flush();
+    }
+
+    @Override
+    public void monitorEnter(final Object o)
+    {
+        locks.enter(o);
+    }
+
+    @Override
+    public void monitorExit(final Object o)
+    {
+        locks.exit(o);
+    }
+
+    @Override
+    public void await(final Object o, final long millis, final int nanos) throws InterruptedException
+    {
+        locks.await(o, millis, nanos);
+    }
+
+    @Override
+    public void notify(final Object o, final boolean all)
+    {
+        locks.notify(o, all);
+    }
+
+    @Override
+    public int identityHashCode(final Object o)
+    {
+        final Meta m = space.metaOf(o);
+        return m == null || m.home == node.self() ? System.identityHashCode(o) : m.hash;
+    }
+
+    // ---------------------------------------------------------------- class initialization once per cluster
+
+    @Override
+    public boolean clinitStart(final Class<?> c)
+    {
+        if (node.self() == STATICS_HOME)
+        {
+            return true;
+        }
+        final WireIn reply = node.call(STATICS_HOME, node.message(MessageTypes.CLASS_INIT).putString(c.getName()));
+        if (!reply.getBoolean())
+        {
+            final String why = reply.getString();
+            if (warned.add(c.getName()))
+            {
+                System.err.println("ssi-java: " + why + "; its static state is not shared, the initializer of " +
+                    c.getName() + " runs on each node");
+            }
+            return true;
+        }
+        final long gid = reply.getLong();
+        final ClassLayout layout = ClassLayout.of(c);
+        final int n = reply.getCount(layout.statics.length);
+        if (n != layout.statics.length)
+        {
+            throw new WireException(c.getName() + " has " + layout.statics.length + " static fields here, " + n +
+                " on node 0: the nodes run different versions of the class");
+        }
+        final Object[] values = new Object[n];
+        for (int i = 0; i < n; i++)
+        {
+            values[i] = space.codec.readField(reply, layout.statics[i].getType());
+        }
+        fetchedStatics.put(c, values);
+        fetchedGids.put(c, gid);
+        return false;
+    }
+
+    @Override
+    public Object[] fetchStatics(final Class<?> c)
+    {
+        return fetchedStatics.remove(c);
+    }
+
+    @Override
+    public void clinitFetched(final Class<?> c)
+    {
+        final Long gid = fetchedGids.remove(c);
+        if (gid != null)
+        {
+            space.shareStatics(c, gid);
+        }
+    }
+
+    @Override
+    public void clinitDone(final Class<?> c)
+    {
+        if (node.self() == STATICS_HOME)
+        {
+            space.shareStatics(c, space.newGid());
+        }
+    }
+
+    private void serveClassInit(final int from, final long corr, final WireIn in) throws Exception
+    {
+        final String name = in.getString();
+        final Class<?> c;
+        try
+        {
+            c = Class.forName(name, true, space.classes.loader());
+        }
+        catch (final ExceptionInInitializerError ex)
+        {
+            node.sendError(from, corr, "class initializer of " + name + " failed on node 0: " + ex.getCause());
+            return;
+        }
+        space.flush();
+        final WireOut out = node.reply();
+        final Meta m = space.shareStatics(c, space.newGid());
+        try
+        {
+            synchronized (m)
+            {
+                final int mark = out.length();
+                out.putBoolean(true).putLong(m.gid);
+                try
+                {
+                    space.writeAllFields(out, m, true);
+                }
+                catch (final SsiException ex)
+                {
+                    out.rewind(mark);
+                    out.putBoolean(false).putString(ex.getMessage());
+                    node.sendReply(from, corr, out);
+                    return;
+                }
+                m.copyset |= 1L << from;
+                node.sendReply(from, corr, out);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            node.sendError(from, corr, ex.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- lambdas, threads, exit
+
+    @Override
+    public void lambdaCreated(final Object lambda, final int site)
+    {
+        LambdaSites.INSTANCE.created(lambda, site);
+    }
+
+    @Override
+    public void threadStart(final Thread t)
+    {
+        final ThreadService ts = threads;
+        if (ts == null)
+        {
+            t.start();
+            return;
+        }
+        ts.start(t);
+    }
+
+    @Override
+    public void threadJoin(final Thread t, final long millis) throws InterruptedException
+    {
+        final ThreadService ts = threads;
+        if (ts == null)
+        {
+            t.join(millis);
+            return;
+        }
+        ts.join(t, millis);
+    }
+
+    @Override
+    public boolean threadIsAlive(final Thread t)
+    {
+        final ThreadService ts = threads;
+        return ts == null ? t.isAlive() : ts.isAlive(t);
+    }
+
+    @Override
+    public void exit(final int status)
+    {
+        if (node.self() == 0)
+        {
+            System.exit(status);
+            return;
+        }
+        try
+        {
+            space.flush();
+        }
+        catch (final RuntimeException ignored)
+        {
+            // the job ends anyway
+        }
+        node.send(0, node.message(MessageTypes.EXIT).putInt(status));
+        // System.exit does not return: wait here until node 0 ends the job
+        while (true)
+        {
+            try
+            {
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            catch (final InterruptedException ignored)
+            {
+                // keep waiting, as System.exit would not return either
+            }
+        }
+    }
+}

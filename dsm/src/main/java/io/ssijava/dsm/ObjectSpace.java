@@ -1,0 +1,1063 @@
+package io.ssijava.dsm;
+
+import io.ssijava.rt.ArrayGuard;
+import io.ssijava.rt.Managed;
+import io.ssijava.rt.Ssi;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The global object space of one node: global ids, homes, cached copies, twins and diffs.
+ * <p>
+ * Consistency is home-based release consistency with invalidation driven by the home: a release ({@link #flush})
+ * sends diffs of the node's dirty copies to their homes and invalidations for its dirty home objects; a home that
+ * applies a diff invalidates every other cached copy before it acknowledges. So when a release completes, every
+ * stale copy in the cluster is already marked invalid and an acquire needs no messages at all. Lock handoff,
+ * thread start and end, volatile writes to shared objects, and serving any copy to another node are releases; a
+ * background flush bounds how long an unsynchronized write stays invisible.
+ */
+final class ObjectSpace
+{
+    /** Arrays are split into chunks of about this many bytes for invalidation and transfer. */
+    static final int CHUNK_BYTES = 16 * 1024;
+
+    final Net net;
+    final int self;
+    final Codec codec;
+    final JobClasses classes;
+    final LambdaSites lambdas = LambdaSites.INSTANCE;
+    final Stats stats;
+    volatile ThreadRefs threadRefs;
+
+    private final AtomicLong seq = new AtomicLong();
+    private final Object shareLock = new Object();
+    private Meta[] slots = new Meta[1024];
+    private int nextSlot = 1;
+    private final ConcurrentHashMap<Long, Meta> byGid = new ConcurrentHashMap<>();
+    private final IdentityHashMap<Object, Meta> arrays = new IdentityHashMap<>();
+    private final Map<Class<?>, Meta> statics = new ConcurrentHashMap<>();
+
+    private final Object dirtyLock = new Object();
+    private LinkedHashSet<Meta> dirty = new LinkedHashSet<>();
+    private List<Meta> recheck = new ArrayList<>();
+    private final ReentrantLock flushLock = new ReentrantLock();
+
+    ObjectSpace(final Net net, final JobClasses classes, final Stats stats)
+    {
+        this.net = net;
+        this.self = net.self();
+        this.classes = classes;
+        this.stats = stats;
+        this.codec = new Codec(this);
+    }
+
+    // ---------------------------------------------------------------- lookup and sharing
+
+    Meta metaOf(final Object o)
+    {
+        if (o instanceof Managed)
+        {
+            final int s = ((Managed)o).__ssi_state();
+            return s == 0 ? null : slot(s & Ssi.SLOT_MASK);
+        }
+        if (o instanceof Class)
+        {
+            return statics.get(o);
+        }
+        if (o != null && (o.getClass().isArray() || o.getClass() == Object.class))
+        {
+            synchronized (shareLock)
+            {
+                return arrays.get(o);
+            }
+        }
+        return null;
+    }
+
+    Meta staticsMeta(final Class<?> c)
+    {
+        return statics.get(c);
+    }
+
+    Meta byGid(final long gid)
+    {
+        return byGid.get(gid);
+    }
+
+    private Meta slot(final int slot)
+    {
+        synchronized (shareLock)
+        {
+            return slots[slot];
+        }
+    }
+
+    private Meta register(final long gid, final Meta.Kind kind, final Object target, final int hash, final int state)
+    {
+        // caller holds shareLock
+        final int slot = nextSlot++;
+        if (slot >= slots.length)
+        {
+            slots = java.util.Arrays.copyOf(slots, slots.length * 2);
+        }
+        int chunkElems = 0;
+        int chunks = 0;
+        if (kind == Meta.Kind.ARRAY)
+        {
+            final int length = Array.getLength(target);
+            chunkElems = Math.max(1, CHUNK_BYTES / Codec.elementSize(target.getClass().getComponentType()));
+            chunks = Math.max(1, (length + chunkElems - 1) / chunkElems);
+        }
+        final Meta m = new Meta(gid, Meta.homeOf(gid), slot, kind, target, hash, chunkElems, chunks);
+        if (kind == Meta.Kind.ARRAY)
+        {
+            if (m.home == self)
+            {
+                m.chunkCopyset = new long[chunks];
+            }
+            else
+            {
+                m.chunkValid = new boolean[chunks];
+            }
+            arrays.put(target, m);
+        }
+        if (kind == Meta.Kind.PLAIN)
+        {
+            arrays.put(target, m);
+        }
+        slots[slot] = m;
+        byGid.put(gid, m);
+        setState(m, state | slot);
+        return m;
+    }
+
+    /** Makes a local object or array shared with this node as its home (no-op if already shared). */
+    Meta share(final Object o)
+    {
+        final Meta known = metaOf(o);
+        if (known != null)
+        {
+            return known;
+        }
+        final Meta m;
+        synchronized (shareLock)
+        {
+            final Meta again = o instanceof Managed ? null : arrays.get(o);
+            if (again != null)
+            {
+                return again;
+            }
+            if (o instanceof Managed && ((Managed)o).__ssi_state() != 0)
+            {
+                return slots[((Managed)o).__ssi_state() & Ssi.SLOT_MASK];
+            }
+            final Meta.Kind kind = o instanceof Managed ? Meta.Kind.OBJECT :
+                o.getClass() == Object.class ? Meta.Kind.PLAIN : Meta.Kind.ARRAY;
+            m = register(Meta.gid(self, seq.incrementAndGet()), kind, o, System.identityHashCode(o), Ssi.WTRAP);
+            stats.objectsHomed.incrementAndGet();
+        }
+        if (m.kind == Meta.Kind.ARRAY)
+        {
+            // a guard may remember this array as writable from when it was local
+            ArrayGuard.rearmWrites();
+        }
+        return m;
+    }
+
+    /** Shares a class's statics with this node as home, after its initializer ran here. */
+    Meta shareStatics(final Class<?> c, final long gid)
+    {
+        synchronized (shareLock)
+        {
+            final Meta known = statics.get(c);
+            if (known != null)
+            {
+                return known;
+            }
+            final boolean home = Meta.homeOf(gid) == self;
+            final Meta m = register(gid, Meta.Kind.STATICS, c, 0, Ssi.WTRAP);
+            statics.put(c, m);
+            if (home)
+            {
+                stats.objectsHomed.incrementAndGet();
+            }
+            return m;
+        }
+    }
+
+    long newGid()
+    {
+        return Meta.gid(self, seq.incrementAndGet());
+    }
+
+    /** The local copy for a global id of an object, created (invalid) on first sight. */
+    Object resolveObject(final long gid, final Class<?> type, final int hash)
+    {
+        final Meta known = byGid.get(gid);
+        if (known != null)
+        {
+            return known.target;
+        }
+        if (Meta.homeOf(gid) == self)
+        {
+            throw new WireException("unknown object id " + Long.toHexString(gid) + " claimed to be homed here");
+        }
+        // allocate outside the lock: it may initialize the class, which may talk to other nodes
+        final Object copy = ClassLayout.of(type).allocate();
+        synchronized (shareLock)
+        {
+            final Meta again = byGid.get(gid);
+            if (again != null)
+            {
+                return again.target;
+            }
+            register(gid, Meta.Kind.OBJECT, copy, hash, Ssi.RTRAP | Ssi.WTRAP);
+            return copy;
+        }
+    }
+
+    /** The local stand-in for a shared plain {@code java.lang.Object} (used as a lock). */
+    Object resolvePlain(final long gid, final int hash)
+    {
+        synchronized (shareLock)
+        {
+            final Meta known = byGid.get(gid);
+            if (known != null)
+            {
+                return known.target;
+            }
+            if (Meta.homeOf(gid) == self)
+            {
+                throw new WireException("unknown object id " + Long.toHexString(gid) + " claimed to be homed here");
+            }
+            final Object copy = new Object();
+            register(gid, Meta.Kind.PLAIN, copy, hash, Ssi.WTRAP);
+            return copy;
+        }
+    }
+
+    Object resolveArray(final long gid, final Class<?> arrayType, final int length, final int hash)
+    {
+        final Meta known = byGid.get(gid);
+        if (known != null)
+        {
+            return known.target;
+        }
+        if (Meta.homeOf(gid) == self)
+        {
+            throw new WireException("unknown array id " + Long.toHexString(gid) + " claimed to be homed here");
+        }
+        final Object copy = Array.newInstance(arrayType.getComponentType(), length);
+        synchronized (shareLock)
+        {
+            final Meta again = byGid.get(gid);
+            if (again != null)
+            {
+                return again.target;
+            }
+            register(gid, Meta.Kind.ARRAY, copy, hash, Ssi.RTRAP | Ssi.WTRAP);
+            return copy;
+        }
+    }
+
+    private void setState(final Meta m, final int s)
+    {
+        m.state = s;
+        if (m.kind == Meta.Kind.OBJECT)
+        {
+            ((Managed)m.target).__ssi_state(s);
+        }
+        else if (m.kind == Meta.Kind.STATICS)
+        {
+            final Field f = ClassLayout.of((Class<?>)m.target).staticStateField;
+            if (f != null)
+            {
+                try
+                {
+                    f.setInt(null, s);
+                }
+                catch (final IllegalAccessException ex)
+                {
+                    throw new SsiException("cannot set statics state of " + m.target, ex);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    /** Makes the local copy valid, fetching it (or its invalid chunks) from the home. */
+    void fault(final Meta m)
+    {
+        while (true)
+        {
+            final int gen;
+            final int[] wanted;
+            synchronized (m)
+            {
+                if (m.state >= 0)
+                {
+                    return;
+                }
+                if (m.fetching)
+                {
+                    waitUninterruptibly(m);
+                    continue;
+                }
+                m.fetching = true;
+                gen = m.invalidations;
+                wanted = invalidChunks(m);
+            }
+            try
+            {
+                final WireOut req = net.message(MessageTypes.FETCH).putLong(m.gid);
+                if (wanted != null)
+                {
+                    req.putInt(wanted.length);
+                    for (final int c : wanted)
+                    {
+                        req.putInt(c);
+                    }
+                }
+                final WireIn reply = net.call(m.home, req);
+                stats.faults.incrementAndGet();
+                install(m, reply, gen, wanted);
+            }
+            finally
+            {
+                synchronized (m)
+                {
+                    m.fetching = false;
+                    m.notifyAll();
+                }
+            }
+        }
+    }
+
+    private static int[] invalidChunks(final Meta m)
+    {
+        if (m.kind != Meta.Kind.ARRAY)
+        {
+            return null;
+        }
+        int n = 0;
+        for (final boolean v : m.chunkValid)
+        {
+            n += v ? 0 : 1;
+        }
+        final int[] out = new int[n];
+        int k = 0;
+        for (int c = 0; c < m.chunks; c++)
+        {
+            if (!m.chunkValid[c])
+            {
+                out[k++] = c;
+            }
+        }
+        return out;
+    }
+
+    private void install(final Meta m, final WireIn in, final int gen, final int[] chunks)
+    {
+        if (m.kind == Meta.Kind.ARRAY)
+        {
+            final Class<?> ct = m.target.getClass().getComponentType();
+            final int length = Array.getLength(m.target);
+            final Object[] parts = new Object[chunks.length];
+            for (int i = 0; i < chunks.length; i++)
+            {
+                final int from = chunks[i] * m.chunkElems;
+                parts[i] = codec.readElements(in, ct, Math.min(length, from + m.chunkElems) - from);
+            }
+            synchronized (m)
+            {
+                for (int i = 0; i < chunks.length; i++)
+                {
+                    mergeInto(m, chunks[i] * m.chunkElems, parts[i]);
+                    if (gen == m.invalidations)
+                    {
+                        m.chunkValid[chunks[i]] = true;
+                    }
+                }
+                if (gen == m.invalidations)
+                {
+                    setState(m, validState(m));
+                }
+            }
+            return;
+        }
+        final Field[] fields = m.kind == Meta.Kind.OBJECT ?
+            ClassLayout.of(m.target.getClass()).fields : ClassLayout.of((Class<?>)m.target).mutableStatics;
+        final int n = in.getCount(fields.length);
+        if (n != fields.length)
+        {
+            throw new WireException("object " + m + " has " + fields.length + " fields, reply has " + n);
+        }
+        final Object[] values = new Object[n];
+        for (int i = 0; i < n; i++)
+        {
+            values[i] = codec.readField(in, fields[i].getType());
+        }
+        synchronized (m)
+        {
+            final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
+            final Object[] twin = (Object[])m.twin;
+            for (int i = 0; i < n; i++)
+            {
+                if (twin != null && !same(get(fields[i], owner), twin[i]))
+                {
+                    twin[i] = values[i]; // keep our own write; the diff is now against the fresh value
+                }
+                else
+                {
+                    set(fields[i], owner, values[i]);
+                    if (twin != null)
+                    {
+                        twin[i] = values[i];
+                    }
+                }
+            }
+            if (gen == m.invalidations)
+            {
+                setState(m, validState(m));
+            }
+        }
+    }
+
+    /** Copies a fetched chunk into the array, keeping elements this node changed since it twinned the array. */
+    private static void mergeInto(final Meta m, final int from, final Object part)
+    {
+        final int len = Array.getLength(part);
+        if (m.twin == null)
+        {
+            System.arraycopy(part, 0, m.target, from, len);
+            return;
+        }
+        final Object twin = m.twin;
+        for (int i = 0; i < len; i++)
+        {
+            if (ArrayOps.same(m.target, twin, from + i))
+            {
+                System.arraycopy(part, i, m.target, from + i, 1);
+            }
+            System.arraycopy(part, i, twin, from + i, 1);
+        }
+    }
+
+    private static int validState(final Meta m)
+    {
+        if (m.kind == Meta.Kind.ARRAY && m.chunkValid != null)
+        {
+            for (final boolean v : m.chunkValid)
+            {
+                if (!v)
+                {
+                    return m.slot | Ssi.RTRAP | Ssi.WTRAP;
+                }
+            }
+        }
+        return m.inDirtySet ? m.slot : m.slot | Ssi.WTRAP;
+    }
+
+    /** First write to a clean shared copy: twin it (cached copies) and record it as dirty. */
+    void writeMiss(final Meta m)
+    {
+        while (true)
+        {
+            if (m.state < 0)
+            {
+                fault(m);
+            }
+            synchronized (m)
+            {
+                if (m.state < 0)
+                {
+                    continue;
+                }
+                if ((m.state & Ssi.WTRAP) == 0)
+                {
+                    return;
+                }
+                if (m.home != self && m.twin == null)
+                {
+                    m.twin = snapshot(m);
+                }
+                m.inDirtySet = true;
+                setState(m, m.state & ~Ssi.WTRAP);
+            }
+            synchronized (dirtyLock)
+            {
+                dirty.add(m);
+            }
+            return;
+        }
+    }
+
+    private static Object snapshot(final Meta m)
+    {
+        switch (m.kind)
+        {
+            case ARRAY:
+            {
+                final int n = Array.getLength(m.target);
+                final Object copy = Array.newInstance(m.target.getClass().getComponentType(), n);
+                System.arraycopy(m.target, 0, copy, 0, n);
+                return copy;
+            }
+            case OBJECT:
+            {
+                final Field[] fields = ClassLayout.of(m.target.getClass()).fields;
+                final Object[] values = new Object[fields.length];
+                for (int i = 0; i < fields.length; i++)
+                {
+                    values[i] = get(fields[i], m.target);
+                }
+                return values;
+            }
+            default:
+            {
+                final Field[] fields = ClassLayout.of((Class<?>)m.target).mutableStatics;
+                final Object[] values = new Object[fields.length];
+                for (int i = 0; i < fields.length; i++)
+                {
+                    values[i] = get(fields[i], null);
+                }
+                return values;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- release
+
+    /** @return whether this node holds writes that other nodes have not been told about. */
+    boolean hasPendingWrites()
+    {
+        synchronized (dirtyLock)
+        {
+            return !dirty.isEmpty() || !recheck.isEmpty();
+        }
+    }
+
+    /**
+     * Release: pushes every write made on this node to the homes and waits until every stale copy in the cluster
+     * is invalid. Safe to call from any thread except the receiver.
+     */
+    void flush()
+    {
+        if (!hasPendingWrites())
+        {
+            return;
+        }
+        flushLock.lock();
+        try
+        {
+            final List<Meta> work;
+            final List<Meta> rechecking;
+            synchronized (dirtyLock)
+            {
+                work = new ArrayList<>(dirty);
+                rechecking = recheck;
+                dirty = new LinkedHashSet<>();
+                recheck = new ArrayList<>();
+            }
+            final Map<Integer, DiffBatch> diffs = new HashMap<>();
+            final Map<Integer, InvalidationBatch> invalidations = new HashMap<>();
+            final List<Meta> flushedCopies = new ArrayList<>();
+            boolean arrays = false;
+            for (final Meta m : work)
+            {
+                arrays |= m.kind == Meta.Kind.ARRAY;
+                synchronized (m)
+                {
+                    m.inDirtySet = false;
+                    setState(m, m.state | Ssi.WTRAP);
+                    if (m.home == self)
+                    {
+                        collectHomeInvalidations(m, invalidations);
+                        continue;
+                    }
+                    diffs.computeIfAbsent(m.home, h -> new DiffBatch(net)).add(this, m);
+                    flushedCopies.add(m);
+                }
+            }
+            for (final Meta m : rechecking)
+            {
+                if (work.contains(m))
+                {
+                    continue;
+                }
+                synchronized (m)
+                {
+                    diffs.computeIfAbsent(m.home, h -> new DiffBatch(net)).add(this, m);
+                }
+            }
+            if (arrays)
+            {
+                ArrayGuard.rearmWrites();
+            }
+            final List<Integer> targets = new ArrayList<>();
+            final List<WireOut> messages = new ArrayList<>();
+            diffs.forEach((home, batch) ->
+            {
+                if (batch.count > 0)
+                {
+                    targets.add(home);
+                    messages.add(batch.finish());
+                }
+            });
+            invalidations.forEach((node, batch) ->
+            {
+                targets.add(node);
+                messages.add(batch.finish());
+            });
+            if (!targets.isEmpty())
+            {
+                net.callAll(targets.stream().mapToInt(Integer::intValue).toArray(), messages.toArray(new WireOut[0]));
+                stats.releases.incrementAndGet();
+            }
+            synchronized (dirtyLock)
+            {
+                // a write that raced with this flush (passed its check just before the trap was re-armed) is
+                // caught by comparing with the twin once more at the next flush
+                recheck.addAll(flushedCopies);
+            }
+        }
+        finally
+        {
+            flushLock.unlock();
+        }
+    }
+
+    private void collectHomeInvalidations(final Meta m, final Map<Integer, InvalidationBatch> out)
+    {
+        // caller holds m
+        final long others = ~(1L << self);
+        if (m.kind == Meta.Kind.ARRAY)
+        {
+            for (int c = 0; c < m.chunks; c++)
+            {
+                long cs = m.chunkCopyset[c] & others;
+                m.chunkCopyset[c] = 0;
+                while (cs != 0)
+                {
+                    final int node = Long.numberOfTrailingZeros(cs);
+                    cs &= cs - 1;
+                    out.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(m.gid, c);
+                }
+            }
+            return;
+        }
+        long cs = m.copyset & others;
+        m.copyset = 0;
+        while (cs != 0)
+        {
+            final int node = Long.numberOfTrailingZeros(cs);
+            cs &= cs - 1;
+            out.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(m.gid, -1);
+        }
+    }
+
+    /** Writes the diff of one cached copy against its twin; returns the number of changed fields or elements. */
+    int writeDiff(final WireOut out, final Meta m)
+    {
+        // caller holds m
+        out.putLong(m.gid);
+        final int countAt = out.length();
+        out.putInt(0);
+        int changed = 0;
+        if (m.kind == Meta.Kind.ARRAY)
+        {
+            final int length = Array.getLength(m.target);
+            final Object twin = m.twin;
+            int i = 0;
+            while (i < length)
+            {
+                if (ArrayOps.same(m.target, twin, i))
+                {
+                    i++;
+                    continue;
+                }
+                int j = i + 1;
+                while (j < length && !ArrayOps.same(m.target, twin, j))
+                {
+                    j++;
+                }
+                out.putInt(i).putInt(j - i);
+                codec.writeElements(out, m.target, i, j);
+                System.arraycopy(m.target, i, twin, i, j - i);
+                changed++;
+                i = j;
+            }
+        }
+        else
+        {
+            final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
+            final Field[] fields = m.kind == Meta.Kind.OBJECT ?
+                ClassLayout.of(m.target.getClass()).fields : ClassLayout.of((Class<?>)m.target).mutableStatics;
+            final Object[] twin = (Object[])m.twin;
+            for (int i = 0; i < fields.length; i++)
+            {
+                final Object v = get(fields[i], owner);
+                if (!same(v, twin[i]))
+                {
+                    out.putInt(i);
+                    try
+                    {
+                        codec.writeField(out, fields[i].getType(), v);
+                    }
+                    catch (final SsiException ex)
+                    {
+                        throw ex.addPath(fields[i].getName());
+                    }
+                    twin[i] = v;
+                    changed++;
+                }
+            }
+        }
+        out.putIntAt(countAt, changed);
+        return changed;
+    }
+
+    // ---------------------------------------------------------------- home side handlers
+
+    /** Serves a copy of a home object (or chunks of a home array) to another node. */
+    void serveFetch(final int from, final long correlationId, final WireIn in)
+    {
+        final long gid = in.getLong();
+        final Meta m = byGid.get(gid);
+        if (m == null || m.home != self)
+        {
+            net.sendError(from, correlationId, "no object " + Long.toHexString(gid) + " is homed on node " + self);
+            return;
+        }
+        final WireOut out = net.reply();
+        synchronized (m)
+        {
+            if (m.kind == Meta.Kind.ARRAY)
+            {
+                final int n = in.getCount(m.chunks);
+                final int length = Array.getLength(m.target);
+                for (int i = 0; i < n; i++)
+                {
+                    final int c = in.getInt();
+                    if (c < 0 || c >= m.chunks)
+                    {
+                        throw new WireException("bad chunk " + c + " of " + m);
+                    }
+                    final int fromIdx = c * m.chunkElems;
+                    codec.writeElements(out, m.target, fromIdx, Math.min(length, fromIdx + m.chunkElems));
+                    m.chunkCopyset[c] |= 1L << from;
+                }
+            }
+            else
+            {
+                writeAllFields(out, m, false);
+                m.copyset |= 1L << from;
+            }
+            // sent under the lock so that a later invalidation of this copy cannot overtake it
+            net.sendReply(from, correlationId, out);
+        }
+    }
+
+    /** Writes every (mutable, for statics unless {@code allStatics}) field of a home entity. */
+    void writeAllFields(final WireOut out, final Meta m, final boolean allStatics)
+    {
+        final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
+        final ClassLayout layout = ClassLayout.of(m.kind == Meta.Kind.OBJECT ? m.target.getClass() : (Class<?>)m.target);
+        final Field[] fields = m.kind == Meta.Kind.OBJECT ? layout.fields : allStatics ? layout.statics : layout.mutableStatics;
+        out.putInt(fields.length);
+        for (final Field f : fields)
+        {
+            try
+            {
+                codec.writeField(out, f.getType(), get(f, owner));
+            }
+            catch (final SsiException ex)
+            {
+                throw ex.addPath((m.kind == Meta.Kind.STATICS ? ((Class<?>)m.target).getName() + "." : "") + f.getName());
+            }
+        }
+    }
+
+    /** Applies diffs from another node, invalidates all other copies, then acknowledges. Blocks: not on the receiver. */
+    void applyDiffs(final int from, final long correlationId, final WireIn in)
+    {
+        final int count = in.getCount(1 << 24);
+        final Map<Integer, InvalidationBatch> invalidations = new HashMap<>();
+        final long keep = (1L << from) | (1L << self);
+        for (int k = 0; k < count; k++)
+        {
+            final long gid = in.getLong();
+            final Meta m = byGid.get(gid);
+            if (m == null || m.home != self)
+            {
+                throw new WireException("diff for object " + Long.toHexString(gid) + " not homed on node " + self);
+            }
+            final int changes = in.getCount(1 << 28);
+            if (m.kind == Meta.Kind.ARRAY)
+            {
+                final Class<?> ct = m.target.getClass().getComponentType();
+                final int length = Array.getLength(m.target);
+                boolean[] touched = new boolean[m.chunks];
+                for (int r = 0; r < changes; r++)
+                {
+                    final int start = in.getInt();
+                    final int len = in.getInt();
+                    if (start < 0 || len < 0 || start + len > length)
+                    {
+                        throw new WireException("bad run [" + start + "," + (start + len) + ") in diff of " + m);
+                    }
+                    final Object part = codec.readElements(in, ct, len);
+                    synchronized (m)
+                    {
+                        System.arraycopy(part, 0, m.target, start, len);
+                    }
+                    for (int c = start / m.chunkElems; c <= (start + len - 1) / m.chunkElems; c++)
+                    {
+                        touched[c] = true;
+                    }
+                }
+                synchronized (m)
+                {
+                    for (int c = 0; c < m.chunks; c++)
+                    {
+                        if (!touched[c])
+                        {
+                            continue;
+                        }
+                        long cs = m.chunkCopyset[c] & ~keep;
+                        m.chunkCopyset[c] &= keep;
+                        while (cs != 0)
+                        {
+                            final int node = Long.numberOfTrailingZeros(cs);
+                            cs &= cs - 1;
+                            invalidations.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(gid, c);
+                        }
+                    }
+                }
+            }
+            else
+            {
+                final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
+                final Field[] fields = m.kind == Meta.Kind.OBJECT ?
+                    ClassLayout.of(m.target.getClass()).fields : ClassLayout.of((Class<?>)m.target).mutableStatics;
+                final int[] idx = new int[changes];
+                final Object[] values = new Object[changes];
+                for (int r = 0; r < changes; r++)
+                {
+                    idx[r] = in.getCount(fields.length - 1);
+                    values[r] = codec.readField(in, fields[idx[r]].getType());
+                }
+                synchronized (m)
+                {
+                    for (int r = 0; r < changes; r++)
+                    {
+                        set(fields[idx[r]], owner, values[r]);
+                    }
+                    long cs = m.copyset & ~keep;
+                    m.copyset &= keep;
+                    while (cs != 0)
+                    {
+                        final int node = Long.numberOfTrailingZeros(cs);
+                        cs &= cs - 1;
+                        invalidations.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(gid, -1);
+                    }
+                }
+            }
+        }
+        if (!invalidations.isEmpty())
+        {
+            final int[] nodes = invalidations.keySet().stream().mapToInt(Integer::intValue).toArray();
+            final WireOut[] msgs = new WireOut[nodes.length];
+            for (int i = 0; i < nodes.length; i++)
+            {
+                msgs[i] = invalidations.get(nodes[i]).finish();
+            }
+            net.callAll(nodes, msgs);
+        }
+        net.sendReply(from, correlationId, net.reply());
+    }
+
+    /** Marks cached copies invalid. Runs on the receiver thread: short, non-blocking. */
+    void invalidate(final int from, final long correlationId, final WireIn in)
+    {
+        final int count = in.getCount(1 << 24);
+        boolean arrays = false;
+        for (int k = 0; k < count; k++)
+        {
+            final long gid = in.getLong();
+            final int chunk = in.getInt();
+            final Meta m = byGid.get(gid);
+            if (m == null || m.home == self)
+            {
+                continue;
+            }
+            synchronized (m)
+            {
+                m.invalidations++;
+                if (m.kind == Meta.Kind.ARRAY)
+                {
+                    arrays = true;
+                    if (chunk >= 0 && chunk < m.chunks)
+                    {
+                        m.chunkValid[chunk] = false;
+                    }
+                    else
+                    {
+                        java.util.Arrays.fill(m.chunkValid, false);
+                    }
+                }
+                setState(m, m.state | Ssi.RTRAP | Ssi.WTRAP);
+            }
+        }
+        if (arrays)
+        {
+            ArrayGuard.invalidateAll();
+        }
+        stats.invalidationsReceived.addAndGet(count);
+        net.sendReply(from, correlationId, net.reply());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static boolean same(final Object a, final Object b)
+    {
+        if (a == b)
+        {
+            return true;
+        }
+        if (a == null || b == null)
+        {
+            return false;
+        }
+        if (a instanceof Double && b instanceof Double)
+        {
+            return Double.doubleToRawLongBits((Double)a) == Double.doubleToRawLongBits((Double)b);
+        }
+        if (a instanceof Float && b instanceof Float)
+        {
+            return Float.floatToRawIntBits((Float)a) == Float.floatToRawIntBits((Float)b);
+        }
+        if (a instanceof Number || a instanceof Boolean || a instanceof Character)
+        {
+            return a.getClass() == b.getClass() && a.equals(b);
+        }
+        return false;
+    }
+
+    static Object get(final Field f, final Object owner)
+    {
+        try
+        {
+            return f.get(owner);
+        }
+        catch (final IllegalAccessException ex)
+        {
+            throw new SsiException("cannot read " + f, ex);
+        }
+    }
+
+    static void set(final Field f, final Object owner, final Object value)
+    {
+        try
+        {
+            f.set(owner, value);
+        }
+        catch (final IllegalAccessException ex)
+        {
+            throw new SsiException("cannot write " + f, ex);
+        }
+    }
+
+    static void waitUninterruptibly(final Object monitor)
+    {
+        try
+        {
+            monitor.wait(100);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Diffs for one home, built while flushing. */
+    static final class DiffBatch
+    {
+        final WireOut out;
+        final int countAt;
+        int count;
+
+        DiffBatch(final Net net)
+        {
+            out = net.message(MessageTypes.DIFF);
+            countAt = out.length();
+            out.putInt(0);
+        }
+
+        void add(final ObjectSpace space, final Meta m)
+        {
+            final int mark = out.length();
+            if (m.twin == null)
+            {
+                return;
+            }
+            if (space.writeDiff(out, m) == 0)
+            {
+                // nothing changed: drop the empty entry again
+                truncate(mark);
+                return;
+            }
+            count++;
+        }
+
+        private void truncate(final int mark)
+        {
+            // WireOut has no truncate; rewrite by position bookkeeping
+            out.rewind(mark);
+        }
+
+        WireOut finish()
+        {
+            out.putIntAt(countAt, count);
+            return out;
+        }
+    }
+
+    /** Invalidations for one node. */
+    static final class InvalidationBatch
+    {
+        final WireOut out;
+        final int countAt;
+        int count;
+
+        InvalidationBatch(final Net net)
+        {
+            out = net.message(MessageTypes.INVALIDATE);
+            countAt = out.length();
+            out.putInt(0);
+        }
+
+        void add(final long gid, final int chunk)
+        {
+            out.putLong(gid).putInt(chunk);
+            count++;
+        }
+
+        WireOut finish()
+        {
+            out.putIntAt(countAt, count);
+            return out;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.ssijava.dsm;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of one node, printed by {@code --stats} and exposed to the control point. */
+public final class Stats
+{
+    public final AtomicLong threadsRun = new AtomicLong();
+    public final AtomicLong objectsHomed = new AtomicLong();
+    public final AtomicLong faults = new AtomicLong();
+    public final AtomicLong lockTransfers = new AtomicLong();
+    public final AtomicLong releases = new AtomicLong();
+    public final AtomicLong invalidationsReceived = new AtomicLong();
+    public final AtomicLong messagesSent = new AtomicLong();
+    public final AtomicLong bytesSent = new AtomicLong();
+
+    void write(final WireOut out)
+    {
+        out.putLong(threadsRun.get()).putLong(objectsHomed.get()).putLong(faults.get()).putLong(lockTransfers.get())
+            .putLong(messagesSent.get()).putLong(bytesSent.get());
+    }
+
+    static String line(final int node, final WireIn in)
+    {
+        return String.format("ssi-java: node %d: threads run %d, objects homed %d, remote faults %d, " +
+            "lock transfers %d, messages sent %d, bytes sent %d",
+            node, in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
+    }
+}

@@ -1,0 +1,113 @@
+package io.ssijava.dsm;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reader for messages written by {@link WireOut}. Every read is bounds-checked: a truncated or hostile message
+ * raises {@link WireException}, never an out-of-bounds access elsewhere.
+ */
+public final class WireIn
+{
+    /** Longest string or byte run accepted from the wire. */
+    static final int MAX_RUN = 64 * 1024 * 1024;
+
+    private final ByteBuffer buf;
+
+    /** @param bytes message bytes (not copied). */
+    public WireIn(final byte[] bytes)
+    {
+        this(bytes, 0, bytes.length);
+    }
+
+    public WireIn(final byte[] bytes, final int offset, final int length)
+    {
+        buf = ByteBuffer.wrap(bytes, offset, length).slice().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    public int remaining()
+    {
+        return buf.remaining();
+    }
+
+    private void need(final int n)
+    {
+        if (buf.remaining() < n)
+        {
+            throw new WireException("truncated message: need " + n + " bytes, have " + buf.remaining());
+        }
+    }
+
+    public byte getByte()
+    {
+        need(1);
+        return buf.get();
+    }
+
+    public boolean getBoolean()
+    {
+        return getByte() != 0;
+    }
+
+    public short getShort()
+    {
+        need(2);
+        return buf.getShort();
+    }
+
+    public char getChar()
+    {
+        need(2);
+        return buf.getChar();
+    }
+
+    public int getInt()
+    {
+        need(4);
+        return buf.getInt();
+    }
+
+    public long getLong()
+    {
+        need(8);
+        return buf.getLong();
+    }
+
+    public float getFloat()
+    {
+        return Float.intBitsToFloat(getInt());
+    }
+
+    public double getDouble()
+    {
+        return Double.longBitsToDouble(getLong());
+    }
+
+    /** Reads a count that must be in [0, max]. */
+    public int getCount(final int max)
+    {
+        final int n = getInt();
+        if (n < 0 || n > max)
+        {
+            throw new WireException("bad count " + n + " (max " + max + ")");
+        }
+        return n;
+    }
+
+    public String getString()
+    {
+        final int n = getCount(Math.min(MAX_RUN, buf.remaining()));
+        final byte[] bytes = new byte[n];
+        buf.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    public byte[] getBytes()
+    {
+        final int n = getCount(Math.min(MAX_RUN, buf.remaining()));
+        final byte[] bytes = new byte[n];
+        buf.get(bytes);
+        return bytes;
+    }
+}

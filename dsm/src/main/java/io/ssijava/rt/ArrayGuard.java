@@ -1,0 +1,107 @@
+package io.ssijava.rt;
+
+/**
+ * A per-call-site memo for array access checks: arrays carry no injected field, so the fact "this array may be
+ * read (or written) here without a trap" is remembered per site together with the epoch in which it was checked.
+ * The fast path is three plain loads and two compares, which C2 hoists out of loops; any invalidation or flush on
+ * the node bumps the epoch and re-arms every guard.
+ * <p>
+ * Entries are immutable so that a racing update by another thread can never pair an array with the wrong epoch.
+ * <p>
+ * Do not use -- for internal use only.
+ */
+public final class ArrayGuard
+{
+    /** Bumped when any shared array on this node is invalidated: re-arms read and write guards. */
+    public static int readEpoch = 1;
+    /** Bumped when dirty arrays are flushed (their write traps re-armed) and on every invalidation. */
+    public static int writeEpoch = 1;
+
+    private static final Entry NONE = new Entry(null, 0);
+
+    private Entry read = NONE;
+    private Entry write = NONE;
+
+    /**
+     * Checks that {@code array} may be read on this node, faulting it in first if needed.
+     *
+     * @param array the array about to be read; null is left for the load itself to throw on.
+     */
+    public void checkRead(final Object array)
+    {
+        final Entry e = read;
+        if (e.array != array || e.epoch != readEpoch)
+        {
+            readSlow(array);
+        }
+    }
+
+    /**
+     * Checks that {@code array} may be written on this node (twinned for diffing if shared).
+     *
+     * @param array the array about to be written.
+     */
+    public void checkWrite(final Object array)
+    {
+        final Entry e = write;
+        if (e.array != array || e.epoch != writeEpoch)
+        {
+            writeSlow(array);
+        }
+    }
+
+    private void readSlow(final Object array)
+    {
+        if (array == null)
+        {
+            return;
+        }
+        final int epoch = readEpoch;
+        final Runtime rt = Ssi.runtime;
+        if (rt != null)
+        {
+            rt.arrayReadMiss(array);
+        }
+        read = new Entry(array, epoch);
+    }
+
+    private void writeSlow(final Object array)
+    {
+        if (array == null)
+        {
+            return;
+        }
+        final int epoch = writeEpoch;
+        final Runtime rt = Ssi.runtime;
+        if (rt != null)
+        {
+            rt.arrayWriteMiss(array);
+        }
+        write = new Entry(array, epoch);
+    }
+
+    /** Bumps both epochs; called by the runtime after it changes the state of any shared array. */
+    public static void invalidateAll()
+    {
+        readEpoch++;
+        writeEpoch++;
+    }
+
+    /** Bumps the write epoch; called after a flush re-arms write traps. */
+    public static void rearmWrites()
+    {
+        writeEpoch++;
+    }
+
+    private static final class Entry
+    {
+        final Object array;
+        final int epoch;
+
+        Entry(final Object array, final int epoch)
+        {
+            this.array = array;
+            this.epoch = epoch;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.ssijava.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The texts the launcher prints: usage synopsis, full help, version. */
+public final class HelpText {
+
+    private HelpText() {
+    }
+
+    /**
+     * The short synopsis printed after a usage error.
+     *
+     * @return the synopsis, ending with a line break
+     */
+    public static String usage() {
+        return """
+                usage: ssi-java [--nodes N] [--stats] [--verbose] [--jvm-opt OPT]... [--java PATH]
+                                (-cp|-classpath|--class-path) CP MAIN [ARGS...]
+                       ssi-java [options] -jar app.jar [ARGS...]
+                       ssi-java --help | --version
+                """;
+    }
+
+    /**
+     * The full help text.
+     *
+     * @return the help, ending with a line break
+     */
+    public static String help() {
+        return """
+                ssi-java: run an unmodified multithreaded Java program on several JVMs
+                ("nodes") as if they were one JVM.
+
+                """ + usage() + """
+
+                Options (they go before MAIN or -jar; everything after MAIN, or after
+                -jar app.jar, is passed to the program untouched):
+                  --nodes N            number of nodes (JVMs), 1 to 64; default 1
+                  --stats              print per-node statistics on stderr at exit
+                  --verbose            log what ssi-java and the runtime do, on stderr
+                  --jvm-opt OPT        add a flag to every node's JVM, e.g. --jvm-opt -Xmx2g;
+                                       repeat for several flags
+                  --java PATH          java executable for the nodes; default: the java
+                                       running ssi-java ($JAVA_HOME/bin/java via the script)
+                  -cp, -classpath, --class-path CP
+                                       the program's class path (as for java)
+                  -jar app.jar         run the jar's Main-Class (as java -jar)
+                  -h, --help           print this help and exit
+                  --version            print the version and exit
+                Long options also accept --name=value.
+
+                How it runs: ssi-java starts one JVM, node 0, with the ssi agent attached:
+                  java <jvm-opts> --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
+                       -javaagent:ssi-agent.jar=nodes=N[,stats][,verbose] -cp CP MAIN ARGS
+                Node 0 runs main; it starts nodes 1..N-1 itself on this machine, with the
+                same java, JVM flags, class path, main class and arguments. All nodes write
+                to this terminal. Ctrl-C stops every node; no node outlives node 0.
+
+                Agent-only mode (no launcher; same effect):
+                  java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \\
+                       -javaagent:ssi-agent.jar=nodes=3 -cp app.jar com.example.Main
+
+                Manual per-node mode (e.g. one node per machine): start every node yourself
+                with its id and the endpoints (host:UDP port) of all nodes, in id order:
+                  java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \\
+                       '-javaagent:ssi-agent.jar=node=1,nodes=3,peers=h0:7000;h1:7000;h2:7000' \\
+                       -cp app.jar com.example.Main
+                (quoted: ';' separates shell commands). Node 0 runs main; the others serve
+                the cluster until the job ends. All nodes need the same peers list; the
+                job id is derived from it unless job=ID is given.
+
+                Agent options (comma-separated, no spaces): nodes=N, node=I,
+                peers=host:port;..., job=ID, stats, verbose, placement=spread,
+                connect-timeout=20s.
+
+                Environment:
+                  SSI_AGENT_JAR        the agent jar to use (also -Dssi.agent.jar=...);
+                                       default: agent/target/ssi-agent.jar of this checkout
+                  JAVA_HOME            the java that the ssi-java script runs
+                  SSI_JAVA_NO_BUILD=1  the ssi-java script never (re)builds the jars
+
+                Exit status: the program's (node 0's) exit status; 2 for a usage error, a
+                missing agent jar or a java that cannot be started.
+
+                Examples:
+                  ssi-java --nodes 4 -cp target/classes com.example.Crunch input.txt
+                  ssi-java --nodes 2 --stats --jvm-opt -Xmx1g -jar app.jar --port 8080
+                """;
+    }
+
+    /**
+     * The launcher's version, from the filtered {@code version.properties} resource.
+     *
+     * @return the version, or {@code unknown}
+     */
+    public static String version() {
+        try (InputStream in = HelpText.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.ssijava.launcher;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The parsed {@code ssi-java} command line.
+ *
+ * <pre>
+ * ssi-java [--nodes N] [--stats] [--verbose] [--jvm-opt OPT]... [--java PATH]
+ *          (-cp|-classpath|--class-path) CP MAIN [ARGS...]
+ * ssi-java [options] -jar app.jar [ARGS...]
+ * ssi-java --help | -h | --version
+ * </pre>
+ *
+ * Options must come before MAIN (or {@code -jar app.jar}); everything after it belongs to
+ * the program and is passed on untouched, even if it looks like an ssi-java option. Long
+ * options also take {@code --name=value}. A repeated option takes its last value, except
+ * {@code --jvm-opt}, which accumulates. Without {@code -cp} the child JVM uses its default
+ * class path ({@code CLASSPATH}, else the current directory), as plain {@code java} does.
+ *
+ * @param action      what to do
+ * @param nodes       cluster size, 1..{@value #MAX_NODES}
+ * @param stats       print per-node statistics at exit
+ * @param verbose     log what ssi-java and the runtime do
+ * @param jvmOptions  extra flags for every node's JVM, in order
+ * @param java        the java executable to run nodes with; empty for the launcher's own
+ * @param classPath   the program's class path; empty when not given
+ * @param jarFile     the program jar ({@code -jar} mode); empty in class mode
+ * @param mainClass   the main class (class mode); empty in {@code -jar} mode
+ * @param programArgs the program's arguments, untouched
+ */
+public record LauncherOptions(
+        Action action,
+        int nodes,
+        boolean stats,
+        boolean verbose,
+        List<String> jvmOptions,
+        Optional<String> java,
+        Optional<String> classPath,
+        Optional<String> jarFile,
+        Optional<String> mainClass,
+        List<String> programArgs) {
+
+    /** The largest cluster ssi-java runs. */
+    public static final int MAX_NODES = 64;
+
+    /** What the launcher was asked to do. */
+    public enum Action {
+        /** Run a program. */
+        RUN,
+        /** Print the help text. */
+        HELP,
+        /** Print the version. */
+        VERSION
+    }
+
+    /** Copies the lists so instances are immutable. */
+    public LauncherOptions {
+        Objects.requireNonNull(action, "action");
+        jvmOptions = List.copyOf(jvmOptions);
+        programArgs = List.copyOf(programArgs);
+        Objects.requireNonNull(java, "java");
+        Objects.requireNonNull(classPath, "classPath");
+        Objects.requireNonNull(jarFile, "jarFile");
+        Objects.requireNonNull(mainClass, "mainClass");
+    }
+
+    /**
+     * Parses and validates the command line.
+     *
+     * @param args the launcher's arguments
+     * @return the options; for {@code --help} / {@code --version} only {@link #action()} matters
+     * @throws UsageException on any mistake (unknown flag, missing value, bad --nodes, no
+     *                        main class, -jar together with -cp); its exit code is 2
+     */
+    public static LauncherOptions parse(String... args) throws UsageException {
+        Parser p = new Parser(args);
+        return p.parse();
+    }
+
+    /**
+     * Whether the program is started with {@code -jar}.
+     *
+     * @return true in jar mode
+     */
+    public boolean jarMode() {
+        return jarFile.isPresent();
+    }
+
+    /**
+     * The option string for the ssi agent: {@code nodes=N[,stats][,verbose]}.
+     *
+     * @return the agent arguments
+     */
+    public String agentArgs() {
+        StringBuilder sb = new StringBuilder("nodes=").append(nodes);
+        if (stats) {
+            sb.append(",stats");
+        }
+        if (verbose) {
+            sb.append(",verbose");
+        }
+        return sb.toString();
+    }
+
+    /** One pass over the arguments; a class so the cursor and the partial result stay together. */
+    private static final class Parser {
+        private final String[] args;
+        private int i;
+        private int nodes = 1;
+        private boolean stats;
+        private boolean verbose;
+        private final List<String> jvmOptions = new ArrayList<>();
+        private String java;
+        private String classPath;
+
+        Parser(String[] args) {
+            this.args = args.clone();
+        }
+
+        LauncherOptions parse() throws UsageException {
+            for (i = 0; i < args.length; i++) {
+                String arg = args[i];
+                String name = arg;
+                String inlineValue = null;
+                if (arg.startsWith("--") && arg.indexOf('=') > 2) {
+                    name = arg.substring(0, arg.indexOf('='));
+                    inlineValue = arg.substring(arg.indexOf('=') + 1);
+                }
+                switch (name) {
+                    case "-h", "--help" -> {
+                        return simple(Action.HELP);
+                    }
+                    case "--version" -> {
+                        return simple(Action.VERSION);
+                    }
+                    case "--nodes" -> nodes = parseNodes(value(name, inlineValue));
+                    case "--stats" -> stats = flag(name, inlineValue);
+                    case "--verbose" -> verbose = flag(name, inlineValue);
+                    case "--jvm-opt" -> jvmOptions.add(value(name, inlineValue));
+                    case "--java" -> java = nonEmpty(name, value(name, inlineValue));
+                    case "-cp", "-classpath", "--class-path" -> classPath = value(name, inlineValue);
+                    case "-jar" -> {
+                        String jar = nonEmpty(name, value(name, inlineValue));
+                        if (classPath != null) {
+                            throw usage("-jar and -cp cannot be used together (the jar's manifest gives the "
+                                    + "class path)");
+                        }
+                        return run(Optional.of(jar), Optional.empty());
+                    }
+                    default -> {
+                        if (arg.startsWith("-")) {
+                            throw usage(unknownOption(arg));
+                        }
+                        return run(Optional.empty(), Optional.of(arg));
+                    }
+                }
+            }
+            throw usage("no main class given: name one after the options, e.g. "
+                    + "ssi-java -cp app.jar com.example.Main, or use -jar app.jar");
+        }
+
+        private LauncherOptions simple(Action action) {
+            return new LauncherOptions(action, nodes, stats, verbose, jvmOptions, Optional.ofNullable(java),
+                    Optional.ofNullable(classPath), Optional.empty(), Optional.empty(), List.of());
+        }
+
+        private LauncherOptions run(Optional<String> jar, Optional<String> main) {
+            List<String> rest = Arrays.asList(args).subList(i + 1, args.length);
+            return new LauncherOptions(Action.RUN, nodes, stats, verbose, jvmOptions, Optional.ofNullable(java),
+                    Optional.ofNullable(classPath), jar, main, rest);
+        }
+
+        /** The option's value: after '=' in --name=value, else the next argument. */
+        private String value(String name, String inlineValue) throws UsageException {
+            if (inlineValue != null) {
+                return inlineValue;
+            }
+            if (i + 1 >= args.length) {
+                throw usage("missing value for " + name);
+            }
+            return args[++i];
+        }
+
+        private static boolean flag(String name, String inlineValue) throws UsageException {
+            if (inlineValue != null) {
+                throw usage(name + " takes no value");
+            }
+            return true;
+        }
+
+        private static String nonEmpty(String name, String value) throws UsageException {
+            if (value.isEmpty()) {
+                throw usage("empty value for " + name);
+            }
+            return value;
+        }
+
+        private static int parseNodes(String value) throws UsageException {
+            // Digits only: "+3", "0x3" or " 3" are more likely typos than intent.
+            if (!value.matches("\\d{1,9}")) {
+                throw usage("--nodes needs a whole number from 1 to " + MAX_NODES + ", not '" + value + "'");
+            }
+            int n = Integer.parseInt(value);
+            if (n < 1 || n > MAX_NODES) {
+                throw usage("--nodes must be from 1 to " + MAX_NODES + ", not " + n);
+            }
+            return n;
+        }
+
+        private static String unknownOption(String arg) {
+            String hint = "";
+            if (arg.startsWith("-X") || arg.startsWith("-D") || arg.startsWith("-ea") || arg.startsWith("-agent")
+                    || arg.startsWith("-javaagent") || arg.startsWith("--add-")) {
+                hint = " (JVM flags go through --jvm-opt, e.g. --jvm-opt " + arg + ")";
+            }
+            return "unknown option '" + arg + "'" + hint;
+        }
+
+        private static UsageException usage(String message) {
+            return new UsageException(message, true);
+        }
+    }
+}

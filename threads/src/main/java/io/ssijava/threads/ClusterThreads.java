@@ -1,0 +1,362 @@
+package io.ssijava.threads;
+
+import io.ssijava.dsm.Node;
+import io.ssijava.dsm.NodeRuntime;
+import io.ssijava.dsm.SsiException;
+import io.ssijava.dsm.ThreadRefs;
+import io.ssijava.dsm.ThreadService;
+import io.ssijava.dsm.WireIn;
+import io.ssijava.dsm.WireOut;
+import io.ssijava.rt.Managed;
+
+import java.lang.reflect.Field;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Threads of the cluster. {@code Thread.start()} asks the placement policy for a node; the thread then runs there as
+ * a real JVM thread with the same name, daemon flag and priority: an application subclass of Thread is copied (its
+ * fields stay shared), a plain Thread runs its shared Runnable. Node 0 keeps every thread's liveness, so that
+ * {@code join} and {@code isAlive} answer from anywhere and node 0's JVM lives as long as the program would.
+ * <p>
+ * Starting a thread and a thread's end are releases: the starter's writes are visible to the new thread, and the
+ * ended thread's writes to whoever joins it.
+ */
+public final class ClusterThreads implements ThreadService, ThreadRefs
+{
+    private final NodeRuntime runtime;
+    private final Node node;
+    private final int self;
+    private final Placement placement;
+    private final ThreadRegistry registry;
+    /** Handle of every thread object this node knows as a cluster thread. */
+    private final Map<Thread, Long> handles = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<Long, Thread> proxies = new ConcurrentHashMap<>();
+    private final ExecutorService watchers = Executors.newCachedThreadPool(r ->
+    {
+        final Thread t = new Thread(r, "ssi-thread-watcher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ClusterThreads(final NodeRuntime runtime, final Placement placement)
+    {
+        this.runtime = runtime;
+        this.node = runtime.node();
+        this.self = node.self();
+        this.placement = placement;
+        this.registry = self == 0 ? new ThreadRegistry() : null;
+        node.register(ThreadMessages.START, this::onStart);
+        if (registry != null)
+        {
+            node.register(ThreadMessages.REGISTER, (from, corr, in) ->
+            {
+                registry.register(in.getLong(), in.getBoolean());
+                node.sendReply(from, corr, node.reply());
+            });
+            node.register(ThreadMessages.ENDED, (from, corr, in) -> registry.ended(in.getLong()));
+            node.register(ThreadMessages.JOIN, (from, corr, in) ->
+            {
+                final boolean ended = registry.awaitEnd(in.getLong(), in.getLong());
+                node.sendReply(from, corr, node.reply().putBoolean(ended));
+            });
+            node.register(ThreadMessages.ALIVE, (from, corr, in) ->
+                node.sendReply(from, corr, node.reply().putBoolean(registry.isAlive(in.getLong()))));
+        }
+    }
+
+    // ---------------------------------------------------------------- start
+
+    @Override
+    public void start(final Thread t)
+    {
+        final long handle = handleOf(t);
+        if (handle == -1)
+        {
+            throw new IllegalThreadStateException();
+        }
+        final int target = placement.place(self);
+        if (target == self)
+        {
+            register(handle, t.isDaemon());
+            t.start();
+            watch(t, handle);
+            return;
+        }
+        runtime.release();
+        final WireOut msg = node.message(ThreadMessages.START).putLong(handle).putString(t.getName())
+            .putBoolean(t.isDaemon()).putInt(t.getPriority());
+        if (t instanceof Managed)
+        {
+            msg.putByte(ThreadMessages.KIND_THREAD_OBJECT);
+            runtime.writeValue(msg, t);
+        }
+        else
+        {
+            msg.putByte(ThreadMessages.KIND_RUNNABLE);
+            try
+            {
+                runtime.writeValue(msg, RunnableOf.get(t));
+            }
+            catch (final SsiException ex)
+            {
+                throw new SsiException("cannot start thread \"" + t.getName() + "\" on node " + target + ": " +
+                    ex.getMessage(), ex);
+            }
+        }
+        markStarted(t);
+        node.call(target, msg);
+    }
+
+    /** A started thread object may not be started again, as on one JVM. */
+    private final Map<Thread, Boolean> started = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private void markStarted(final Thread t)
+    {
+        started.put(t, Boolean.TRUE);
+    }
+
+    private long handleOf(final Thread t)
+    {
+        synchronized (handles)
+        {
+            if (started.containsKey(t) || t.isAlive())
+            {
+                return -1;
+            }
+            Long h = handles.get(t);
+            if (h == null)
+            {
+                h = t instanceof Managed ? runtime.share(t) : runtime.newGlobalId();
+                handles.put(t, h);
+            }
+            return h;
+        }
+    }
+
+    private void register(final long handle, final boolean daemon)
+    {
+        if (self == 0)
+        {
+            registry.register(handle, daemon);
+        }
+        else
+        {
+            node.call(0, node.message(ThreadMessages.REGISTER).putLong(handle).putBoolean(daemon));
+        }
+    }
+
+    private void watch(final Thread t, final long handle)
+    {
+        node.stats().threadsRun.incrementAndGet();
+        watchers.execute(() ->
+        {
+            boolean joined = false;
+            while (!joined)
+            {
+                try
+                {
+                    t.join();
+                    joined = true;
+                }
+                catch (final InterruptedException ex)
+                {
+                    if (node.isClosing())
+                    {
+                        return;
+                    }
+                }
+            }
+            try
+            {
+                runtime.release();
+            }
+            finally
+            {
+                if (self == 0)
+                {
+                    registry.ended(handle);
+                }
+                else if (!node.isClosing())
+                {
+                    node.send(0, node.message(ThreadMessages.ENDED).putLong(handle));
+                }
+            }
+        });
+    }
+
+    private void onStart(final int from, final long corr, final WireIn in)
+    {
+        final long handle = in.getLong();
+        final String name = in.getString();
+        final boolean daemon = in.getBoolean();
+        final int priority = in.getInt();
+        final byte kind = in.getByte();
+        final Thread t;
+        if (kind == ThreadMessages.KIND_THREAD_OBJECT)
+        {
+            final Object copy = runtime.readValue(in);
+            if (!(copy instanceof Thread))
+            {
+                throw new SsiException("thread start for a non-thread object");
+            }
+            t = (Thread)copy;
+            t.setName(name);
+        }
+        else
+        {
+            final Object r = runtime.readValue(in);
+            if (r != null && !(r instanceof Runnable))
+            {
+                throw new SsiException("thread start with a non-Runnable target " + r.getClass().getName());
+            }
+            t = new Thread((Runnable)r, name);
+        }
+        t.setDaemon(daemon);
+        t.setPriority(Math.max(Thread.MIN_PRIORITY, Math.min(Thread.MAX_PRIORITY, priority)));
+        handles.put(t, handle);
+        proxies.put(handle, t);
+        register(handle, daemon);
+        markStarted(t);
+        t.start();
+        watch(t, handle);
+        node.sendReply(from, corr, node.reply());
+    }
+
+    // ---------------------------------------------------------------- join / isAlive
+
+    @Override
+    public void join(final Thread t, final long millis) throws InterruptedException
+    {
+        if (millis < 0)
+        {
+            throw new IllegalArgumentException("timeout value is negative");
+        }
+        final Long handle = handles.get(t);
+        if (handle == null)
+        {
+            t.join(millis);
+            return;
+        }
+        if (self == 0)
+        {
+            registry.awaitEnd(handle, millis);
+            return;
+        }
+        node.call(0, node.message(ThreadMessages.JOIN).putLong(handle).putLong(millis));
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException();
+        }
+    }
+
+    @Override
+    public boolean isAlive(final Thread t)
+    {
+        final Long handle = handles.get(t);
+        if (handle == null)
+        {
+            return t.isAlive();
+        }
+        if (self == 0)
+        {
+            return registry.isAlive(handle);
+        }
+        return node.call(0, node.message(ThreadMessages.ALIVE).putLong(handle)).getBoolean();
+    }
+
+    // ---------------------------------------------------------------- thread objects on the wire
+
+    @Override
+    public void write(final WireOut out, final Thread t)
+    {
+        final long handle;
+        synchronized (handles)
+        {
+            Long h = handles.get(t);
+            if (h == null)
+            {
+                h = runtime.newGlobalId();
+                handles.put(t, h);
+            }
+            handle = h;
+        }
+        out.putLong(handle).putString(t.getName());
+    }
+
+    @Override
+    public Thread read(final WireIn in)
+    {
+        final long handle = in.getLong();
+        final String name = in.getString();
+        return proxies.computeIfAbsent(handle, h ->
+        {
+            final Thread proxy = new Thread(name);
+            handles.put(proxy, h);
+            return proxy;
+        });
+    }
+
+    /** Reads the Runnable a plain Thread was created with (the field moved between JDK 17 and 21). */
+    static final class RunnableOf
+    {
+        private static final Field TARGET;
+        private static final Field HOLDER;
+        private static final Field HOLDER_TASK;
+
+        static
+        {
+            Field target = null;
+            Field holder = null;
+            Field task = null;
+            try
+            {
+                target = Thread.class.getDeclaredField("target");
+                target.setAccessible(true);
+            }
+            catch (final ReflectiveOperationException | RuntimeException ex)
+            {
+                try
+                {
+                    holder = Thread.class.getDeclaredField("holder");
+                    holder.setAccessible(true);
+                    task = holder.getType().getDeclaredField("task");
+                    task.setAccessible(true);
+                }
+                catch (final ReflectiveOperationException | RuntimeException ex2)
+                {
+                    holder = null;
+                    task = null;
+                }
+            }
+            TARGET = target;
+            HOLDER = holder;
+            HOLDER_TASK = task;
+        }
+
+        static Runnable get(final Thread t)
+        {
+            try
+            {
+                if (TARGET != null)
+                {
+                    return (Runnable)TARGET.get(t);
+                }
+                if (HOLDER != null)
+                {
+                    return (Runnable)HOLDER_TASK.get(HOLDER.get(t));
+                }
+            }
+            catch (final IllegalAccessException ex)
+            {
+                throw new SsiException("cannot read the Runnable of thread " + t.getName(), ex);
+            }
+            throw new SsiException("cannot read the Runnable of thread " + t.getName() +
+                ": java.lang is not open to ssi-java on this JDK");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.ssijava.threads;
+
+import io.ssijava.dsm.MessageTypes;
+import io.ssijava.dsm.Node;
+import io.ssijava.dsm.NodeRuntime;
+import io.ssijava.dsm.WireIn;
+import io.ssijava.dsm.WireOut;
+import io.ssijava.transport.TransportStats;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The life of a job on one node: node 0 owns the end of the job (its JVM exits when the program would, then it
+ * stops every other node); a worker serves until node 0 tells it to stop. {@code System.exit} anywhere ends the
+ * job with that status; a lost node stops the job with a clear message instead of letting it hang.
+ */
+public final class Job
+{
+    /** Exit status of a job stopped because a node was lost. */
+    public static final int NODE_LOST_STATUS = 1;
+
+    private final Node node;
+    private final NodeRuntime runtime;
+    private final boolean printStats;
+    private volatile boolean ending;
+    private volatile Runnable afterEnd = () -> { };
+
+    /**
+     * @param runtime    this node's runtime.
+     * @param printStats whether node 0 prints every node's statistics at the end.
+     */
+    public Job(final NodeRuntime runtime, final boolean printStats)
+    {
+        this.runtime = runtime;
+        this.node = runtime.node();
+        this.printStats = printStats;
+        node.register(MessageTypes.STATS, (from, corr, in) -> node.sendReply(from, corr, statsBody()));
+        if (node.self() == 0)
+        {
+            node.register(MessageTypes.EXIT, (from, corr, in) ->
+            {
+                final int status = in.getInt();
+                new Thread(() -> System.exit(status), "ssi-exit").start();
+            });
+            Runtime.getRuntime().addShutdownHook(new Thread(this::endJob, "ssi-shutdown"));
+        }
+        else
+        {
+            node.register(MessageTypes.SHUTDOWN, (from, corr, in) ->
+            {
+                ending = true;
+                System.out.flush();
+                System.err.flush();
+                Runtime.getRuntime().halt(in.getInt());
+            });
+        }
+        node.failureListener(this::onNodeFailed);
+    }
+
+    /** What node 0 does last when the job ends, after the other nodes were told to stop (e.g. reap them). */
+    public void afterEnd(final Runnable action)
+    {
+        this.afterEnd = action;
+    }
+
+    private WireOut statsBody()
+    {
+        final TransportStats ts = node.transportStats();
+        final WireOut out = node.reply();
+        final var s = node.stats();
+        out.putLong(s.threadsRun.get()).putLong(s.objectsHomed.get()).putLong(s.faults.get())
+            .putLong(s.lockTransfers.get())
+            .putLong(ts == null ? s.messagesSent.get() : ts.messagesSent())
+            .putLong(ts == null ? s.bytesSent.get() : ts.bytesSent());
+        return out;
+    }
+
+    private static WireIn local(final WireOut reply)
+    {
+        return new WireIn(reply.toBytes(), 10, reply.length() - 10);
+    }
+
+    /** Node 0's shutdown hook: print statistics if asked, then stop the other nodes. */
+    private void endJob()
+    {
+        ending = true;
+        if (printStats)
+        {
+            final List<String> lines = new ArrayList<>();
+            for (int n = 0; n < node.nodeCount(); n++)
+            {
+                try
+                {
+                    final WireIn in = n == 0 ? local(statsBody()) :
+                        node.call(n, node.message(MessageTypes.STATS));
+                    lines.add(String.format("ssi-java: node %d: threads run %d, objects homed %d, remote faults %d, " +
+                        "lock transfers %d, messages sent %d, bytes sent %d", n, in.getLong(), in.getLong(),
+                        in.getLong(), in.getLong(), in.getLong(), in.getLong()));
+                }
+                catch (final RuntimeException ex)
+                {
+                    lines.add("ssi-java: node " + n + ": no statistics (" + ex.getMessage() + ")");
+                }
+            }
+            lines.forEach(System.err::println);
+        }
+        for (int n = 1; n < node.nodeCount(); n++)
+        {
+            try
+            {
+                node.send(n, node.message(MessageTypes.SHUTDOWN).putInt(0));
+            }
+            catch (final RuntimeException ignored)
+            {
+                // that node is gone already
+            }
+        }
+        afterEnd.run();
+        node.close();
+    }
+
+    private void onNodeFailed(final int failed, final String reason)
+    {
+        if (ending)
+        {
+            return;
+        }
+        if (node.self() == 0)
+        {
+            ending = true;
+            System.err.println("ssi-java: node " + failed + " was lost (" + reason + "); stopping the job");
+            for (int n = 1; n < node.nodeCount(); n++)
+            {
+                if (n != failed)
+                {
+                    try
+                    {
+                        node.send(n, node.message(MessageTypes.SHUTDOWN).putInt(NODE_LOST_STATUS));
+                    }
+                    catch (final RuntimeException ignored)
+                    {
+                        // best effort
+                    }
+                }
+            }
+            System.err.flush();
+            Runtime.getRuntime().halt(NODE_LOST_STATUS);
+        }
+        else if (failed == 0)
+        {
+            ending = true;
+            System.err.println("ssi-java: node " + node.self() + ": lost node 0 (" + reason + "); exiting");
+            Runtime.getRuntime().halt(NODE_LOST_STATUS);
+        }
+    }
+}

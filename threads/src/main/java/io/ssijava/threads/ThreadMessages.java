@@ -1,0 +1,25 @@
+package io.ssijava.threads;
+
+import io.ssijava.dsm.MessageTypes;
+
+/** Message types of the threads module. */
+final class ThreadMessages
+{
+    /** Start a thread here: handle, name, daemon, priority, kind, runnable or thread object. */
+    static final byte START = MessageTypes.FIRST_EXTENSION;
+    /** To node 0: a thread with this handle is alive. */
+    static final byte REGISTER = MessageTypes.FIRST_EXTENSION + 1;
+    /** To node 0: the thread with this handle ended. */
+    static final byte ENDED = MessageTypes.FIRST_EXTENSION + 2;
+    /** To node 0: reply when the thread ends or the time is up; the reply says whether it ended. */
+    static final byte JOIN = MessageTypes.FIRST_EXTENSION + 3;
+    /** To node 0: is the thread alive. */
+    static final byte ALIVE = MessageTypes.FIRST_EXTENSION + 4;
+
+    static final byte KIND_RUNNABLE = 0;
+    static final byte KIND_THREAD_OBJECT = 1;
+
+    private ThreadMessages()
+    {
+    }
+}
