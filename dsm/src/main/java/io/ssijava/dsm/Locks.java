@@ -325,6 +325,7 @@ final class Locks
         final boolean handOver;
         synchronized (ls)
         {
+            adoptLocalEntry(ls, o, me);
             final Integer depth = ls.depth.remove(me);
             if (depth == null || !ls.owned)
             {
@@ -423,6 +424,19 @@ final class Locks
         }
     }
 
+    /**
+     * A thread that entered the monitor while the object was still local was not counted; if it holds the JVM
+     * monitor now, count it (once) so that wait/notify work and the token is not handed over under it.
+     */
+    private static void adoptLocalEntry(final LockState ls, final Object o, final Thread me)
+    {
+        if (ls.owned && !ls.depth.containsKey(me) && Thread.holdsLock(o))
+        {
+            ls.depth.put(me, 1);
+            ls.holds++;
+        }
+    }
+
     void notify(final Object o, final boolean all)
     {
         final Meta m = space.metaOf(o);
@@ -442,6 +456,7 @@ final class Locks
         final List<Long> chosen = new ArrayList<>();
         synchronized (ls)
         {
+            adoptLocalEntry(ls, o, Thread.currentThread());
             if (!ls.owned || !ls.depth.containsKey(Thread.currentThread()))
             {
                 throw new IllegalMonitorStateException("current thread is not owner");

@@ -542,6 +542,10 @@ final class ObjectSpace
     /** @return whether this node holds writes that other nodes have not been told about. */
     boolean hasPendingWrites()
     {
+        if (flushLock.isLocked())
+        {
+            return true; // a release is in flight: its diffs may not be at the homes yet
+        }
         synchronized (dirtyLock)
         {
             return !dirty.isEmpty() || !recheck.isEmpty();
@@ -554,13 +558,16 @@ final class ObjectSpace
      */
     void flush()
     {
-        if (!hasPendingWrites())
-        {
-            return;
-        }
         flushLock.lock();
         try
         {
+            synchronized (dirtyLock)
+            {
+                if (dirty.isEmpty() && recheck.isEmpty())
+                {
+                    return; // also after waiting for a release in flight: once it is done, ours is too
+                }
+            }
             final List<Meta> work;
             final List<Meta> rechecking;
             synchronized (dirtyLock)

@@ -50,9 +50,11 @@ public final class Job
             node.register(MessageTypes.SHUTDOWN, (from, corr, in) ->
             {
                 ending = true;
+                final int status = in.getInt();
                 System.out.flush();
                 System.err.flush();
-                Runtime.getRuntime().halt(in.getInt());
+                node.close(); // removes the node's Aeron directory
+                Runtime.getRuntime().halt(status);
             });
         }
         node.failureListener(this::onNodeFailed);

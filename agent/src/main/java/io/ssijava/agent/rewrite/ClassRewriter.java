@@ -434,6 +434,12 @@ public final class ClassRewriter
     {
         final String nd = m.name + m.desc;
         final int op = m.getOpcode();
+        if (op == Opcodes.INVOKEVIRTUAL && m.owner.startsWith("[") && "clone()Ljava/lang/Object;".equals(nd))
+        {
+            code.insertBefore(m, new InsnNode(Opcodes.DUP));
+            code.insertBefore(m, new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "arrayRead", "(Ljava/lang/Object;)V"));
+            return;
+        }
         if (op == Opcodes.INVOKEVIRTUAL || op == Opcodes.INVOKEINTERFACE)
         {
             switch (nd)
@@ -499,12 +505,6 @@ public final class ClassRewriter
             before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "readMiss", "(Ljava/lang/Object;)V"));
             code.insertBefore(m, before);
             code.insert(m, new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "cloned", "(Ljava/lang/Object;)Ljava/lang/Object;"));
-            return;
-        }
-        if (op == Opcodes.INVOKEVIRTUAL && m.owner.startsWith("[") && "clone()Ljava/lang/Object;".equals(nd))
-        {
-            code.insertBefore(m, new InsnNode(Opcodes.DUP));
-            code.insertBefore(m, new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "arrayRead", "(Ljava/lang/Object;)V"));
             return;
         }
         if (op == Opcodes.INVOKESPECIAL && "java/lang/Object".equals(m.owner) && "hashCode()I".equals(nd))

@@ -1,0 +1,323 @@
+package io.ssijava.dsm;
+
+import io.ssijava.dsm.TestTypes.Counter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.ssijava.dsm.Access.read;
+import static io.ssijava.dsm.Access.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Cluster monitors: a token per shared object, managed by its home (node 0). A thread "synchronizes" the way
+ * rewritten code does: {@code Ssi.monitorEnter} (here {@link Locks#enter}), then the JVM monitor of the local copy,
+ * and the reverse on the way out.
+ */
+class LocksProtocolTest
+{
+    private IpcCluster cluster;
+
+    @BeforeEach
+    void start()
+    {
+        cluster = new IpcCluster(3);
+    }
+
+    @AfterEach
+    void stop()
+    {
+        if (cluster != null)
+        {
+            cluster.close();
+        }
+    }
+
+    /** A test thread that records what it threw. */
+    private static Thread spawn(final String name, final AtomicReference<Throwable> error, final ThrowingRunnable body)
+    {
+        final Thread t = new Thread(() ->
+        {
+            try
+            {
+                body.run();
+            }
+            catch (final Throwable ex)
+            {
+                error.compareAndSet(null, ex);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    interface ThrowingRunnable
+    {
+        void run() throws Exception;
+    }
+
+    private static void join(final Thread t, final long millis) throws InterruptedException
+    {
+        t.join(millis);
+        assertFalse(t.isAlive(), t.getName() + " did not finish within " + millis + " ms");
+    }
+
+    private static void rethrow(final AtomicReference<Throwable> error)
+    {
+        if (error.get() != null)
+        {
+            throw new AssertionError("a node's thread failed: " + error.get(), error.get());
+        }
+    }
+
+    @Test
+    @Timeout(25)
+    void shouldSerializeIncrementsFromThreeNodesUnderTheClusterLock() throws Exception
+    {
+        final int iterations = 200;
+        final Counter counter = new Counter();
+        final Counter[] copies = {counter, cluster.transfer(0, 1, counter), cluster.transfer(0, 2, counter)};
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger overlaps = new AtomicInteger();
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final CountDownLatch go = new CountDownLatch(1);
+        final List<Thread> threads = new ArrayList<>();
+        for (int n = 0; n < 3; n++)
+        {
+            final Node node = cluster.node(n);
+            final Locks locks = cluster.locks(n);
+            final Counter copy = copies[n];
+            threads.add(spawn("incrementer-" + n, error, () ->
+            {
+                go.await();
+                for (int i = 0; i < iterations; i++)
+                {
+                    locks.enter(copy);
+                    try
+                    {
+                        synchronized (copy)
+                        {
+                            if (inside.incrementAndGet() != 1)
+                            {
+                                overlaps.incrementAndGet();
+                            }
+                            read(node, copy);
+                            final int v = copy.value;
+                            write(node, copy);
+                            copy.value = v + 1;
+                            inside.decrementAndGet();
+                        }
+                    }
+                    finally
+                    {
+                        locks.exit(copy);
+                    }
+                }
+            }));
+        }
+        go.countDown();
+        for (final Thread t : threads)
+        {
+            join(t, 20_000);
+        }
+        rethrow(error);
+        assertEquals(0, overlaps.get(), "threads of different nodes were inside the monitor together");
+
+        // acquire on the home: the last holder released before handing the token over
+        final Node home = cluster.node(0);
+        final Locks homeLocks = cluster.locks(0);
+        homeLocks.enter(counter);
+        try
+        {
+            synchronized (counter)
+            {
+                read(home, counter);
+                assertEquals(3 * iterations, counter.value, "increments were lost");
+            }
+        }
+        finally
+        {
+            homeLocks.exit(counter);
+        }
+        long transfers = 0;
+        for (int n = 0; n < 3; n++)
+        {
+            transfers += cluster.node(n).stats().lockTransfers.get();
+        }
+        System.out.println("lock transfers for " + 3 * iterations + " increments on 3 nodes: " + transfers);
+        assertTrue(transfers >= 3, "the token must have reached nodes 1 and 2 and come back to 0: " + transfers);
+        // and every copy agrees after a fault
+        for (int n = 1; n < 3; n++)
+        {
+            final Locks locks = cluster.locks(n);
+            locks.enter(copies[n]);
+            try
+            {
+                synchronized (copies[n])
+                {
+                    read(cluster.node(n), copies[n]);
+                    assertEquals(3 * iterations, copies[n].value, "node " + n + " after acquiring");
+                }
+            }
+            finally
+            {
+                locks.exit(copies[n]);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(20)
+    void shouldWakeAWaiterOnAnotherNodeWithTheWritesMadeBeforeNotify() throws Exception
+    {
+        final Counter flag = new Counter();
+        final Counter onB = cluster.transfer(0, 1, flag);
+        final Counter onC = cluster.transfer(0, 2, flag);
+        final Node b = cluster.node(1);
+        final Node c = cluster.node(2);
+        final Locks locksB = cluster.locks(1);
+        final Locks locksC = cluster.locks(2);
+        final CountDownLatch waiting = new CountDownLatch(1);
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final AtomicInteger wakeUps = new AtomicInteger();
+        final AtomicReference<Boolean> sawFlag = new AtomicReference<>();
+        final AtomicInteger sawValue = new AtomicInteger(-1);
+
+        final Thread waiter = spawn("waiter-on-1", error, () ->
+        {
+            locksB.enter(onB);
+            try
+            {
+                synchronized (onB)
+                {
+                    read(b, onB);
+                    waiting.countDown();
+                    while (!onB.flag)
+                    {
+                        locksB.await(onB, 0, 0);
+                        wakeUps.incrementAndGet();
+                        read(b, onB);
+                    }
+                    sawFlag.set(onB.flag);
+                    sawValue.set(onB.value);
+                }
+            }
+            finally
+            {
+                locksB.exit(onB);
+            }
+        });
+        assertTrue(waiting.await(10, TimeUnit.SECONDS), "the waiter did not get the lock");
+        final Thread notifier = spawn("notifier-on-2", error, () ->
+        {
+            locksC.enter(onC);
+            try
+            {
+                synchronized (onC)
+                {
+                    read(c, onC);
+                    write(c, onC);
+                    onC.value = 4711;
+                    onC.flag = true;
+                    locksC.notify(onC, true);
+                }
+            }
+            finally
+            {
+                locksC.exit(onC);
+            }
+        });
+        join(notifier, 10_000);
+        join(waiter, 10_000);
+        rethrow(error);
+        assertEquals(Boolean.TRUE, sawFlag.get());
+        assertEquals(4711, sawValue.get(), "the waiter sees every write made under the lock before notify");
+        assertEquals(1, wakeUps.get(), "one notify, one wake-up");
+    }
+
+    @Test
+    @Timeout(20)
+    void shouldWakeExactlyOneOfTwoWaitersOnDifferentNodesOnNotify() throws Exception
+    {
+        final long timeoutMs = 4_000;
+        final Counter monitor = new Counter();
+        final Counter onB = cluster.transfer(0, 1, monitor);
+        final Counter onC = cluster.transfer(0, 2, monitor);
+        final Counter[] copies = {monitor, onB, onC};
+        final CountDownLatch bWaiting = new CountDownLatch(1);
+        final CountDownLatch cWaiting = new CountDownLatch(1);
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final AtomicLong[] waited = {new AtomicLong(-1), new AtomicLong(-1), new AtomicLong(-1)};
+
+        final List<Thread> waiters = new ArrayList<>();
+        for (int n = 1; n <= 2; n++)
+        {
+            final int node = n;
+            final Locks locks = cluster.locks(n);
+            final Counter copy = copies[n];
+            waiters.add(spawn("waiter-on-" + n, error, () ->
+            {
+                if (node == 2)
+                {
+                    // enter only once B waits, so that both waiter ids are on the token when node 0 notifies
+                    assertTrue(bWaiting.await(10, TimeUnit.SECONDS));
+                }
+                locks.enter(copy);
+                try
+                {
+                    synchronized (copy)
+                    {
+                        (node == 1 ? bWaiting : cWaiting).countDown();
+                        final long t0 = System.nanoTime();
+                        locks.await(copy, timeoutMs, 0);
+                        waited[node].set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                    }
+                }
+                finally
+                {
+                    locks.exit(copy);
+                }
+            }));
+        }
+        assertTrue(cWaiting.await(10, TimeUnit.SECONDS), "both waiters should be waiting");
+        final Locks homeLocks = cluster.locks(0);
+        homeLocks.enter(monitor);
+        try
+        {
+            synchronized (monitor)
+            {
+                homeLocks.notify(monitor, false);
+            }
+        }
+        finally
+        {
+            homeLocks.exit(monitor);
+        }
+        for (final Thread t : waiters)
+        {
+            join(t, timeoutMs + 8_000);
+        }
+        rethrow(error);
+        final long b = waited[1].get();
+        final long c = waited[2].get();
+        final String times = "waited " + b + " ms on node 1, " + c + " ms on node 2 (timeout " + timeoutMs + " ms)";
+        final int woken = (b < timeoutMs - 1_000 ? 1 : 0) + (c < timeoutMs - 1_000 ? 1 : 0);
+        final int timedOut = (b >= timeoutMs ? 1 : 0) + (c >= timeoutMs ? 1 : 0);
+        assertEquals(1, woken, "exactly one waiter is woken: " + times);
+        assertEquals(1, timedOut, "the other one times out: " + times);
+        assertNull(error.get());
+    }
+}

@@ -1,0 +1,97 @@
+package io.ssijava.jmh;
+
+import kernels.MatMul;
+import kernels.NBody;
+import kernels.PiIntegration;
+import kernels.Sor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Single-node overhead of rewritten code: the same compute kernels ({@link kernels}) run in a plain JVM
+ * ({@code variant=plain}) and with the ssi-java agent's rewriting ({@code variant=agent}). The design's target is
+ * {@code agent / plain <= 1.10} per kernel.
+ * <p>
+ * JMH runs every parameter value in its own forks, so each variant gets a fresh JVM whose only difference is whether
+ * the agent was loaded (see {@link AgentLoader}) before the kernel classes were. The setup checks that the kernels
+ * really are rewritten (or not) and fails otherwise, e.g. when run with {@code -f 0}, rather than report a
+ * meaningless ratio. No runtime is installed, as in a one-node job, so every check takes its fast path.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Djdk.attach.allowAttachSelf=true"})
+public class RewriteOverheadBenchmark
+{
+    /** {@code plain}: no agent; {@code agent}: kernels rewritten by the ssi-java agent. */
+    @Param({"plain", "agent"})
+    public String variant;
+
+    private MatMul matMul;
+    private PiIntegration pi;
+    private NBody nBody;
+    private Sor sor;
+
+    /** Loads the agent if asked, then creates the kernels (which loads, and so rewrites, their classes). */
+    @Setup
+    public void setUp()
+    {
+        final boolean agent = "agent".equals(variant);
+        if (agent)
+        {
+            AgentLoader.loadIntoSelf();
+        }
+        matMul = new MatMul(128);
+        pi = new PiIntegration(1 << 20);
+        nBody = new NBody(256);
+        sor = new Sor(256);
+        for (final Class<?> kernel : List.of(MatMul.class, PiIntegration.class, NBody.class, Sor.class))
+        {
+            if (AgentLoader.isRewritten(kernel) != agent)
+            {
+                throw new IllegalStateException(kernel.getName() + " is " +
+                    (agent ? "not rewritten" : "rewritten") + " in the " + variant + " variant; run with forks " +
+                    "(-f 1 or more) so that each variant gets its own JVM");
+            }
+        }
+    }
+
+    /** @return an element of the product. */
+    @Benchmark
+    public double matMul()
+    {
+        return matMul.multiply();
+    }
+
+    /** @return the pi estimate. */
+    @Benchmark
+    public double pi()
+    {
+        return pi.integrate();
+    }
+
+    /** @return a body coordinate. */
+    @Benchmark
+    public double nBody()
+    {
+        return nBody.step();
+    }
+
+    /** @return the grid's centre cell. */
+    @Benchmark
+    public double sor()
+    {
+        return sor.sweep();
+    }
+}
