@@ -19,7 +19,7 @@ public final class StaticFields {
     static String aString;
     static int[] anArray;
     static Holder anObject;
-    static final StringBuilder BUILT_AT_INIT = new StringBuilder("init");
+    static final int[] BUILT_AT_INIT = {Integer.parseInt("17"), 0};
 
     // Written by the threads.
     static final String[] REPORTS = new String[THREADS];
@@ -39,7 +39,7 @@ public final class StaticFields {
         return "anInt=" + anInt + " aLong=" + aLong + " aDouble=" + aDouble + " aBoolean=" + aBoolean
                 + " aChar=" + aChar + " aString=" + aString + " anArray="
                 + (anArray == null ? "null" : anArray.length + "/" + anArray[0]) + " anObject="
-                + (anObject == null ? "null" : anObject.name) + " built=" + BUILT_AT_INIT;
+                + (anObject == null ? "null" : anObject.name) + " built=" + BUILT_AT_INIT[0] + "/" + BUILT_AT_INIT[1];
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -52,7 +52,7 @@ public final class StaticFields {
         aString = "static " + "string " + anInt;
         anArray = new int[] {5, 4, 3};
         anObject = new Holder("held");
-        BUILT_AT_INIT.append("+main");
+        BUILT_AT_INIT[1] = 18;
         final String want = snapshot();
 
         Thread[] threads = new Thread[THREADS];

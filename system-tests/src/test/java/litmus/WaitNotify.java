@@ -22,7 +22,7 @@ public final class WaitNotify {
     static final class Table {
         int turn; // whose turn: 0 or 1
         int moves;
-        final StringBuilder log = new StringBuilder();
+        final char[] log = new char[2 * TURNS];
     }
 
     private WaitNotify() {
@@ -85,7 +85,7 @@ public final class WaitNotify {
                                 return;
                             }
                         }
-                        table.log.append(me == 0 ? 'A' : 'B');
+                        table.log[table.moves] = me == 0 ? 'A' : 'B';
                         table.moves++;
                         table.turn = 1 - me;
                         table.notifyAll();
@@ -98,8 +98,9 @@ public final class WaitNotify {
         players[0].join();
         players[1].join();
         String want = "AB".repeat(TURNS);
-        if (table.moves != 2 * TURNS || !want.contentEquals(table.log)) {
-            failures.add("ping-pong: moves=" + table.moves + " log=" + table.log + ", expected moves=" + 2 * TURNS
+        String log = new String(table.log, 0, Math.min(table.moves, table.log.length));
+        if (table.moves != 2 * TURNS || !want.equals(log)) {
+            failures.add("ping-pong: moves=" + table.moves + " log=" + log + ", expected moves=" + 2 * TURNS
                     + " log=" + want);
         }
         System.out.println("waiters woken: " + WAITERS + ", ping-pong moves: " + table.moves);

@@ -205,8 +205,8 @@ final class Codec
             case T_BYTE: return in.getByte();
             case T_CHAR: return in.getChar();
             case T_BOOL: return in.getBoolean();
-            case T_BIGINT: return new BigInteger(in.getString());
-            case T_BIGDEC: return new BigDecimal(in.getString());
+            case T_BIGINT: return bigNumber(in.getString(), false);
+            case T_BIGDEC: return bigNumber(in.getString(), true);
             case T_ENUM:
             {
                 final Class<?> c = space.classes.enumClass(in.getString());
@@ -228,6 +228,18 @@ final class Codec
                 return space.threadRefs.read(in);
             case T_LAMBDA: return space.lambdas.read(this, in);
             default: throw new WireException("unknown value tag " + tag);
+        }
+    }
+
+    private static Object bigNumber(final String text, final boolean decimal)
+    {
+        try
+        {
+            return decimal ? new BigDecimal(text) : new BigInteger(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new WireException("bad number '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
         }
     }
 
@@ -253,9 +265,9 @@ final class Codec
             ctor.setAccessible(true);
             return ctor.newInstance(args);
         }
-        catch (final ReflectiveOperationException ex)
+        catch (final ReflectiveOperationException | IllegalArgumentException | ClassCastException ex)
         {
-            throw new SsiException("cannot rebuild record " + c.getName() + ": " + ex, ex);
+            throw new WireException("cannot rebuild record " + c.getName() + ": " + ex);
         }
     }
 

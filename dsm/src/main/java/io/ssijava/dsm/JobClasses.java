@@ -48,7 +48,8 @@ public final class JobClasses
     Class<?> managedClass(final String name)
     {
         final Class<?> c = load(name);
-        if (!Managed.class.isAssignableFrom(c) || c.isInterface())
+        if (!Managed.class.isAssignableFrom(c) || c.isInterface() ||
+            java.lang.reflect.Modifier.isAbstract(c.getModifiers()))
         {
             throw new WireException("refusing class " + name + ": not a rewritten application class");
         }

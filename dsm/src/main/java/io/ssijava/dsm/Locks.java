@@ -40,6 +40,8 @@ final class Locks
     {
         final Object monitor;
         boolean notified;
+        /** Timed out or interrupted: a notify must go to another waiter. */
+        boolean gone;
 
         Waiter(final Object monitor)
         {
@@ -372,6 +374,10 @@ final class Locks
         }
         finally
         {
+            synchronized (w)
+            {
+                w.gone = !w.notified;
+            }
             localWaiters.remove(id);
             reacquire(m, ls, me, d, id);
         }
@@ -453,42 +459,38 @@ final class Locks
             return;
         }
         final LockState ls = lockOf(m);
-        final List<Long> chosen = new ArrayList<>();
-        synchronized (ls)
+        boolean local = false;
+        while (true)
         {
-            adoptLocalEntry(ls, o, Thread.currentThread());
-            if (!ls.owned || !ls.depth.containsKey(Thread.currentThread()))
+            final long id;
+            synchronized (ls)
             {
-                throw new IllegalMonitorStateException("current thread is not owner");
-            }
-            while (!ls.waiters.isEmpty())
-            {
-                chosen.add(ls.waiters.remove(0));
-                if (!all)
+                adoptLocalEntry(ls, o, Thread.currentThread());
+                if (!ls.owned || !ls.depth.containsKey(Thread.currentThread()))
+                {
+                    throw new IllegalMonitorStateException("current thread is not owner");
+                }
+                if (ls.waiters.isEmpty())
                 {
                     break;
                 }
+                id = ls.waiters.remove(0);
             }
-        }
-        boolean local = false;
-        for (final long id : chosen)
-        {
             final int node = (int)(id >>> 48);
+            final boolean delivered;
             if (node == self)
             {
-                final Waiter w = localWaiters.get(id);
-                if (w != null)
-                {
-                    synchronized (w)
-                    {
-                        w.notified = true;
-                    }
-                    local = true;
-                }
+                delivered = deliver(localWaiters.get(id));
+                local |= delivered;
             }
             else
             {
-                net.send(node, net.message(MessageTypes.WAKE).putLong(id));
+                // a waiter that timed out meanwhile does not count: the notify goes to the next one
+                delivered = net.call(node, net.message(MessageTypes.WAKE).putLong(id)).getBoolean();
+            }
+            if (delivered && !all)
+            {
+                break;
             }
         }
         if (local)
@@ -497,17 +499,42 @@ final class Locks
         }
     }
 
-    /** A notify from another node for a local waiter. */
-    void onWake(final long id)
+    private static boolean deliver(final Waiter w)
     {
-        final Waiter w = localWaiters.get(id);
         if (w == null)
         {
-            return;
+            return false;
         }
         synchronized (w)
         {
+            if (w.gone)
+            {
+                return false;
+            }
             w.notified = true;
+            return true;
+        }
+    }
+
+    /** Counts a thread that shares an object from inside its synchronized block as holding its cluster lock. */
+    void adopt(final Meta m, final Object o)
+    {
+        final LockState ls = lockOf(m);
+        synchronized (ls)
+        {
+            adoptLocalEntry(ls, o, Thread.currentThread());
+        }
+    }
+
+    /** A notify from another node for a local waiter; the reply says whether it was still waiting. */
+    void onWake(final int from, final long correlationId, final long id)
+    {
+        final Waiter w = localWaiters.get(id);
+        final boolean delivered = deliver(w);
+        net.sendReply(from, correlationId, net.reply().putBoolean(delivered));
+        if (!delivered)
+        {
+            return;
         }
         // the waiter polls its flag while in o.wait(100); nudge it without taking the JVM monitor here
         executor.execute(() ->

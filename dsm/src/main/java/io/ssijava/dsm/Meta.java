@@ -39,6 +39,9 @@ final class Meta
     /** Bumped by every invalidation, so a fetch that raced with one does not mark the copy valid. */
     int invalidations;
     boolean fetching;
+    /** Diffs of this copy sent to the home (and whether one is not yet acknowledged): a fetch must not undo them. */
+    int diffsSent;
+    boolean diffInFlight;
     boolean inDirtySet;
     LockState lock;
 

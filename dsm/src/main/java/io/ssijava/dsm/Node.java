@@ -93,6 +93,7 @@ public final class Node implements Net, MessageHandler, AutoCloseable
         workers = Executors.newCachedThreadPool(tf);
         space = new ObjectSpace(this, classes, stats);
         locks = new Locks(space, workers);
+        space.locks = locks;
     }
 
     /** Starts the transport and waits until every peer is connected. */
@@ -345,7 +346,7 @@ public final class Node implements Net, MessageHandler, AutoCloseable
                     locks.onGrant(body);
                     return;
                 case MessageTypes.WAKE:
-                    locks.onWake(body.getLong());
+                    locks.onWake(from, corr, body.getLong());
                     return;
                 case MessageTypes.FETCH:
                     if (!space.hasPendingWrites())

@@ -38,6 +38,7 @@ final class ObjectSpace
     final LambdaSites lambdas = LambdaSites.INSTANCE;
     final Stats stats;
     volatile ThreadRefs threadRefs;
+    volatile Locks locks;
 
     private final AtomicLong seq = new AtomicLong();
     private final Object shareLock = new Object();
@@ -171,6 +172,12 @@ final class ObjectSpace
             // a guard may remember this array as writable from when it was local
             ArrayGuard.rearmWrites();
         }
+        final Locks l = locks;
+        if (l != null && Thread.holdsLock(o))
+        {
+            // shared from inside its own synchronized block: that entry was never counted
+            l.adopt(m, o);
+        }
         return m;
     }
 
@@ -208,10 +215,7 @@ final class ObjectSpace
         {
             return known.target;
         }
-        if (Meta.homeOf(gid) == self)
-        {
-            throw new WireException("unknown object id " + Long.toHexString(gid) + " claimed to be homed here");
-        }
+        checkForeignHome(gid);
         // allocate outside the lock: it may initialize the class, which may talk to other nodes
         final Object copy = ClassLayout.of(type).allocate();
         synchronized (shareLock)
@@ -236,10 +240,7 @@ final class ObjectSpace
             {
                 return known.target;
             }
-            if (Meta.homeOf(gid) == self)
-            {
-                throw new WireException("unknown object id " + Long.toHexString(gid) + " claimed to be homed here");
-            }
+            checkForeignHome(gid);
             final Object copy = new Object();
             register(gid, Meta.Kind.PLAIN, copy, hash, Ssi.WTRAP);
             return copy;
@@ -253,11 +254,17 @@ final class ObjectSpace
         {
             return known.target;
         }
-        if (Meta.homeOf(gid) == self)
+        checkForeignHome(gid);
+        final Object copy;
+        try
         {
-            throw new WireException("unknown array id " + Long.toHexString(gid) + " claimed to be homed here");
+            copy = Array.newInstance(arrayType.getComponentType(), length);
         }
-        final Object copy = Array.newInstance(arrayType.getComponentType(), length);
+        catch (final OutOfMemoryError ex)
+        {
+            throw new SsiException("not enough memory for a copy of a shared " + arrayType.getSimpleName() +
+                " of length " + length + "; give the nodes more heap (--jvm-opt -Xmx...)");
+        }
         synchronized (shareLock)
         {
             final Meta again = byGid.get(gid);
@@ -267,6 +274,21 @@ final class ObjectSpace
             }
             register(gid, Meta.Kind.ARRAY, copy, hash, Ssi.RTRAP | Ssi.WTRAP);
             return copy;
+        }
+    }
+
+    /** A global id from the wire must name an existing node other than this one as its home. */
+    private void checkForeignHome(final long gid)
+    {
+        final int home = Meta.homeOf(gid);
+        if (home == self)
+        {
+            throw new WireException("unknown object id " + Long.toHexString(gid) + " claimed to be homed here");
+        }
+        if (home < 0 || home >= net.nodeCount())
+        {
+            throw new WireException("object id " + Long.toHexString(gid) + " names node " + home +
+                ", which is not part of this job");
         }
     }
 
@@ -302,6 +324,7 @@ final class ObjectSpace
         while (true)
         {
             final int gen;
+            final int diffs;
             final int[] wanted;
             synchronized (m)
             {
@@ -309,13 +332,15 @@ final class ObjectSpace
                 {
                     return;
                 }
-                if (m.fetching)
+                if (m.fetching || m.diffInFlight)
                 {
+                    // a diff of ours on its way to the home would be missing from the reply
                     waitUninterruptibly(m);
                     continue;
                 }
                 m.fetching = true;
                 gen = m.invalidations;
+                diffs = m.diffsSent;
                 wanted = invalidChunks(m);
             }
             try
@@ -331,7 +356,7 @@ final class ObjectSpace
                 }
                 final WireIn reply = net.call(m.home, req);
                 stats.faults.incrementAndGet();
-                install(m, reply, gen, wanted);
+                install(m, reply, gen, diffs, wanted);
             }
             finally
             {
@@ -367,7 +392,7 @@ final class ObjectSpace
         return out;
     }
 
-    private void install(final Meta m, final WireIn in, final int gen, final int[] chunks)
+    private void install(final Meta m, final WireIn in, final int gen, final int diffs, final int[] chunks)
     {
         if (m.kind == Meta.Kind.ARRAY)
         {
@@ -381,6 +406,10 @@ final class ObjectSpace
             }
             synchronized (m)
             {
+                if (diffs != m.diffsSent)
+                {
+                    return; // we sent a diff meanwhile: the reply may predate it; fetch again
+                }
                 for (int i = 0; i < chunks.length; i++)
                 {
                     mergeInto(m, chunks[i] * m.chunkElems, parts[i]);
@@ -410,6 +439,10 @@ final class ObjectSpace
         }
         synchronized (m)
         {
+            if (diffs != m.diffsSent)
+            {
+                return; // we sent a diff meanwhile: the reply may predate it; fetch again
+            }
             final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
             final Object[] twin = (Object[])m.twin;
             for (int i = 0; i < n; i++)
@@ -627,10 +660,28 @@ final class ObjectSpace
                 targets.add(node);
                 messages.add(batch.finish());
             });
-            if (!targets.isEmpty())
+            try
             {
-                net.callAll(targets.stream().mapToInt(Integer::intValue).toArray(), messages.toArray(new WireOut[0]));
-                stats.releases.incrementAndGet();
+                if (!targets.isEmpty())
+                {
+                    net.callAll(targets.stream().mapToInt(Integer::intValue).toArray(),
+                        messages.toArray(new WireOut[0]));
+                    stats.releases.incrementAndGet();
+                }
+            }
+            finally
+            {
+                for (final DiffBatch batch : diffs.values())
+                {
+                    for (final Meta m : batch.sent)
+                    {
+                        synchronized (m)
+                        {
+                            m.diffInFlight = false;
+                            m.notifyAll();
+                        }
+                    }
+                }
             }
             synchronized (dirtyLock)
             {
@@ -1003,6 +1054,7 @@ final class ObjectSpace
     {
         final WireOut out;
         final int countAt;
+        final List<Meta> sent = new ArrayList<>();
         int count;
 
         DiffBatch(final Net net)
@@ -1025,6 +1077,9 @@ final class ObjectSpace
                 truncate(mark);
                 return;
             }
+            m.diffInFlight = true;
+            m.diffsSent++;
+            sent.add(m);
             count++;
         }
 

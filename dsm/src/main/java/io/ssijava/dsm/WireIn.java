@@ -95,9 +95,20 @@ public final class WireIn
         return n;
     }
 
+    /** Reads the length of a byte run, which must fit in what is left of the message. */
+    private int getRun()
+    {
+        final int n = getInt();
+        if (n < 0 || n > Math.min(MAX_RUN, buf.remaining()))
+        {
+            throw new WireException("bad length " + n + " with " + buf.remaining() + " bytes left");
+        }
+        return n;
+    }
+
     public String getString()
     {
-        final int n = getCount(Math.min(MAX_RUN, buf.remaining()));
+        final int n = getRun();
         final byte[] bytes = new byte[n];
         buf.get(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
@@ -105,7 +116,7 @@ public final class WireIn
 
     public byte[] getBytes()
     {
-        final int n = getCount(Math.min(MAX_RUN, buf.remaining()));
+        final int n = getRun();
         final byte[] bytes = new byte[n];
         buf.get(bytes);
         return bytes;

@@ -320,4 +320,333 @@ class LocksProtocolTest
         assertEquals(1, timedOut, "the other one times out: " + times);
         assertNull(error.get());
     }
+
+    /**
+     * A waiter that timed out is no longer in the wait set, so a later notify must wake one that still waits. Here
+     * the waiter on node 2 registers first and times out while node 0 holds the lock; node 0's notify then must
+     * reach the waiter on node 1, which would otherwise wait out its whole (long) timeout.
+     */
+    @Test
+    @Timeout(20)
+    void shouldNotLoseANotifyToAWaiterThatAlreadyTimedOut() throws Exception
+    {
+        final long shortMs = 300;
+        final long longMs = 6_000;
+        final Counter monitor = new Counter();
+        final Counter onB = cluster.transfer(0, 1, monitor);
+        final Counter onC = cluster.transfer(0, 2, monitor);
+        final CountDownLatch cWaiting = new CountDownLatch(1);
+        final CountDownLatch bWaiting = new CountDownLatch(1);
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final AtomicLong bWaited = new AtomicLong(-1);
+        final AtomicLong cWaited = new AtomicLong(-1);
+
+        final Thread onNode2 = spawn("short-waiter-on-2", error, () ->
+        {
+            final Locks locks = cluster.locks(2);
+            locks.enter(onC);
+            try
+            {
+                synchronized (onC)
+                {
+                    cWaiting.countDown();
+                    final long t0 = System.nanoTime();
+                    locks.await(onC, shortMs, 0);
+                    cWaited.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                }
+            }
+            finally
+            {
+                locks.exit(onC);
+            }
+        });
+        assertTrue(cWaiting.await(10, TimeUnit.SECONDS));
+        final Thread onNode1 = spawn("long-waiter-on-1", error, () ->
+        {
+            final Locks locks = cluster.locks(1);
+            locks.enter(onB);
+            try
+            {
+                synchronized (onB)
+                {
+                    bWaiting.countDown();
+                    final long t0 = System.nanoTime();
+                    locks.await(onB, longMs, 0);
+                    bWaited.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                }
+            }
+            finally
+            {
+                locks.exit(onB);
+            }
+        });
+        assertTrue(bWaiting.await(10, TimeUnit.SECONDS));
+        final Locks homeLocks = cluster.locks(0);
+        homeLocks.enter(monitor);
+        final long notifiedAt;
+        try
+        {
+            synchronized (monitor)
+            {
+                Thread.sleep(shortMs + 400); // node 2's wait times out meanwhile
+                homeLocks.notify(monitor, false);
+                notifiedAt = System.nanoTime();
+            }
+        }
+        finally
+        {
+            homeLocks.exit(monitor);
+        }
+        join(onNode2, 10_000);
+        join(onNode1, longMs + 8_000);
+        final long afterNotify = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - notifiedAt);
+        rethrow(error);
+        assertTrue(cWaited.get() >= shortMs, "node 2's waiter timed out: " + cWaited.get() + " ms");
+        assertTrue(bWaited.get() < longMs - 1_000, "node 1's waiter is the one the notify must wake; it waited " +
+            bWaited.get() + " ms of its " + longMs + " ms timeout (" + afterNotify + " ms after the notify)");
+    }
+
+    @Test
+    @Timeout(20)
+    void shouldKeepTheTokenUntilTheOutermostExitOfAReentrantEnter() throws Exception
+    {
+        final Counter counter = new Counter();
+        final Counter onB = cluster.transfer(0, 1, counter);
+        final Counter onC = cluster.transfer(0, 2, counter);
+        final Node b = cluster.node(1);
+        final Node c = cluster.node(2);
+        final Locks locksB = cluster.locks(1);
+        final Locks locksC = cluster.locks(2);
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final CountDownLatch cIn = new CountDownLatch(1);
+        final AtomicInteger cSaw = new AtomicInteger(-1);
+
+        locksB.enter(onB);
+        locksB.enter(onB);
+        read(b, onB);
+        write(b, onB);
+        onB.value = 1;
+        final Thread contender = spawn("contender-on-2", error, () ->
+        {
+            locksC.enter(onC);
+            try
+            {
+                read(c, onC);
+                cSaw.set(onC.value);
+                cIn.countDown();
+            }
+            finally
+            {
+                locksC.exit(onC);
+            }
+        });
+        assertFalse(cIn.await(300, TimeUnit.MILLISECONDS), "node 2 got in while node 1 holds the lock twice");
+        locksB.exit(onB);
+        write(b, onB); // the background release may have re-armed the trap meanwhile
+        onB.value = 2; // still inside the outer monitor
+        assertFalse(cIn.await(300, TimeUnit.MILLISECONDS), "node 2 got in after the inner exit on node 1");
+        locksB.exit(onB);
+        assertTrue(cIn.await(10, TimeUnit.SECONDS), "node 2 never got the lock after the outermost exit");
+        join(contender, 5_000);
+        rethrow(error);
+        assertEquals(2, cSaw.get(), "node 2 sees the writes made up to the outermost exit");
+    }
+
+    /** Plain {@code new Object()} locks carry no state word and no fields, only identity and a cluster monitor. */
+    @Test
+    @Timeout(20)
+    void shouldSerializeIncrementsUnderASharedPlainObjectLock() throws Exception
+    {
+        final int iterations = 150;
+        final Object lock = new Object();
+        final Counter counter = new Counter();
+        final Object[] locks = {lock, cluster.transfer(0, 1, lock), cluster.transfer(0, 2, lock)};
+        final Counter[] copies = {counter, cluster.transfer(0, 1, counter), cluster.transfer(0, 2, counter)};
+        assertTrue(locks[1].getClass() == Object.class && locks[1] != lock);
+        assertTrue(locks[1] == cluster.transfer(0, 1, lock), "one stand-in per global id");
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger overlaps = new AtomicInteger();
+        final List<Thread> threads = new ArrayList<>();
+        for (int n = 0; n < 3; n++)
+        {
+            final Node node = cluster.node(n);
+            final Locks l = cluster.locks(n);
+            final Object mon = locks[n];
+            final Counter copy = copies[n];
+            threads.add(spawn("plain-incrementer-" + n, error, () ->
+            {
+                for (int i = 0; i < iterations; i++)
+                {
+                    l.enter(mon);
+                    try
+                    {
+                        synchronized (mon)
+                        {
+                            if (inside.incrementAndGet() != 1)
+                            {
+                                overlaps.incrementAndGet();
+                            }
+                            read(node, copy);
+                            final int v = copy.value;
+                            write(node, copy);
+                            copy.value = v + 1;
+                            inside.decrementAndGet();
+                        }
+                    }
+                    finally
+                    {
+                        l.exit(mon);
+                    }
+                }
+            }));
+        }
+        for (final Thread t : threads)
+        {
+            join(t, 15_000);
+        }
+        rethrow(error);
+        assertEquals(0, overlaps.get());
+        final Locks homeLocks = cluster.locks(0);
+        homeLocks.enter(lock);
+        try
+        {
+            assertEquals(3 * iterations, counter.value);
+        }
+        finally
+        {
+            homeLocks.exit(lock);
+        }
+    }
+
+    @Test
+    @Timeout(20)
+    void shouldWakeEveryWaiterOnEveryNodeOnNotifyAll() throws Exception
+    {
+        final long timeoutMs = 8_000;
+        final Counter monitor = new Counter();
+        final Counter[] copies = {monitor, cluster.transfer(0, 1, monitor), cluster.transfer(0, 2, monitor)};
+        final CountDownLatch[] waiting = {null, new CountDownLatch(1), new CountDownLatch(1)};
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final AtomicLong[] waited = {null, new AtomicLong(-1), new AtomicLong(-1)};
+        final List<Thread> waiters = new ArrayList<>();
+        for (int n = 1; n <= 2; n++)
+        {
+            final int node = n;
+            final Locks locks = cluster.locks(n);
+            final Counter copy = copies[n];
+            waiters.add(spawn("waiter-on-" + n, error, () ->
+            {
+                if (node == 2)
+                {
+                    assertTrue(waiting[1].await(10, TimeUnit.SECONDS));
+                }
+                locks.enter(copy);
+                try
+                {
+                    synchronized (copy)
+                    {
+                        waiting[node].countDown();
+                        final long t0 = System.nanoTime();
+                        locks.await(copy, timeoutMs, 0);
+                        waited[node].set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                    }
+                }
+                finally
+                {
+                    locks.exit(copy);
+                }
+            }));
+        }
+        assertTrue(waiting[2].await(10, TimeUnit.SECONDS));
+        final Locks homeLocks = cluster.locks(0);
+        homeLocks.enter(monitor);
+        try
+        {
+            synchronized (monitor)
+            {
+                homeLocks.notify(monitor, true);
+            }
+        }
+        finally
+        {
+            homeLocks.exit(monitor);
+        }
+        for (final Thread t : waiters)
+        {
+            join(t, timeoutMs + 5_000);
+        }
+        rethrow(error);
+        assertTrue(waited[1].get() < timeoutMs / 2 && waited[2].get() < timeoutMs / 2,
+            "both waiters are woken: waited " + waited[1] + " and " + waited[2] + " ms");
+    }
+
+    /**
+     * A thread may enter a monitor while its object is still local (no cluster lock is counted then) and share
+     * the object from inside, e.g. by starting a thread that uses it. Another node must still not get in before the
+     * first thread leaves the monitor.
+     */
+    @Test
+    @Timeout(20)
+    void shouldNotHandTheTokenOverWhileAThreadHoldsAMonitorItEnteredBeforeTheObjectWasShared() throws Exception
+    {
+        final Counter counter = new Counter(); // local on node 0
+        final Node home = cluster.node(0);
+        final Node b = cluster.node(1);
+        final Locks homeLocks = cluster.locks(0);
+        final Locks locksB = cluster.locks(1);
+        final AtomicReference<Counter> onB = new AtomicReference<>();
+        final CountDownLatch shared = new CountDownLatch(1);
+        final AtomicInteger homeInside = new AtomicInteger();
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final AtomicInteger bSawInside = new AtomicInteger(-1);
+        final AtomicInteger bSawValue = new AtomicInteger(-1);
+
+        final Thread owner = spawn("owner-on-0", error, () ->
+        {
+            homeLocks.enter(counter); // a no-op: the object is local
+            try
+            {
+                synchronized (counter)
+                {
+                    homeInside.set(1);
+                    onB.set(cluster.transfer(0, 1, counter)); // shared from inside the monitor
+                    shared.countDown();
+                    Thread.sleep(500);
+                    read(home, counter);
+                    write(home, counter);
+                    counter.value = 1;
+                    homeInside.set(0);
+                }
+            }
+            finally
+            {
+                homeLocks.exit(counter);
+            }
+        });
+        assertTrue(shared.await(10, TimeUnit.SECONDS));
+        final Thread contender = spawn("contender-on-1", error, () ->
+        {
+            final Counter copy = onB.get();
+            locksB.enter(copy);
+            try
+            {
+                synchronized (copy)
+                {
+                    bSawInside.set(homeInside.get());
+                    read(b, copy);
+                    bSawValue.set(copy.value);
+                }
+            }
+            finally
+            {
+                locksB.exit(copy);
+            }
+        });
+        join(owner, 10_000);
+        join(contender, 10_000);
+        rethrow(error);
+        assertEquals(0, bSawInside.get(), "node 1 entered while node 0's thread was still inside the monitor");
+        assertEquals(1, bSawValue.get(), "node 1 sees what was written inside the monitor");
+    }
 }

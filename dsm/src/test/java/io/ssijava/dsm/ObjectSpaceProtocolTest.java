@@ -382,4 +382,193 @@ class ObjectSpaceProtocolTest
         }
         assertFalse(state(mC) < 0);
     }
+
+    @Test
+    @Timeout(20)
+    void shouldHomeAnObjectFirstPublishedThroughAWriteOnACopyAtTheWritingNode()
+    {
+        final Point p = point(1, 1, null, "on A");
+        final Point pB = cluster.transfer(A, B, p);
+        final Point pC = cluster.transfer(A, C, p);
+        read(b, pB);
+        read(c, pC);
+
+        final Point made = point(10, 10.5, null, "made on B"); // local to B: no state, no traps
+        write(b, pB);
+        pB.next = made;
+        made.x = 11; // still local: written without any check
+        b.space().flush();
+
+        final Meta madeMeta = meta(b, made);
+        assertEquals(B, madeMeta.home, "an object first shared by a diff is homed where it was created");
+        assertTrue(validClean(b, made), "once shared, its writes trap on its home too");
+        final Point madeOnA = p.next;
+        assertNotNull(madeOnA, "the home has B's reference");
+        assertNotSame(made, madeOnA);
+        assertTrue(invalid(a, madeOnA), "node 0 holds an invalid copy of B's object");
+        read(a, madeOnA);
+        assertEquals(11, madeOnA.x, "fetched from its home, node 1");
+        assertEquals("made on B", madeOnA.label);
+
+        read(c, pC);
+        assertSame(cluster.transfer(A, C, madeOnA), pC.next);
+        read(c, pC.next);
+        assertEquals(10.5, pC.next.y);
+
+        // the new home's own writes are caught and released like any home's
+        write(b, made);
+        made.x = 12;
+        b.space().flush();
+        assertTrue(invalid(a, madeOnA), "node 0's copy is invalid after node 1 released");
+        assertTrue(invalid(c, pC.next), "node 2's copy is invalid after node 1 released");
+        read(a, madeOnA);
+        assertEquals(12, madeOnA.x);
+        assertSame(made, cluster.transfer(A, B, madeOnA), "back at its home the reference is the object itself");
+    }
+
+    @Test
+    @Timeout(20)
+    void shouldNeverShowAnOlderValueAfterANewerOneToAConcurrentReader() throws Exception
+    {
+        final Point p = point(0, 0, null, null);
+        final Point pB = cluster.transfer(A, B, p);
+        final Point pC = cluster.transfer(A, C, p);
+        final int last = 1_500;
+        final ExecutorService pool = Executors.newSingleThreadExecutor();
+        try
+        {
+            final Future<?> writer = pool.submit(() ->
+            {
+                for (int i = 1; i <= last; i++)
+                {
+                    write(b, pB);
+                    pB.x = i;
+                    pB.y = -i;
+                    if (i % 3 == 0)
+                    {
+                        b.space().flush(); // the others are left to the background flusher
+                    }
+                }
+                b.space().flush();
+                return null;
+            });
+            int seen = 0;
+            double seenY = 0;
+            int reads = 0;
+            while (!writer.isDone() || seen != last)
+            {
+                read(c, pC);
+                final int x;
+                final double y;
+                synchronized (meta(c, pC))
+                {
+                    x = pC.x;
+                    y = pC.y;
+                }
+                reads++;
+                assertTrue(x >= seen, "node 2 saw " + x + " after " + seen);
+                assertTrue(-y >= seenY, "node 2 saw y " + y + " after " + -seenY);
+                seen = x;
+                seenY = -y;
+                if (writer.isDone() && seen != last)
+                {
+                    writer.get();
+                    assertTrue(invalid(c, pC) || pC.x == last, "a stale copy of node 2 is still valid after the release");
+                }
+            }
+            writer.get();
+            System.out.println("coherence: " + reads + " reads on node 2, " + c.stats().faults.get() + " faults");
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Timeout(20)
+    void shouldKeepOwnUnreleasedWritesWhenAnInvalidatedDirtyCopyIsFaultedIn()
+    {
+        final Point p = point(1, 1, null, "x");
+        final Point pB = cluster.transfer(A, B, p);
+        final Point pC = cluster.transfer(A, C, p);
+        final double[] array = new double[3 * ObjectSpace.CHUNK_BYTES / Double.BYTES];
+        final double[] arrayB = cluster.transfer(A, B, array);
+        final double[] arrayC = cluster.transfer(A, C, array);
+        read(b, pB);
+        read(c, pC);
+        readArray(b, arrayB);
+        readArray(c, arrayC);
+
+        write(b, pB);
+        pB.x = 5;             // B's write, maybe not yet released
+        writeArray(b, arrayB);
+        arrayB[10] = 1.25;
+        write(c, pC);
+        pC.y = 7.5;
+        pC.label = "c";
+        writeArray(c, arrayC);
+        arrayC[11] = 2.5;     // same chunk as B's element
+        c.space().flush();    // invalidates B's copies, dirty or not
+
+        read(b, pB);
+        readArray(b, arrayB);
+        assertEquals(5, pB.x, "B's own write survives the refetch");
+        assertEquals(7.5, pB.y, "and C's write arrives");
+        assertEquals("c", pB.label);
+        assertEquals(1.25, arrayB[10], "B's own element survives the refetch of its chunk");
+        assertEquals(2.5, arrayB[11], "and C's element arrives");
+
+        write(b, pB);
+        pB.label = "b";
+        b.space().flush();
+        assertEquals(5, p.x);
+        assertEquals(7.5, p.y);
+        assertEquals("b", p.label);
+        assertEquals(1.25, array[10]);
+        assertEquals(2.5, array[11]);
+        read(c, pC);
+        readArray(c, arrayC);
+        assertEquals(5, pC.x);
+        assertEquals("b", pC.label);
+        assertEquals(1.25, arrayC[10]);
+        assertEquals(2.5, arrayC[11]);
+    }
+
+    /**
+     * Read-your-writes across a background release: B writes, C's release invalidates B's copy, B faults it in. If
+     * B's background flusher has B's diff in flight at that moment, the home may serve B's fetch before it applied
+     * that diff; the copy must still show B's own write (and must not stay valid with the old value).
+     */
+    @Test
+    @Timeout(25)
+    void shouldSeeItsOwnWriteWhenFaultingWhileItsReleaseIsInFlight()
+    {
+        final Point p = point(0, 0, null, null);
+        final Point pB = cluster.transfer(A, B, p);
+        final Point pC = cluster.transfer(A, C, p);
+        final Random random = new Random(7);
+        final List<String> failures = new ArrayList<>();
+        final int rounds = 400;
+        for (int i = 1; i <= rounds; i++)
+        {
+            read(b, pB);
+            read(c, pC);
+            write(b, pB);
+            pB.x = i;
+            LockSupport.parkNanos(random.nextInt(4_000_000));
+            write(c, pC);
+            pC.y = i;
+            c.space().flush(); // invalidates B's copy
+            read(b, pB);
+            if (pB.x != i)
+            {
+                b.space().flush();
+                failures.add("round " + i + ": B reads " + pB.x + " after writing " + i + " (home has " + p.x +
+                    ", B's copy " + (invalid(b, pB) ? "invalid" : "valid") + " after B's release)");
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " of " + rounds + " rounds lost B's own write: " +
+            failures.subList(0, Math.min(5, failures.size())));
+    }
 }

@@ -28,7 +28,7 @@ public final class Ratios
 
     /** One JMH result: benchmark method, parameters, score and its error. */
     private record Result(String className, String method, Map<String, String> params, double score, double error,
-        String unit)
+        String unit, Map<?, ?> percentiles)
     {
     }
 
@@ -101,14 +101,20 @@ public final class Ratios
                         "and lock transfers <= 2x)");
                     header = true;
                 }
-                System.out.printf(Locale.ROOT, "  %-22s %22s%n", "mode=" + r.params.get("mode") + " wait=" +
-                    r.params.get("wait"), format(r));
+                System.out.printf(Locale.ROOT, "  %-22s mean %22s   p50 %8.2f   p99 %8.2f%n", "mode=" +
+                    r.params.get("mode") + " wait=" + r.params.get("wait"), format(r), percentile(r, "50.0"),
+                    percentile(r, "99.0"));
             }
         }
         if (header)
         {
             System.out.println();
         }
+    }
+
+    private static double percentile(final Result r, final String which)
+    {
+        return r.percentiles.get(which) instanceof Double d ? d : Double.NaN;
     }
 
     private static String format(final Result r)
@@ -128,7 +134,8 @@ public final class Ratios
         final Map<?, ?> metric = (Map<?, ?>)json.get("primaryMetric");
         final Object error = metric.get("scoreError");
         return new Result(benchmark.substring(0, dot), benchmark.substring(dot + 1), params,
-            (Double)metric.get("score"), error instanceof Double d ? d : Double.NaN, (String)metric.get("scoreUnit"));
+            (Double)metric.get("score"), error instanceof Double d ? d : Double.NaN, (String)metric.get("scoreUnit"),
+            metric.get("scorePercentiles") instanceof Map<?, ?> p ? p : Map.of());
     }
 
     /** A minimal JSON reader: objects, arrays, strings, numbers (as double), booleans and null. */

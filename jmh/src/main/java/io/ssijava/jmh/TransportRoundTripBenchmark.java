@@ -29,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * thread unparks it, as the object space's request/response calls do).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+// Sampling gives the mean (the score) and the percentiles: a 2-core machine has a long tail.
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})
 public class TransportRoundTripBenchmark

@@ -1,0 +1,211 @@
+package io.ssijava.agent.rewrite;
+
+import io.ssijava.rt.ArrayGuard;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Array loads and stores through per-site ArrayGuards, and the JDK array helpers through the facade. */
+@Timeout(10)
+class ArrayAccessRewriteTest extends RewriteTestSupport
+{
+    private void setUpArrays()
+    {
+        install("ArrayOps");
+    }
+
+    @Test
+    void everyLoadKindIsGuardedAndReturnsTheFaultedValue() throws Throwable
+    {
+        setUpArrays();
+        final Object[][] cases = {
+            {"getI", new int[] {0, 0}, 7},
+            {"getJ", new long[] {0, 0}, Long.MIN_VALUE},
+            {"getD", new double[] {0, 0}, -2.5},
+            {"getF", new float[] {0, 0}, 1.25f},
+            {"getB", new byte[] {0, 0}, (byte)-3},
+            {"getZ", new boolean[] {false, false}, true},
+            {"getC", new char[] {'a', 'a'}, 'z'},
+            {"getS", new short[] {0, 0}, (short)-300},
+            {"getA", new Object[] {null, null}, "obj"},
+        };
+        for (final Object[] c : cases)
+        {
+            final Object array = c[1];
+            rt.onArrayReadMiss = a -> java.lang.reflect.Array.set(a, 1, c[2]);
+            assertEquals(c[2], call("ArrayOps", (String)c[0], array, 1), (String)c[0]);
+            assertEquals(1, rt.count("arrayReadMiss", array), (String)c[0]);
+            assertEquals(c[2], call("ArrayOps", (String)c[0], array, 1), (String)c[0]);
+            assertEquals(1, rt.count("arrayReadMiss", array), "same array, same epoch: " + c[0]);
+        }
+        assertEquals(0, rt.count("arrayWriteMiss"));
+    }
+
+    @Test
+    void everyStoreKindIsGuardedAndStoresTheValue() throws Throwable
+    {
+        setUpArrays();
+        final Object[][] cases = {
+            {"setI", new int[2], 7},
+            {"setJ", new long[2], Long.MAX_VALUE},
+            {"setD", new double[2], Double.MIN_VALUE},
+            {"setF", new float[2], -1.5f},
+            {"setB", new byte[2], (byte)9},
+            {"setZ", new boolean[2], true},
+            {"setC", new char[2], 'q'},
+            {"setS", new short[2], (short)1234},
+            {"setA", new Object[2], "v"},
+        };
+        for (final Object[] c : cases)
+        {
+            final Object array = c[1];
+            final Object before = java.lang.reflect.Array.get(array, 1);
+            final Object[] seen = new Object[1];
+            rt.onArrayWriteMiss = a -> seen[0] = java.lang.reflect.Array.get(a, 1);
+            call("ArrayOps", (String)c[0], array, 1, c[2]);
+            call("ArrayOps", (String)c[0], array, 1, c[2]);
+            assertEquals(c[2], java.lang.reflect.Array.get(array, 1), (String)c[0]);
+            assertEquals(before, seen[0], "the write trap comes before the store: " + c[0]);
+            assertEquals(1, rt.count("arrayWriteMiss", array), (String)c[0]);
+        }
+        assertEquals(0, rt.count("arrayReadMiss"));
+    }
+
+    @Test
+    void loopTrapsOncePerArrayAndEpoch() throws Throwable
+    {
+        setUpArrays();
+        final int[] a = new int[1000];
+        java.util.Arrays.fill(a, 1);
+        assertEquals(1000, call("ArrayOps", "sum", a));
+        assertEquals(1000, call("ArrayOps", "sum", a));
+        assertEquals(1, rt.count("arrayReadMiss", a));
+        final int[] b = {4, 5};
+        assertEquals(9, call("ArrayOps", "sum", b));
+        assertEquals(1, rt.count("arrayReadMiss", b));
+        ArrayGuard.invalidateAll();
+        assertEquals(9, call("ArrayOps", "sum", b));
+        assertEquals(2, rt.count("arrayReadMiss", b), "a new epoch re-arms the guard");
+    }
+
+    @Test
+    void writeGuardsReArmOnRearmWritesAndInvalidateAll() throws Throwable
+    {
+        setUpArrays();
+        final long[] a = new long[50];
+        call("ArrayOps", "incAll", a);
+        assertEquals(49L, a[49]);
+        assertEquals(1, rt.count("arrayWriteMiss", a));
+        assertEquals(1, rt.count("arrayReadMiss", a));
+        ArrayGuard.rearmWrites();
+        call("ArrayOps", "incAll", a);
+        assertEquals(98L, a[49]);
+        assertEquals(2, rt.count("arrayWriteMiss", a));
+        assertEquals(1, rt.count("arrayReadMiss", a), "rearmWrites leaves read guards alone");
+        ArrayGuard.invalidateAll();
+        call("ArrayOps", "incAll", a);
+        assertEquals(3, rt.count("arrayWriteMiss", a));
+        assertEquals(2, rt.count("arrayReadMiss", a));
+    }
+
+    @Test
+    void nullAndOutOfBoundsStillThrowAsBefore() throws Throwable
+    {
+        setUpArrays();
+        assertThrows(NullPointerException.class, () -> call("ArrayOps", "getI", null, 0));
+        assertThrows(NullPointerException.class, () -> call("ArrayOps", "setJ", null, 0, 1L));
+        assertThrows(ArrayIndexOutOfBoundsException.class, () -> call("ArrayOps", "getD", new double[1], 1));
+        assertThrows(ArrayStoreException.class, () -> call("ArrayOps", "setA", new String[1], 0, 1));
+        assertEquals(0, rt.count("arrayReadMiss", null));
+    }
+
+    @Test
+    void arraycopyReadsSourceAndWritesDestination() throws Throwable
+    {
+        setUpArrays();
+        final int[] src = {1, 2, 3};
+        final int[] dst = new int[4];
+        rt.onArrayReadMiss = a -> ((int[])a)[2] = 30;
+        call("ArrayOps", "copy", src, dst);
+        assertArrayEquals(new int[] {0, 1, 2, 30}, dst);
+        assertEquals(List.of("arrayReadMiss", "arrayWriteMiss"), rt.names());
+        assertSame(src, rt.calls.get(0).arg());
+        assertSame(dst, rt.calls.get(1).arg());
+    }
+
+    @Test
+    void arraysFillAndSortAreWrites() throws Throwable
+    {
+        setUpArrays();
+        final int[] a = new int[3];
+        call("ArrayOps", "fill", a, 4);
+        assertArrayEquals(new int[] {4, 4, 4}, a);
+        assertEquals(1, rt.count("arrayWriteMiss", a));
+        final double[] d = new double[4];
+        call("ArrayOps", "fillRange", d, 1, 3, 0.5);
+        assertArrayEquals(new double[] {0, 0.5, 0.5, 0}, d);
+        assertEquals(1, rt.count("arrayWriteMiss", d));
+        final int[] s = {3, 1, 2};
+        call("ArrayOps", "sort", s);
+        assertArrayEquals(new int[] {1, 2, 3}, s);
+        assertEquals(1, rt.count("arrayWriteMiss", s));
+        assertEquals(0, rt.count("arrayReadMiss"));
+    }
+
+    @Test
+    void arraysEqualsReadsBothArrays() throws Throwable
+    {
+        setUpArrays();
+        final int[] a = {1};
+        final int[] b = {2};
+        rt.onArrayReadMiss = x -> ((int[])x)[0] = 5;
+        assertEquals(true, call("ArrayOps", "same", a, b));
+        assertEquals(1, rt.count("arrayReadMiss", a));
+        assertEquals(1, rt.count("arrayReadMiss", b));
+        assertEquals(0, rt.count("arrayWriteMiss"));
+    }
+
+    @Test
+    void arrayCloneReadsTheOriginal() throws Throwable
+    {
+        setUpArrays();
+        final int[] a = {1, 2};
+        rt.onArrayReadMiss = x -> ((int[])x)[1] = 20;
+        final int[] c = (int[])call("ArrayOps", "cloneOf", a);
+        assertNotSame(a, c);
+        assertArrayEquals(new int[] {1, 20}, c);
+        assertEquals(List.of("arrayReadMiss"), rt.names());
+    }
+
+    @Test
+    void interfaceMethodsCheckEveryAccessWithoutGuard() throws Throwable
+    {
+        cls("Square");
+        final Object sq = call("Shape", "square", 2.0);
+        install();
+        final int[] values = {1, 2, 3};
+        assertEquals(6, callOn(sq, "sumOf", (Object)values));
+        assertEquals(6, callOn(sq, "sumOf", (Object)values));
+        // no guard can live in an interface: each element read goes to the runtime
+        assertEquals(6, rt.count("arrayReadMiss", values));
+    }
+
+    @Test
+    void noRuntimeMeansNoSlowPathButSameResults() throws Throwable
+    {
+        final int[] a = {1, 2, 3};
+        final int[] d = new int[4];
+        call("ArrayOps", "copy", a, d);
+        call("ArrayOps", "fill", a, 2);
+        assertEquals(6, call("ArrayOps", "sum", a));
+        assertArrayEquals(new int[] {0, 1, 2, 3}, d);
+        assertEquals(List.of(), rt.names());
+    }
+}

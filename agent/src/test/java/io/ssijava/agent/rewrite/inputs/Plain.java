@@ -1,0 +1,5 @@
+package io.ssijava.agent.rewrite.inputs;
+
+public class Plain
+{
+}

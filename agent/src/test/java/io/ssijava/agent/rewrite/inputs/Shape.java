@@ -1,0 +1,31 @@
+package io.ssijava.agent.rewrite.inputs;
+
+import java.util.List;
+
+public interface Shape
+{
+    List<String> NAMES = List.of("square", "circle");
+    int[] TABLE = {1, 2, 3};
+
+    double area();
+
+    default String describe()
+    {
+        return NAMES.get(0) + ":" + area() + ":" + TABLE[2];
+    }
+
+    default int sumOf(final int[] values)
+    {
+        int s = 0;
+        for (final int v : values)
+        {
+            s += v;
+        }
+        return s;
+    }
+
+    static Shape square(final double side)
+    {
+        return new Square(side);
+    }
+}

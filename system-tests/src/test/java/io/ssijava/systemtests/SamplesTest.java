@@ -1,0 +1,107 @@
+package io.ssijava.systemtests;
+
+import io.ssijava.testsupport.ProcessCleanupExtension;
+import io.ssijava.testsupport.ProcessRunner;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every sample program, small sizes, on 1, 2 and 3 nodes with the agent and on 2 nodes through
+ * the {@code ssi-java} launcher: the output must be plain java's, byte for byte, and the threads
+ * must really have run on several nodes.
+ */
+@ExtendWith(ProcessCleanupExtension.class)
+class SamplesTest {
+
+    /** A sample and its (small) arguments. */
+    record Sample(String name, List<String> args) {
+        String main() {
+            return "samples." + name;
+        }
+
+        String[] argv() {
+            return args.toArray(new String[0]);
+        }
+
+        @Override
+        public String toString() {
+            return name + " " + String.join(" ", args);
+        }
+    }
+
+    static final List<Sample> SAMPLES = List.of(
+            new Sample("Pi", List.of("4", "1000003")),
+            new Sample("MatMul", List.of("4", "37")),
+            new Sample("Sor", List.of("4", "41", "17")),
+            new Sample("NBody", List.of("4", "53", "9")),
+            new Sample("Tsp", List.of("4", "9")),
+            new Sample("ProducerConsumer", List.of("2", "2", "10007")));
+
+    /** Plain java's stdout per sample, computed once per test run. */
+    private static final Map<String, String> PLAIN_OUTPUT = new ConcurrentHashMap<>();
+
+    static Stream<Arguments> samplesOnNodes() {
+        List<Arguments> out = new ArrayList<>();
+        for (Sample s : SAMPLES) {
+            for (int nodes = 1; nodes <= 3; nodes++) {
+                out.add(Arguments.of(s, nodes));
+            }
+        }
+        return out.stream();
+    }
+
+    static Stream<Sample> samples() {
+        return SAMPLES.stream();
+    }
+
+    /** Plain java's stdout for a sample, after checking that plain java succeeds. */
+    static String plainOutput(Sample s) {
+        return PLAIN_OUTPUT.computeIfAbsent(s.toString(), k -> {
+            ProcessRunner.Result r = Cluster.plain(Cluster.samplesClasses(), s.main(), s.argv());
+            r.assertSuccess();
+            return r.stdout();
+        });
+    }
+
+    @ParameterizedTest(name = "{0} on {1} node(s)")
+    @MethodSource("samplesOnNodes")
+    @Timeout(120)
+    void shouldPrintWhatPlainJavaPrintsWithTheAgent(Sample sample, int nodes) {
+        String want = plainOutput(sample);
+        List<String> cmd = Cluster.agentCommand(nodes, Cluster.samplesClasses(), sample.main(), sample.argv());
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> "exit status\n" + Cluster.explain(cmd, r));
+        assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        if (nodes > 1) {
+            Cluster.assertThreadsRanOnSeveralNodes(cmd, r, nodes);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} through ssi-java on 2 nodes")
+    @MethodSource("samples")
+    @Timeout(120)
+    void shouldPrintWhatPlainJavaPrintsThroughTheLauncher(Sample sample) {
+        String want = plainOutput(sample);
+        List<String> args = new ArrayList<>(List.of("--nodes", "2", "--stats", "-cp",
+                Cluster.samplesClasses().toString(), sample.main()));
+        args.addAll(sample.args());
+        ProcessRunner runner = Cluster.script(args);
+        ProcessRunner.Result r = runner.run();
+        List<String> cmd = runner.command();
+        assertEquals(0, r.exitCode(), () -> "exit status\n" + Cluster.explain(cmd, r));
+        assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        Cluster.assertThreadsRanOnSeveralNodes(cmd, r, 2);
+    }
+}
