@@ -59,6 +59,7 @@ public final class SsiAgent
         inst.addTransformer(new Transformer(options.verbose()), false);
         if (options.nodes() > 1)
         {
+            System.setProperty(Ssi.CLUSTER_PROPERTY, "true");
             joinCluster(options);
         }
     }

@@ -536,6 +536,21 @@ final class Locks
         {
             return;
         }
+        // the woken thread needs the lock back at once: ask for it now, while the notifier still holds it, so
+        // that the token comes here straight from the notifier's monitor exit
+        final Meta m = space.metaOf(w.monitor);
+        if (m != null)
+        {
+            final LockState ls = lockOf(m);
+            synchronized (ls)
+            {
+                if (!ls.owned && !ls.requested)
+                {
+                    ls.requested = true;
+                    requestToken(m);
+                }
+            }
+        }
         // the waiter polls its flag while in o.wait(100); nudge it without taking the JVM monitor here
         executor.execute(() ->
         {

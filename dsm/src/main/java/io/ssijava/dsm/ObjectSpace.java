@@ -521,8 +521,10 @@ final class ObjectSpace
                 {
                     return;
                 }
-                if (m.home != self && m.twin == null)
+                if (m.twin == null)
                 {
+                    // the home keeps a twin too: it tells what changed, so that only those copies are invalidated
+                    // and writes made without a trap (a hoisted loop) are still noticed later
                     m.twin = snapshot(m);
                 }
                 m.inDirtySet = true;
@@ -621,12 +623,8 @@ final class ObjectSpace
                 {
                     m.inDirtySet = false;
                     setState(m, m.state | Ssi.WTRAP);
-                    if (m.home == self)
-                    {
-                        collectHomeInvalidations(m, invalidations);
-                        continue;
-                    }
-                    diffs.computeIfAbsent(m.home, h -> new DiffBatch(net)).add(this, m);
+                    release(m, diffs, invalidations);
+                    // a store racing with this flush is caught by comparing with the twin again next time
                     flushedCopies.add(m);
                 }
             }
@@ -638,7 +636,12 @@ final class ObjectSpace
                 }
                 synchronized (m)
                 {
-                    diffs.computeIfAbsent(m.home, h -> new DiffBatch(net)).add(this, m);
+                    if (release(m, diffs, invalidations))
+                    {
+                        // still being written without traps (a racing store, or a loop whose check was
+                        // hoisted): keep comparing until it is quiet
+                        flushedCopies.add(m);
+                    }
                 }
             }
             if (arrays)
@@ -696,6 +699,83 @@ final class ObjectSpace
         }
     }
 
+    /**
+     * Releases one dirty (or rechecked) entity: a cached copy's diff goes into its home's batch; for a home
+     * entity, the copies of what changed since the twin are invalidated. Caller holds m.
+     *
+     * @return whether anything had changed.
+     */
+    private boolean release(final Meta m, final Map<Integer, DiffBatch> diffs,
+        final Map<Integer, InvalidationBatch> invalidations)
+    {
+        if (m.home != self)
+        {
+            final DiffBatch batch = diffs.computeIfAbsent(m.home, h -> new DiffBatch(net));
+            final int before = batch.count;
+            batch.add(this, m);
+            return batch.count > before;
+        }
+        return homeChanges(m, invalidations);
+    }
+
+    /** Compares a home entity with its twin, refreshes the twin and invalidates the copies of what changed. */
+    private boolean homeChanges(final Meta m, final Map<Integer, InvalidationBatch> out)
+    {
+        if (m.twin == null)
+        {
+            return false;
+        }
+        final long others = ~(1L << self);
+        boolean changed = false;
+        if (m.kind == Meta.Kind.ARRAY)
+        {
+            final int length = Array.getLength(m.target);
+            for (int c = 0; c < m.chunks; c++)
+            {
+                final int from = c * m.chunkElems;
+                final int to = Math.min(length, from + m.chunkElems);
+                int i = from;
+                while (i < to && ArrayOps.same(m.target, m.twin, i))
+                {
+                    i++;
+                }
+                if (i == to)
+                {
+                    continue;
+                }
+                changed = true;
+                System.arraycopy(m.target, from, m.twin, from, to - from);
+                long cs = m.chunkCopyset[c] & others;
+                m.chunkCopyset[c] = 0;
+                while (cs != 0)
+                {
+                    final int node = Long.numberOfTrailingZeros(cs);
+                    cs &= cs - 1;
+                    out.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(m.gid, c);
+                }
+            }
+            return changed;
+        }
+        final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
+        final Field[] fields = m.kind == Meta.Kind.OBJECT ?
+            ClassLayout.of(m.target.getClass()).fields : ClassLayout.of((Class<?>)m.target).mutableStatics;
+        final Object[] twin = (Object[])m.twin;
+        for (int i = 0; i < fields.length; i++)
+        {
+            final Object v = get(fields[i], owner);
+            if (!same(v, twin[i]))
+            {
+                twin[i] = v;
+                changed = true;
+            }
+        }
+        if (changed)
+        {
+            collectHomeInvalidations(m, out);
+        }
+        return changed;
+    }
+
     private void collectHomeInvalidations(final Meta m, final Map<Integer, InvalidationBatch> out)
     {
         // caller holds m
@@ -750,9 +830,11 @@ final class ObjectSpace
                 {
                     j++;
                 }
-                out.putInt(i).putInt(j - i);
-                codec.writeElements(out, m.target, i, j);
+                // snapshot the run into the twin first and send exactly that: a store racing with this flush
+                // then differs from the twin and goes with the next release
                 System.arraycopy(m.target, i, twin, i, j - i);
+                out.putInt(i).putInt(j - i);
+                codec.writeElements(out, twin, i, j);
                 changed++;
                 i = j;
             }
@@ -879,6 +961,10 @@ final class ObjectSpace
                     synchronized (m)
                     {
                         System.arraycopy(part, 0, m.target, start, len);
+                        if (m.twin != null)
+                        {
+                            System.arraycopy(part, 0, m.twin, start, len);
+                        }
                     }
                     for (int c = start / m.chunkElems; c <= (start + len - 1) / m.chunkElems; c++)
                     {
@@ -921,6 +1007,10 @@ final class ObjectSpace
                     for (int r = 0; r < changes; r++)
                     {
                         set(fields[idx[r]], owner, values[r]);
+                        if (m.twin != null)
+                        {
+                            ((Object[])m.twin)[idx[r]] = values[r];
+                        }
                     }
                     long cs = m.copyset & ~keep;
                     m.copyset &= keep;

@@ -17,6 +17,12 @@ public final class ArrayGuard
     /** Bumped when dirty arrays are flushed (their write traps re-armed) and on every invalidation. */
     public static int writeEpoch = 1;
 
+    /**
+     * Whether this JVM is a node of a cluster job. Fixed before the first guard is used (the agent sets the
+     * system property in premain), so on a single JVM the JIT folds every guard away.
+     */
+    static final boolean ACTIVE = Boolean.getBoolean(Ssi.CLUSTER_PROPERTY);
+
     private static final Entry NONE = new Entry(null, 0);
 
     private Entry read = NONE;
@@ -29,6 +35,10 @@ public final class ArrayGuard
      */
     public void checkRead(final Object array)
     {
+        if (!ACTIVE)
+        {
+            return;
+        }
         final Entry e = read;
         if (e.array != array || e.epoch != readEpoch)
         {
@@ -43,6 +53,10 @@ public final class ArrayGuard
      */
     public void checkWrite(final Object array)
     {
+        if (!ACTIVE)
+        {
+            return;
+        }
         final Entry e = write;
         if (e.array != array || e.epoch != writeEpoch)
         {

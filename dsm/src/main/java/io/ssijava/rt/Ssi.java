@@ -24,6 +24,8 @@ public final class Ssi
     public static final String STATE_FIELD = "__ssi_s";
     /** Name of the injected static state field. */
     public static final String STATIC_STATE_FIELD = "__ssi_ss";
+    /** System property the agent sets (before any application class runs) when this JVM is a cluster node. */
+    public static final String CLUSTER_PROPERTY = "ssi.cluster";
     /** Copy invalid: reads and writes trap. Also implies {@link #WTRAP}. */
     public static final int RTRAP = 0x80000000;
     /** Copy clean: writes trap. */

@@ -72,7 +72,7 @@ public final class Ratios
         {
             return;
         }
-        System.out.println("Single-node rewrite overhead (target agent/plain <= " + REWRITE_TARGET + ")");
+        System.out.printf(Locale.ROOT, "Single-node rewrite overhead (target agent/plain <= %.2f)%n", REWRITE_TARGET);
         System.out.printf(Locale.ROOT, "  %-8s %22s %22s %8s  %s%n", "kernel", "plain", "agent", "ratio", "");
         byKernel.forEach((kernel, variants) ->
         {

@@ -48,6 +48,9 @@ public final class ClassRewriter
     static final String SSTATE = "__ssi_ss";
     static final int WTRAP = 0x40000000;
 
+    /** Array checks move out of call-free loops unless {@code -Dssi.hoist=false} (for diagnosis). */
+    private static final boolean HOIST = !"false".equals(System.getProperty("ssi.hoist"));
+
     private final ClassLoader loader;
     private ClassNode cn;
     private boolean isInterface;
@@ -190,9 +193,15 @@ public final class ClassRewriter
         tempBase = mn.maxLocals + 4;
         tempNeeded = 0;
         final InsnList code = mn.instructions;
+        final LoopHoisting loops = HOIST ? LoopHoisting.analyze(cn.name, mn, this::isVolatileOrUnknown) :
+            LoopHoisting.none();
         for (final AbstractInsnNode insn : code.toArray())
         {
             final int op = insn.getOpcode();
+            if (loops.hoisted.containsKey(insn))
+            {
+                continue;
+            }
             switch (op)
             {
                 case Opcodes.GETFIELD:
@@ -256,11 +265,45 @@ public final class ClassRewriter
                     break;
             }
         }
+        emitHoistedChecks(code, loops);
         mn.maxLocals += 4 + tempNeeded;
         if ((mn.access & Opcodes.ACC_SYNCHRONIZED) != 0)
         {
             wrapSynchronized(mn);
         }
+    }
+
+    /** One check of each hoisted (loop, local, mode) on every edge into its loop. */
+    private void emitHoistedChecks(final InsnList code, final LoopHoisting loops)
+    {
+        for (final LoopHoisting.Hoisted h : new java.util.LinkedHashSet<>(loops.hoisted.values()))
+        {
+            final String guard = isInterface ? null : newGuard();
+            for (final AbstractInsnNode entry : h.entries)
+            {
+                final InsnList il = new InsnList();
+                il.add(new VarInsnNode(Opcodes.ALOAD, h.var));
+                if (guard == null)
+                {
+                    il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, h.write ? "arrayWrite" : "arrayRead",
+                        "(Ljava/lang/Object;)V"));
+                }
+                else
+                {
+                    il.add(new FieldInsnNode(Opcodes.GETSTATIC, cn.name, guard, "L" + GUARD + ";"));
+                    il.add(new InsnNode(Opcodes.SWAP));
+                    il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, GUARD, h.write ? "checkWrite" : "checkRead",
+                        "(Ljava/lang/Object;)V"));
+                }
+                code.insertBefore(entry, il);
+            }
+        }
+    }
+
+    private boolean isVolatileOrUnknown(final String owner, final String field)
+    {
+        final ClassInfo decl = declaring(owner, field);
+        return decl == null || (decl.fields.get(field) & Opcodes.ACC_VOLATILE) != 0;
     }
 
     private InsnList readCheck(final String owner)

@@ -16,9 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 @Timeout(10)
 class ArrayAccessRewriteTest extends RewriteTestSupport
 {
-    private void setUpArrays()
+    private void setUpArrays() throws Exception
     {
         install("ArrayOps");
+        final java.lang.reflect.Field active = ArrayGuard.class.getDeclaredField("ACTIVE");
+        active.setAccessible(true);
+        assertEquals(true, active.get(null), "ArrayGuard was initialized before ssi.cluster was set");
     }
 
     @Test
@@ -185,16 +188,100 @@ class ArrayAccessRewriteTest extends RewriteTestSupport
     }
 
     @Test
-    void interfaceMethodsCheckEveryAccessWithoutGuard() throws Throwable
+    void interfaceMethodsCheckWithoutGuardMemo() throws Throwable
     {
         cls("Square");
         final Object sq = call("Shape", "square", 2.0);
+        final Object table = getStatic(cls("Shape"), "TABLE");
         install();
-        final int[] values = {1, 2, 3};
-        assertEquals(6, callOn(sq, "sumOf", (Object)values));
-        assertEquals(6, callOn(sq, "sumOf", (Object)values));
-        // no guard can live in an interface: each element read goes to the runtime
-        assertEquals(6, rt.count("arrayReadMiss", values));
+        final int[] values = {1, -2, 3};
+        assertEquals(2, callOn(sq, "sumOf", (Object)values));
+        assertEquals(2, callOn(sq, "sumOf", (Object)values));
+        // no guard can live in an interface: no memo between calls (the loop's check is hoisted: once per call)
+        assertEquals(2, rt.count("arrayReadMiss", values));
+        assertEquals(6, callOn(sq, "sumAbs", (Object)values));
+        assertEquals(2 + 3, rt.count("arrayReadMiss", values), "a call in the loop: every element read checked");
+        callOn(sq, "describe");
+        callOn(sq, "describe");
+        assertEquals(2, rt.count("arrayReadMiss", table));
+    }
+
+    @Test
+    void hoistedLoopCheckFaultsBeforeTheFirstRead() throws Throwable
+    {
+        setUpArrays();
+        final int[] a = new int[100];
+        rt.onArrayReadMiss = x -> java.util.Arrays.fill((int[])x, 2);
+        assertEquals(200, call("ArrayOps", "sum", a));
+        assertEquals(1, rt.count("arrayReadMiss", a));
+        final double[] src = {1, 2, 3};
+        final double[] dst = new double[3];
+        rt.onArrayReadMiss = x -> ((double[])x)[0] = 10;
+        call("ArrayOps", "copyLoop", src, dst);
+        assertArrayEquals(new double[] {20, 4, 6}, dst);
+        assertEquals(1, rt.count("arrayReadMiss", src));
+        assertEquals(1, rt.count("arrayWriteMiss", dst));
+        assertEquals(0, rt.count("arrayWriteMiss", src));
+        assertEquals(0, rt.count("arrayReadMiss", dst));
+    }
+
+    @Test
+    void hoistedLoopShapesBehaveAsTheOriginal() throws Throwable
+    {
+        final RewritingLoader plain = new RewritingLoader(false);
+        final Class<?> p = plain.load("ArrayOps");
+        setUpArrays();
+        rt.onArrayReadMiss = x -> { };
+        final int[] a = {3, 4, 5};
+        final long[][] m = {{1, 2}, {3}, {}, {4, 5, 6}};
+        final int[][] chain = {{2}, {-1}, {1}};
+        final Object[][] cases = {
+            {"sumN", new Object[] {null, 0}},
+            {"sumN", new Object[] {a, 2}},
+            {"whileAfterIf", new Object[] {a, true}},
+            {"whileAfterIf", new Object[] {a, false}},
+            {"sum2d", new Object[] {m}},
+            {"walk", new Object[] {chain}},
+            {"sumAbs", new Object[] {new int[] {-1, 2, -3}}},
+        };
+        for (final Object[] c : cases)
+        {
+            final Object[] args = (Object[])c[1];
+            Object expected;
+            try
+            {
+                expected = p.getMethod((String)c[0], types(p, (String)c[0])).invoke(null, args);
+            }
+            catch (final java.lang.reflect.InvocationTargetException ex)
+            {
+                expected = ex.getCause().getClass();
+            }
+            Object actual;
+            try
+            {
+                actual = call("ArrayOps", (String)c[0], args);
+            }
+            catch (final Throwable ex)
+            {
+                actual = ex.getClass();
+            }
+            assertEquals(expected, actual, c[0] + java.util.Arrays.deepToString(args));
+        }
+        assertEquals(0, rt.count("arrayReadMiss", null));
+        assertEquals(4, rt.calls("arrayReadMiss").stream().filter(x -> x.arg() instanceof long[]).count(),
+            "sum2d: one check per row (hoisted out of the inner loop)");
+    }
+
+    private static Class<?>[] types(final Class<?> c, final String name)
+    {
+        for (final java.lang.reflect.Method m : c.getMethods())
+        {
+            if (m.getName().equals(name))
+            {
+                return m.getParameterTypes();
+            }
+        }
+        throw new IllegalArgumentException(name);
     }
 
     @Test

@@ -24,6 +24,13 @@ abstract class RewriteTestSupport
     /** A shared, valid, dirty copy in slot 5 (no trap). */
     static final int DIRTY = 5;
 
+    static
+    {
+        // as the agent does in premain on a cluster node: arms the ArrayGuards (read once, when ArrayGuard is
+        // initialized, which happens when the first rewritten class with an array access is initialized)
+        System.setProperty(Ssi.CLUSTER_PROPERTY, "true");
+    }
+
     RewritingLoader loader;
     RecordingRuntime rt;
 
@@ -74,8 +81,21 @@ abstract class RewriteTestSupport
         throws Throwable
     {
         Method found = null;
-        for (Class<?> k = c; k != null && found == null; k = k.getSuperclass())
+        final java.util.List<Class<?>> types = new java.util.ArrayList<>();
+        for (Class<?> k = c; k != null; k = k.getSuperclass())
         {
+            types.add(k);
+        }
+        for (Class<?> k = c; k != null; k = k.getSuperclass())
+        {
+            types.addAll(Arrays.asList(k.getInterfaces()));
+        }
+        for (final Class<?> k : types)
+        {
+            if (found != null)
+            {
+                break;
+            }
             for (final Method m : k.getDeclaredMethods())
             {
                 if (m.getName().equals(method) && Modifier.isStatic(m.getModifiers()) == (target == null) &&

@@ -146,4 +146,79 @@ public final class ArrayOps
     {
         return a.clone();
     }
+
+    /** Loop bound independent of the array: with n == 0 a null array is never touched. */
+    public static int sumN(final int[] a, final int n)
+    {
+        int s = 0;
+        for (int i = 0; i < n; i++)
+        {
+            s += a[i];
+        }
+        return s;
+    }
+
+    /** A while loop right after an if: the if's jump enters the loop from outside. */
+    public static int whileAfterIf(final int[] a, final boolean twice)
+    {
+        int i = 0;
+        int s = 0;
+        if (twice)
+        {
+            s = a[0];
+        }
+        while (i < a.length)
+        {
+            s += a[i++];
+        }
+        return s;
+    }
+
+    /** Nested loops over a 2-D array, and a row local assigned in the outer loop. */
+    public static long sum2d(final long[][] m)
+    {
+        long s = 0;
+        for (int r = 0; r < m.length; r++)
+        {
+            final long[] row = m[r];
+            for (int c = 0; c < row.length; c++)
+            {
+                s += row[c] * (r + 1);
+            }
+        }
+        return s;
+    }
+
+    /** The array local changes inside the loop: the check cannot move out. */
+    public static int walk(final int[][] chain)
+    {
+        int[] cur = chain[0];
+        int steps = 0;
+        while (cur[0] >= 0)
+        {
+            cur = chain[cur[0]];
+            steps++;
+        }
+        return steps;
+    }
+
+    /** A call in the loop: it may acquire, so the check stays in the loop. */
+    public static int sumAbs(final int[] a)
+    {
+        int s = 0;
+        for (int i = 0; i < a.length; i++)
+        {
+            s += Math.abs(a[i]);
+        }
+        return s;
+    }
+
+    /** Copy loop: a read of one array and a write of another in the same loop. */
+    public static void copyLoop(final double[] src, final double[] dst)
+    {
+        for (int i = 0; i < src.length; i++)
+        {
+            dst[i] = src[i] * 2;
+        }
+    }
 }

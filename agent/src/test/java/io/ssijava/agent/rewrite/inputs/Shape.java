@@ -24,6 +24,17 @@ public interface Shape
         return s;
     }
 
+    /** A call inside the loop: no hoisting, every element read is checked. */
+    default int sumAbs(final int[] values)
+    {
+        int s = 0;
+        for (int i = 0; i < values.length; i++)
+        {
+            s += Math.abs(values[i]);
+        }
+        return s;
+    }
+
     static Shape square(final double side)
     {
         return new Square(side);

@@ -1,0 +1,296 @@
+package io.ssijava.agent.rewrite;
+
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LookupSwitchInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.Frame;
+import org.objectweb.asm.tree.analysis.SourceInterpreter;
+import org.objectweb.asm.tree.analysis.SourceValue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds array reads whose check can move out of their innermost loop: the loop makes no call and takes no
+ * monitor (so it contains no acquire, and release consistency lets it keep reading what it validated on entry), and
+ * the array comes from a local variable the loop never assigns. Such a read is checked once on every edge that
+ * enters the loop instead of on every iteration.
+ * <p>
+ * Writes are not hoisted: a write must be noticed by the release that follows it, and a background flush that
+ * re-arms the write trap in the middle of the loop would lose the writes made after it without a check.
+ */
+final class LoopHoisting
+{
+    /** One hoisted check: before each entry instruction, check local {@code var} for reading or writing. */
+    static final class Hoisted
+    {
+        final int var;
+        final boolean write;
+        final List<AbstractInsnNode> entries;
+
+        Hoisted(final int var, final boolean write, final List<AbstractInsnNode> entries)
+        {
+            this.var = var;
+            this.write = write;
+            this.entries = entries;
+        }
+    }
+
+    /** Access instruction -> its hoisted check (shared by accesses of the same local, mode and loop). */
+    final Map<AbstractInsnNode, Hoisted> hoisted = new HashMap<>();
+
+    private LoopHoisting()
+    {
+    }
+
+    static LoopHoisting none()
+    {
+        return new LoopHoisting();
+    }
+
+    static LoopHoisting analyze(final String owner, final MethodNode mn,
+        final java.util.function.BiPredicate<String, String> isVolatile)
+    {
+        final LoopHoisting out = new LoopHoisting();
+        final AbstractInsnNode[] insns = mn.instructions.toArray();
+        final List<int[]> loops = loops(mn, insns);
+        if (loops.isEmpty())
+        {
+            return out;
+        }
+        final Frame<SourceValue>[] frames;
+        try
+        {
+            frames = new Analyzer<>(new LocalTrackingInterpreter()).analyze(owner, mn);
+        }
+        catch (final AnalyzerException | RuntimeException ex)
+        {
+            return out;
+        }
+        final Map<String, Hoisted> byKey = new HashMap<>();
+        for (int i = 0; i < insns.length; i++)
+        {
+            final int op = insns[i].getOpcode();
+            final boolean load = op >= Opcodes.IALOAD && op <= Opcodes.SALOAD;
+            final boolean store = false;
+            if (!load || frames[i] == null)
+            {
+                continue;
+            }
+            final int[] loop = innermost(loops, i);
+            if (loop == null || !pure(insns, loop, isVolatile))
+            {
+                continue;
+            }
+            final Frame<SourceValue> f = frames[i];
+            final int depth = load ? 2 : 3;
+            final SourceValue array = f.getStack(f.getStackSize() - depth);
+            final int var = singleLocal(array);
+            if (var < 0 || assigns(insns, loop, var))
+            {
+                continue;
+            }
+            final String key = loop[0] + ":" + loop[1] + ":" + var + ":" + store;
+            Hoisted h = byKey.get(key);
+            if (h == null)
+            {
+                final List<AbstractInsnNode> entries = entries(mn, insns, loop);
+                if (entries == null)
+                {
+                    continue;
+                }
+                h = new Hoisted(var, store, entries);
+                byKey.put(key, h);
+            }
+            out.hoisted.put(insns[i], h);
+        }
+        return out;
+    }
+
+    /** Natural loops of javac's shape: a backward jump at index b to a label at index t gives the range [t, b]. */
+    private static List<int[]> loops(final MethodNode mn, final AbstractInsnNode[] insns)
+    {
+        final List<int[]> loops = new ArrayList<>();
+        for (int b = 0; b < insns.length; b++)
+        {
+            if (insns[b] instanceof JumpInsnNode)
+            {
+                final int t = mn.instructions.indexOf(((JumpInsnNode)insns[b]).label);
+                if (t <= b)
+                {
+                    loops.add(new int[] {t, b});
+                }
+            }
+        }
+        return loops;
+    }
+
+    private static int[] innermost(final List<int[]> loops, final int i)
+    {
+        int[] best = null;
+        for (final int[] l : loops)
+        {
+            if (l[0] <= i && i <= l[1] && (best == null || l[1] - l[0] < best[1] - best[0]))
+            {
+                best = l;
+            }
+        }
+        return best;
+    }
+
+    /** No call, no monitor, no invokedynamic, no switch inside: nothing that could be (or hide) an acquire. */
+    private static boolean pure(final AbstractInsnNode[] insns, final int[] loop,
+        final java.util.function.BiPredicate<String, String> isVolatile)
+    {
+        for (int k = loop[0]; k <= loop[1]; k++)
+        {
+            final int op = insns[k].getOpcode();
+            if (op == Opcodes.INVOKEVIRTUAL || op == Opcodes.INVOKESPECIAL || op == Opcodes.INVOKESTATIC ||
+                op == Opcodes.INVOKEINTERFACE || op == Opcodes.INVOKEDYNAMIC || op == Opcodes.MONITORENTER ||
+                op == Opcodes.MONITOREXIT || op == Opcodes.ATHROW || op == Opcodes.TABLESWITCH ||
+                op == Opcodes.LOOKUPSWITCH)
+            {
+                return false;
+            }
+            // a volatile read is an acquire too
+            if ((op == Opcodes.GETFIELD || op == Opcodes.GETSTATIC) &&
+                isVolatile.test(((org.objectweb.asm.tree.FieldInsnNode)insns[k]).owner,
+                    ((org.objectweb.asm.tree.FieldInsnNode)insns[k]).name))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int singleLocal(final SourceValue v)
+    {
+        if (v == null || v.insns.size() != 1)
+        {
+            return -1;
+        }
+        final AbstractInsnNode src = v.insns.iterator().next();
+        return src.getOpcode() == Opcodes.ALOAD ? ((VarInsnNode)src).var : -1;
+    }
+
+    private static boolean assigns(final AbstractInsnNode[] insns, final int[] loop, final int var)
+    {
+        for (int k = loop[0]; k <= loop[1]; k++)
+        {
+            if (insns[k].getOpcode() == Opcodes.ASTORE && ((VarInsnNode)insns[k]).var == var)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Instructions before which a check covers every way into the loop: jumps from outside into it, and the
+     * loop's first instruction when the code before it falls through. Null when the loop is entered otherwise
+     * (a switch or an exception handler).
+     */
+    private static List<AbstractInsnNode> entries(final MethodNode mn, final AbstractInsnNode[] insns, final int[] loop)
+    {
+        final List<AbstractInsnNode> entries = new ArrayList<>();
+        for (final TryCatchBlockNode tcb : mn.tryCatchBlocks)
+        {
+            final int h = mn.instructions.indexOf(tcb.handler);
+            if (h >= loop[0] && h <= loop[1])
+            {
+                return null;
+            }
+        }
+        for (int k = 0; k < insns.length; k++)
+        {
+            if (k >= loop[0] && k <= loop[1])
+            {
+                continue;
+            }
+            final AbstractInsnNode insn = insns[k];
+            if (insn instanceof JumpInsnNode)
+            {
+                final int t = mn.instructions.indexOf(((JumpInsnNode)insn).label);
+                if (t >= loop[0] && t <= loop[1])
+                {
+                    entries.add(insn);
+                }
+            }
+            else if (insn instanceof TableSwitchInsnNode || insn instanceof LookupSwitchInsnNode)
+            {
+                final List<LabelNode> targets = new ArrayList<>();
+                if (insn instanceof TableSwitchInsnNode)
+                {
+                    targets.addAll(((TableSwitchInsnNode)insn).labels);
+                    targets.add(((TableSwitchInsnNode)insn).dflt);
+                }
+                else
+                {
+                    targets.addAll(((LookupSwitchInsnNode)insn).labels);
+                    targets.add(((LookupSwitchInsnNode)insn).dflt);
+                }
+                for (final LabelNode l : targets)
+                {
+                    final int t = mn.instructions.indexOf(l);
+                    if (t >= loop[0] && t <= loop[1])
+                    {
+                        return null;
+                    }
+                }
+            }
+        }
+        // fall-through into the first instruction of the loop
+        int p = loop[0] - 1;
+        while (p >= 0 && insns[p].getOpcode() < 0)
+        {
+            p--;
+        }
+        if (p >= 0 && !endsFlow(insns[p].getOpcode()))
+        {
+            entries.add(insns[loop[0]]);
+        }
+        return entries;
+    }
+
+    private static boolean endsFlow(final int op)
+    {
+        return op == Opcodes.GOTO || op == Opcodes.ATHROW || (op >= Opcodes.IRETURN && op <= Opcodes.RETURN) ||
+            op == Opcodes.TABLESWITCH || op == Opcodes.LOOKUPSWITCH;
+    }
+
+    /** A source interpreter that sees through stack copies (dup, swap), so an array operand names its local. */
+    private static final class LocalTrackingInterpreter extends SourceInterpreter
+    {
+        LocalTrackingInterpreter()
+        {
+            super(Opcodes.ASM9);
+        }
+
+        @Override
+        public SourceValue copyOperation(final AbstractInsnNode insn, final SourceValue value)
+        {
+            if (insn instanceof VarInsnNode)
+            {
+                return new SourceValue(value.getSize(), insn);
+            }
+            return value;
+        }
+
+        @Override
+        public SourceValue newValue(final Type type)
+        {
+            return super.newValue(type);
+        }
+    }
+}
