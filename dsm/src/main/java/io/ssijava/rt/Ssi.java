@@ -293,13 +293,27 @@ public final class Ssi
         return lambda;
     }
 
-    /** Replaces {@link Thread#start()}: the thread may start on another node. */
+    /**
+     * Replaces {@code Thread.start()} called on a thread: the thread may start on another node. A subclass that
+     * overrides {@code start()} gets its override run, whose {@code super.start()} comes to {@link #threadStartSuper}.
+     */
     public static void threadStart(final Thread t)
+    {
+        if (ThreadStarts.overridesStart(t.getClass()))
+        {
+            t.start();
+            return;
+        }
+        threadStartSuper(t);
+    }
+
+    /** Replaces {@code super.start()} in an override of {@code Thread.start()}, and starts plain threads. */
+    public static void threadStartSuper(final Thread t)
     {
         final Runtime rt = runtime;
         if (rt == null)
         {
-            t.start();
+            ThreadStarts.startThread(t);
             return;
         }
         rt.threadStart(t);

@@ -152,10 +152,12 @@ class LitmusTest {
         List<String> cmd = Cluster.agentCommand(nodes, Cluster.litmusClasses(), main(program));
         ProcessRunner.Result r = Cluster.run(cmd);
         List<String> out = lines(r.stdout());
-        String verdict = out.isEmpty() ? "(no output)" : out.get(out.size() - 1);
-        assertTrue(!r.timedOut() && r.exitCode() == 0 && "OK".equals(verdict),
-                () -> program + " failed on " + nodes + " nodes (exit " + r.exitCode() + ", last line: " + verdict
-                        + ")\n" + Cluster.explain(cmd, r));
+        String last = out.isEmpty() ? "(no output)" : out.get(out.size() - 1);
+        String verdict = r.timedOut() ? "timed out after " + r.took().toMillis() + " ms (thread dumps below)"
+                : out.stream().filter(l -> l.startsWith("FAIL")).findFirst().orElse("last line: " + last);
+        assertTrue(!r.timedOut() && r.exitCode() == 0 && "OK".equals(last),
+                () -> program + " failed on " + nodes + " nodes (exit " + r.exitCode() + ", " + verdict + ")\n"
+                        + Cluster.explain(cmd, r));
         assertEquals(base.stdout(), r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
         assertRanSomethingRemotely(cmd, r);
     }

@@ -82,7 +82,7 @@ class SamplesTest {
         String want = plainOutput(sample);
         List<String> cmd = Cluster.agentCommand(nodes, Cluster.samplesClasses(), sample.main(), sample.argv());
         ProcessRunner.Result r = Cluster.run(cmd);
-        assertEquals(0, r.exitCode(), () -> "exit status\n" + Cluster.explain(cmd, r));
+        assertEquals(0, r.exitCode(), () -> (r.timedOut() ? "hang: " : "exit status: ") + Cluster.explain(cmd, r));
         assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
         if (nodes > 1) {
             Cluster.assertThreadsRanOnSeveralNodes(cmd, r, nodes);
@@ -100,7 +100,7 @@ class SamplesTest {
         ProcessRunner runner = Cluster.script(args);
         ProcessRunner.Result r = runner.run();
         List<String> cmd = runner.command();
-        assertEquals(0, r.exitCode(), () -> "exit status\n" + Cluster.explain(cmd, r));
+        assertEquals(0, r.exitCode(), () -> (r.timedOut() ? "hang: " : "exit status: ") + Cluster.explain(cmd, r));
         assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
         Cluster.assertThreadsRanOnSeveralNodes(cmd, r, 2);
     }

@@ -8,6 +8,7 @@ import io.ssijava.dsm.ThreadService;
 import io.ssijava.dsm.WireIn;
 import io.ssijava.dsm.WireOut;
 import io.ssijava.rt.Managed;
+import io.ssijava.rt.ThreadStarts;
 
 import java.lang.reflect.Field;
 import java.util.Collections;
@@ -83,7 +84,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         if (target == self)
         {
             register(handle, t.isDaemon());
-            t.start();
+            ThreadStarts.startThread(t);
             watch(t, handle);
             return;
         }
@@ -222,7 +223,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         proxies.put(handle, t);
         register(handle, daemon);
         markStarted(t);
-        t.start();
+        ThreadStarts.startThread(t);
         watch(t, handle);
         node.sendReply(from, corr, node.reply());
     }

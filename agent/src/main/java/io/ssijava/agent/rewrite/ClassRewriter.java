@@ -247,9 +247,16 @@ public final class ClassRewriter
                     code.insertBefore(insn, new InsnNode(Opcodes.DUP));
                     code.insertBefore(insn, new VarInsnNode(Opcodes.ASTORE, tObj));
                     final InsnList il = new InsnList();
+                    final LabelNode before = new LabelNode();
+                    final LabelNode after = new LabelNode();
+                    il.add(before);
                     il.add(new VarInsnNode(Opcodes.ALOAD, tObj));
                     il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
+                    il.add(after);
                     code.insert(insn, il);
+                    // javac's catch-any handlers of a synchronized block would run monitorexit again if this call
+                    // threw: keep it out of every protected range
+                    excludeFromHandlers(mn, before, after);
                     break;
                 }
                 case Opcodes.INVOKEVIRTUAL:
@@ -543,10 +550,10 @@ public final class ClassRewriter
         if (op == Opcodes.INVOKESPECIAL && "java/lang/Object".equals(m.owner) && "clone()Ljava/lang/Object;".equals(nd))
         {
             // a clone is a new, local object: it must not inherit the original's state word
-            final InsnList before = new InsnList();
-            before.add(new InsnNode(Opcodes.DUP));
-            before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "readMiss", "(Ljava/lang/Object;)V"));
-            code.insertBefore(m, before);
+            if (!isInterface)
+            {
+                code.insertBefore(m, readCheck(cn.name));
+            }
             code.insert(m, new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "cloned", "(Ljava/lang/Object;)Ljava/lang/Object;"));
             return;
         }
@@ -556,7 +563,8 @@ public final class ClassRewriter
         }
         else if (op == Opcodes.INVOKESPECIAL && "java/lang/Thread".equals(m.owner) && "start()V".equals(nd))
         {
-            replace(code, m, "threadStart", "(Ljava/lang/Thread;)V");
+            // super.start() inside an overriding start(): start the thread itself, do not dispatch again
+            replace(code, m, "threadStartSuper", "(Ljava/lang/Thread;)V");
         }
     }
 
@@ -634,36 +642,110 @@ public final class ClassRewriter
         code.insert(indy, il);
     }
 
-    /** A synchronized method also takes and gives back the cluster lock of its monitor. */
+    /**
+     * A synchronized method becomes an explicit block, so that it takes the cluster lock before the JVM monitor and
+     * gives it back after the JVM monitor, exactly like a synchronized block: entering the JVM monitor first could
+     * deadlock against a block whose thread already counts as holding the cluster lock.
+     */
     private void wrapSynchronized(final MethodNode mn)
     {
         final boolean isStatic = (mn.access & Opcodes.ACC_STATIC) != 0;
+        mn.access &= ~Opcodes.ACC_SYNCHRONIZED;
         final InsnList code = mn.instructions;
         final InsnList enter = new InsnList();
         pushMonitor(enter, isStatic);
+        enter.add(new InsnNode(Opcodes.DUP));
         enter.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEnter", "(Ljava/lang/Object;)V"));
+        enter.add(new InsnNode(Opcodes.MONITORENTER));
         final LabelNode start = new LabelNode();
-        final LabelNode end = new LabelNode();
-        final LabelNode handler = new LabelNode();
         enter.add(start);
         code.insert(enter);
+        final List<LabelNode[]> gaps = new ArrayList<>();
         for (final AbstractInsnNode insn : code.toArray())
         {
             final int op = insn.getOpcode();
             if (op >= Opcodes.IRETURN && op <= Opcodes.RETURN)
             {
+                final LabelNode from = new LabelNode();
+                final LabelNode to = new LabelNode();
                 final InsnList exit = new InsnList();
-                pushMonitor(exit, isStatic);
-                exit.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
+                exit.add(from);
+                exitMonitor(exit, isStatic);
+                exit.add(to);
                 code.insertBefore(insn, exit);
+                gaps.add(new LabelNode[] {from, to});
             }
         }
+        final LabelNode end = new LabelNode();
+        final LabelNode handler = new LabelNode();
         code.add(end);
         code.add(handler);
-        pushMonitor(code, isStatic);
-        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
+        exitMonitor(code, isStatic);
         code.add(new InsnNode(Opcodes.ATHROW));
-        mn.tryCatchBlocks.add(new TryCatchBlockNode(start, end, handler, null));
+        // the body is protected, the exit sequences are not (they run once, and a failure there must not re-exit)
+        LabelNode from = start;
+        for (final LabelNode[] gap : gaps)
+        {
+            if (hasCode(from, gap[0]))
+            {
+                mn.tryCatchBlocks.add(new TryCatchBlockNode(from, gap[0], handler, null));
+            }
+            from = gap[1];
+        }
+        if (hasCode(from, end))
+        {
+            mn.tryCatchBlocks.add(new TryCatchBlockNode(from, end, handler, null));
+        }
+    }
+
+    /** An exception range must hold at least one real instruction (labels, lines and frames are not code). */
+    private static boolean hasCode(final LabelNode from, final LabelNode to)
+    {
+        for (AbstractInsnNode i = from; i != null && i != to; i = i.getNext())
+        {
+            if (i.getOpcode() >= 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void exitMonitor(final InsnList il, final boolean isStatic)
+    {
+        pushMonitor(il, isStatic);
+        il.add(new InsnNode(Opcodes.MONITOREXIT));
+        pushMonitor(il, isStatic);
+        il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
+    }
+
+    /** Removes [from, to) from every exception handler range of the method (splitting ranges around it). */
+    private static void excludeFromHandlers(final MethodNode mn, final LabelNode from, final LabelNode to)
+    {
+        final InsnList code = mn.instructions;
+        final int f = code.indexOf(from);
+        final int t = code.indexOf(to);
+        final List<TryCatchBlockNode> out = new ArrayList<>();
+        for (final TryCatchBlockNode tcb : mn.tryCatchBlocks)
+        {
+            final int s = code.indexOf(tcb.start);
+            final int e = code.indexOf(tcb.end);
+            if (s >= t || e <= f)
+            {
+                out.add(tcb);
+                continue;
+            }
+            if (s < f && hasCode(tcb.start, from))
+            {
+                out.add(new TryCatchBlockNode(tcb.start, from, tcb.handler, tcb.type));
+            }
+            if (e > t && hasCode(to, tcb.end))
+            {
+                out.add(new TryCatchBlockNode(to, tcb.end, tcb.handler, tcb.type));
+            }
+        }
+        mn.tryCatchBlocks.clear();
+        mn.tryCatchBlocks.addAll(out);
     }
 
     private void pushMonitor(final InsnList il, final boolean isStatic)
