@@ -89,18 +89,24 @@ public final class ArraysThroughJdk {
         String wantWritten = written(expected);
 
         Arrays3 shared = make();
-        String[] got = new String[1];
+        String[][] got = new String[1][];
         Thread t = new Thread(() -> {
             Where.report("array user");
-            got[0] = String.join("\n", read(shared));
+            got[0] = read(shared).toArray(new String[0]);
             write(shared);
         }, "array-user");
         t.start();
         t.join();
         List<String> failures = new ArrayList<>();
-        if (!String.join("\n", wantRead).equals(got[0])) {
-            failures.add("JDK methods on another node read:\n" + got[0] + "\n--- expected ---\n"
-                    + String.join("\n", wantRead));
+        if (got[0] == null || got[0].length != wantRead.size()) {
+            failures.add("the thread on another node did not report its reads");
+        } else {
+            for (int i = 0; i < got[0].length; i++) {
+                if (!wantRead.get(i).equals(got[0][i])) {
+                    failures.add("on another node [" + got[0][i].replace("\0", "\\0") + "], expected [" + wantRead.get(i)
+                            + "]");
+                }
+            }
         }
         String gotWritten = written(shared);
         if (!wantWritten.equals(gotWritten)) {

@@ -39,6 +39,7 @@ final class Codec
     static final byte T_CLASS = 17;
     static final byte T_THREAD = 18;
     static final byte T_PLAIN = 19;
+    static final byte T_INTERNED = 20;
 
     private final ObjectSpace space;
 
@@ -76,7 +77,9 @@ final class Codec
         }
         else if (v instanceof String)
         {
-            out.putByte(T_STRING).putString((String)v);
+            // literals and other interned strings stay == to the receiver's literals
+            final String str = (String)v;
+            out.putByte(str == str.intern() ? T_INTERNED : T_STRING).putString(str);
         }
         else if (v instanceof Integer)
         {
@@ -197,6 +200,7 @@ final class Codec
                 return space.resolvePlain(gid, in.getInt());
             }
             case T_STRING: return in.getString();
+            case T_INTERNED: return in.getString().intern();
             case T_INT: return in.getInt();
             case T_LONG: return in.getLong();
             case T_DOUBLE: return in.getDouble();

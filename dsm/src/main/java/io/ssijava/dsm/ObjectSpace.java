@@ -47,6 +47,11 @@ final class ObjectSpace
     private final ConcurrentHashMap<Long, Meta> byGid = new ConcurrentHashMap<>();
     private final IdentityHashMap<Object, Meta> arrays = new IdentityHashMap<>();
     private final Map<Class<?>, Meta> statics = new ConcurrentHashMap<>();
+    /**
+     * Invalidations of class statics that arrived between the class-init reply and the registration of the
+     * statics here (the home adds us to the copyset when it answers): applied when the statics register.
+     */
+    private final java.util.Set<Long> earlyInvalidations = ConcurrentHashMap.newKeySet();
 
     private final Object dirtyLock = new Object();
     private LinkedHashSet<Meta> dirty = new LinkedHashSet<>();
@@ -192,7 +197,8 @@ final class ObjectSpace
                 return known;
             }
             final boolean home = Meta.homeOf(gid) == self;
-            final Meta m = register(gid, Meta.Kind.STATICS, c, 0, Ssi.WTRAP);
+            final boolean stale = !home && earlyInvalidations.remove(gid);
+            final Meta m = register(gid, Meta.Kind.STATICS, c, 0, stale ? Ssi.RTRAP | Ssi.WTRAP : Ssi.WTRAP);
             statics.put(c, m);
             if (home)
             {
@@ -1046,7 +1052,15 @@ final class ObjectSpace
             final long gid = in.getLong();
             final int chunk = in.getInt();
             final Meta m = byGid.get(gid);
-            if (m == null || m.home == self)
+            if (m == null)
+            {
+                if (Meta.homeOf(gid) != self)
+                {
+                    earlyInvalidations.add(gid);
+                }
+                continue;
+            }
+            if (m.home == self)
             {
                 continue;
             }

@@ -79,6 +79,10 @@ public final class Ssi
     /** Array read in code that cannot hold an {@link ArrayGuard} (interface methods): always the slow check. */
     public static void arrayRead(final Object array)
     {
+        if (!ArrayGuard.ACTIVE)
+        {
+            return;
+        }
         final Runtime rt = runtime;
         if (rt != null && array != null)
         {
@@ -89,6 +93,10 @@ public final class Ssi
     /** Array write in code that cannot hold an {@link ArrayGuard} (interface methods). */
     public static void arrayWrite(final Object array)
     {
+        if (!ArrayGuard.ACTIVE)
+        {
+            return;
+        }
         final Runtime rt = runtime;
         if (rt != null && array != null)
         {
@@ -242,15 +250,26 @@ public final class Ssi
      */
     public static int identityHashCode(final Object o)
     {
-        if (o instanceof Managed && ((Managed)o).__ssi_state() != 0)
+        final Runtime rt = runtime;
+        if (rt != null && o != null &&
+            (o instanceof Managed ? ((Managed)o).__ssi_state() != 0 : o.getClass().isArray() || o.getClass() == Object.class))
         {
-            final Runtime rt = runtime;
-            if (rt != null)
-            {
-                return rt.identityHashCode(o);
-            }
+            return rt.identityHashCode(o);
         }
         return System.identityHashCode(o);
+    }
+
+    /**
+     * Replaces {@code hashCode()} called where the static type is Object or an array: arrays and plain objects
+     * hash by identity, which must be the same on every node; everything else dispatches as usual.
+     */
+    public static int hashCode(final Object o)
+    {
+        if (o.getClass().isArray() || o.getClass() == Object.class)
+        {
+            return identityHashCode(o);
+        }
+        return o.hashCode();
     }
 
     /** Start of a rewritten class initializer: true if the original initializer runs here. */

@@ -12,8 +12,17 @@ import java.util.TreeMap;
 
 /**
  * Prints the ratios the design sets targets for from JMH JSON result files ({@code -rf json}):
- * agent/plain per kernel of {@link RewriteOverheadBenchmark} (target {@code <= 1.10}), and the raw round trips of
- * {@link TransportRoundTripBenchmark} that remote-fault and lock-transfer benchmarks are to be divided by.
+ * <ul>
+ *   <li>agent/plain per kernel of {@link RewriteOverheadBenchmark} (target {@code <= 1.10});</li>
+ *   <li>the raw round trips of {@link TransportRoundTripBenchmark};</li>
+ *   <li>remote fault ({@code io.ssijava.dsm.RemoteFaultBenchmark.fault}) / raw round trip, {@code wait=park}, same
+ *   mode (target {@code <= 1.5});</li>
+ *   <li>lock transfer ({@code io.ssijava.dsm.LockTransferBenchmark.pingPong}) / raw round trip, {@code wait=park},
+ *   same mode (target {@code <= 2});</li>
+ *   <li>owned re-acquire / local {@code synchronized} ({@code io.ssijava.dsm.OwnedLockBenchmark}, target
+ *   {@code <= 1.5}).</li>
+ * </ul>
+ * Ratios are of the means (the scores); for the sampled benchmarks the ratio of the medians is printed alongside.
  * <p>
  * Usage: {@code java -cp benchmarks.jar io.ssijava.jmh.Ratios result.json...}. Self-contained (a tiny JSON reader)
  * so that it needs nothing but a JDK.
@@ -21,6 +30,9 @@ import java.util.TreeMap;
 public final class Ratios
 {
     private static final double REWRITE_TARGET = 1.10;
+    private static final double FAULT_TARGET = 1.5;
+    private static final double TRANSFER_TARGET = 2.0;
+    private static final double OWNED_TARGET = 1.5;
 
     private Ratios()
     {
@@ -55,6 +67,86 @@ public final class Ratios
         }
         printRewriteOverhead(results);
         printRoundTrips(results);
+        printAgainstRoundTrip(results, "RemoteFaultBenchmark", "fault", "Remote fault of a small object", FAULT_TARGET);
+        printAgainstRoundTrip(results, "LockTransferBenchmark", "pingPong",
+            "Lock acquire+release, token last held on the other node", TRANSFER_TARGET);
+        printOwnedLock(results);
+    }
+
+    /** A protocol benchmark (per mode) divided by the {@code wait=park} round trip of the same mode. */
+    private static void printAgainstRoundTrip(final List<Result> results, final String benchmark, final String method,
+        final String title, final double target)
+    {
+        final Map<String, Result> roundTrips = new TreeMap<>();
+        final Map<String, Result> measured = new TreeMap<>();
+        for (final Result r : results)
+        {
+            if (r.className.endsWith("TransportRoundTripBenchmark") && "park".equals(r.params.get("wait")))
+            {
+                roundTrips.put(r.params.get("mode"), r);
+            }
+            else if (r.className.endsWith("." + benchmark) && r.method.equals(method))
+            {
+                measured.put(r.params.get("mode"), r);
+            }
+        }
+        if (measured.isEmpty())
+        {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%s / raw round trip (wait=park, same mode; target <= %.1fx)%n", title, target);
+        System.out.printf(Locale.ROOT, "  %-5s %28s %24s %8s  %-11s %s%n", "mode", benchmark + "." + method,
+            "round trip", "ratio", "", "p50 ratio");
+        measured.forEach((mode, r) ->
+        {
+            final Result rt = roundTrips.get(mode);
+            if (rt == null)
+            {
+                System.out.printf(Locale.ROOT, "  %-5s %28s %24s   (no TransportRoundTripBenchmark mode=%s wait=park " +
+                    "result to divide by)%n", mode, format(r), "-", mode);
+                return;
+            }
+            if (!r.unit.equals(rt.unit))
+            {
+                System.out.printf(Locale.ROOT, "  %-5s units differ: %s vs %s%n", mode, r.unit, rt.unit);
+                return;
+            }
+            final double ratio = r.score / rt.score;
+            System.out.printf(Locale.ROOT, "  %-5s %28s %24s %7.2fx  %-11s %.2fx (%.1f / %.1f)%n", mode, format(r),
+                format(rt), ratio, ratio <= target ? "ok" : "OVER TARGET", percentile(r, "50.0") /
+                percentile(rt, "50.0"), percentile(r, "50.0"), percentile(rt, "50.0"));
+        });
+        System.out.println();
+    }
+
+    /** Owned cluster-lock re-acquire / local synchronized. */
+    private static void printOwnedLock(final List<Result> results)
+    {
+        Result owned = null;
+        Result local = null;
+        for (final Result r : results)
+        {
+            if (r.className.endsWith(".OwnedLockBenchmark"))
+            {
+                if (r.method.equals("ownedClusterLock"))
+                {
+                    owned = r;
+                }
+                else if (r.method.equals("localSynchronized"))
+                {
+                    local = r;
+                }
+            }
+        }
+        if (owned == null || local == null || !owned.unit.equals(local.unit))
+        {
+            return;
+        }
+        final double ratio = owned.score / local.score;
+        System.out.printf(Locale.ROOT, "Re-acquire of an owned cluster lock / local synchronized (target <= %.1fx)%n",
+            OWNED_TARGET);
+        System.out.printf(Locale.ROOT, "  owned %s, local %s: %.2fx  %s%n%n", format(owned), format(local), ratio,
+            ratio <= OWNED_TARGET ? "ok" : "OVER TARGET");
     }
 
     private static void printRewriteOverhead(final List<Result> results)

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class Cluster {
 
     /** The limit for one run of a small program on a cluster (a hang shows as a timeout with thread dumps). */
-    static final Duration RUN_TIMEOUT = Duration.ofSeconds(45);
+    static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
 
     /** The limit for one plain-java run. */
     static final Duration PLAIN_TIMEOUT = Duration.ofSeconds(30);

@@ -484,10 +484,22 @@ public final class ClassRewriter
     {
         final String nd = m.name + m.desc;
         final int op = m.getOpcode();
+        if (!isApplicationClass(m.owner) && !m.owner.startsWith("[") && !SSI.equals(m.owner) &&
+            !"java/util/Arrays".equals(m.owner) && !("java/lang/System".equals(m.owner) && "arraycopy".equals(m.name)))
+        {
+            // JDK code reads (and some of it writes) the arrays it is given without any check
+            checkArrayArguments(code, m, WRITING_JDK_METHODS.contains(m.name));
+        }
         if (op == Opcodes.INVOKEVIRTUAL && m.owner.startsWith("[") && "clone()Ljava/lang/Object;".equals(nd))
         {
             code.insertBefore(m, new InsnNode(Opcodes.DUP));
             code.insertBefore(m, new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "arrayRead", "(Ljava/lang/Object;)V"));
+            return;
+        }
+        if (op == Opcodes.INVOKEVIRTUAL && "hashCode()I".equals(nd) &&
+            ("java/lang/Object".equals(m.owner) || m.owner.startsWith("[")))
+        {
+            replace(code, m, "hashCode", "(Ljava/lang/Object;)I");
             return;
         }
         if (op == Opcodes.INVOKEVIRTUAL || op == Opcodes.INVOKEINTERFACE)
@@ -571,6 +583,10 @@ public final class ClassRewriter
     /** java.util.Arrays methods that write into their (first) array argument. */
     private static final Set<String> WRITING_ARRAYS_METHODS =
         Set.of("fill", "sort", "parallelSort", "setAll", "parallelSetAll", "parallelPrefix");
+
+    /** JDK methods that write into an array argument: their first array argument gets a write check. */
+    private static final Set<String> WRITING_JDK_METHODS = Set.of("read", "readFully", "readNBytes", "getChars",
+        "toArray", "get", "nextBytes", "enumerate", "arraycopy", "getBytes", "fill", "setAll", "sort");
 
     /** JDK code reads (or writes) array arguments without checks: check them all before the call. */
     private void checkArrayArguments(final InsnList code, final MethodInsnNode m, final boolean writesFirst)

@@ -177,13 +177,17 @@ class CallRedirectRewriteTest extends RewriteTestSupport
         final Object local = newInstance("Plain");
         final Object shared = newInstance("WithHash");
         setState(shared, CLEAN);
-        final Object jdk = new Object();
+        final Object jdk = "a JDK value";
+        final Object plain = new Object();
         assertEquals(System.identityHashCode(local), call("ThreadOps", "identity", local));
         assertEquals(System.identityHashCode(jdk), call("ThreadOps", "identity", jdk));
         assertEquals(RecordingRuntime.HASH, call("ThreadOps", "identity", shared),
             "even a class with its own hashCode has the home node's identity hash");
         assertEquals(0, call("ThreadOps", "identity", (Object)null));
         assertEquals(List.of("identityHashCode"), rt.names());
+        // plain objects and arrays carry no state word: the runtime decides (they may be shared)
+        assertEquals(RecordingRuntime.HASH, call("ThreadOps", "identity", plain));
+        assertEquals(List.of("identityHashCode", "identityHashCode"), rt.names());
     }
 
     @Test
