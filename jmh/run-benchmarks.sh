@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs the ssi-java JMH benchmarks and prints the ratios the design sets targets for.
 #
-#   jmh/run-benchmarks.sh                      # everything, settings for a small (2-core) machine
+#   jmh/run-benchmarks.sh                      # everything, settings for a small (2-core) machine (~8 min)
 #   jmh/run-benchmarks.sh RewriteOverhead      # only benchmarks matching a JMH regexp
+#   jmh/run-benchmarks.sh 'io.ssijava.dsm|TransportRoundTrip'   # protocol benchmarks and their baseline
 #   JMH_OPTS="-f 2 -wi 5 -i 10" jmh/run-benchmarks.sh
 #
 # Environment:
-#   JMH_OPTS   JMH run settings (default: -f 2 -wi 5 -w 1s -i 5 -r 1s, about 5 minutes)
+#   JMH_OPTS   JMH run settings (default: -f 2 -wi 5 -w 1s -i 5 -r 1s, about 8 minutes for everything)
 #   SSI_AGENT  agent jar for the agent variant (default: agent/target/ssi-agent.jar of this checkout)
 #   MVN        Maven command used to build when a jar is missing (default: mvn -B -q)
 #   REBUILD=1  build even if the jars exist

@@ -51,6 +51,11 @@ final class Locks
 
     private LockState lockOf(final Meta m)
     {
+        final LockState known = m.lock;
+        if (known != null)
+        {
+            return known;
+        }
         synchronized (m)
         {
             LockState ls = m.lock;

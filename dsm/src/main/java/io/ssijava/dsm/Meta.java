@@ -43,7 +43,8 @@ final class Meta
     int diffsSent;
     boolean diffInFlight;
     boolean inDirtySet;
-    LockState lock;
+    /** Created once, under this Meta's monitor; read without it on the lock fast path. */
+    volatile LockState lock;
 
     Meta(final long gid, final int home, final int slot, final Kind kind, final Object target, final int hash,
         final int chunkElems, final int chunks)

@@ -42,7 +42,7 @@ final class ObjectSpace
 
     private final AtomicLong seq = new AtomicLong();
     private final Object shareLock = new Object();
-    private Meta[] slots = new Meta[1024];
+    private volatile Meta[] slots = new Meta[1024];
     private int nextSlot = 1;
     private final ConcurrentHashMap<Long, Meta> byGid = new ConcurrentHashMap<>();
     private final IdentityHashMap<Object, Meta> arrays = new IdentityHashMap<>();
@@ -102,6 +102,13 @@ final class ObjectSpace
 
     private Meta slot(final int slot)
     {
+        // lock-free on the hot path: a slot is written once, before any object shows its number
+        final Meta[] table = slots;
+        final Meta m = slot < table.length ? table[slot] : null;
+        if (m != null)
+        {
+            return m;
+        }
         synchronized (shareLock)
         {
             return slots[slot];
