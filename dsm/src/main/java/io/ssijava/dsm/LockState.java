@@ -34,6 +34,9 @@ final class LockState
     /** Waiter ids of threads in wait() anywhere in the cluster; travels with the token. */
     List<Long> waiters = new ArrayList<>();
 
+    /** Home only: the token has left this node at least once (from then on every local entry is counted). */
+    boolean departedOnce;
+
     /** Manager (home) only: the node the token was last promised to. */
     int managerOwner;
 }

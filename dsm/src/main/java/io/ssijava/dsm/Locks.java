@@ -27,6 +27,8 @@ final class Locks
     private final Executor executor;
     private final AtomicLong waiterIds = new AtomicLong();
     private final Map<Long, Waiter> localWaiters = new ConcurrentHashMap<>();
+    /** Longest JVM-level wait on a still local object before it re-checks whether it was shared. */
+    private static final long LOCAL_WAIT_SLICE_MS = 50;
 
     Locks(final ObjectSpace space, final Executor executor)
     {
@@ -88,10 +90,11 @@ final class Locks
             ls.localWaiting++;
             try
             {
+                adoptLocalEntry(ls, o, me);
                 while (true)
                 {
                     final boolean reentry = ls.depth.containsKey(me);
-                    if (ls.owned && !ls.transferring && (reentry || ls.revokeTo < 0 || ls.usesSinceGrant == 0))
+                    if (ls.owned && (reentry || !ls.transferring && (ls.revokeTo < 0 || ls.usesSinceGrant == 0)))
                     {
                         ls.holds++;
                         ls.usesSinceGrant++;
@@ -170,6 +173,21 @@ final class Locks
     /** Flushes this node's writes and passes the token to the next node. Blocks; never on the receiver. */
     private void handOver(final Meta m, final LockState ls)
     {
+        if (m.home == self && !ls.departedOnce && m.kind != Meta.Kind.STATICS)
+        {
+            // The first time the token leaves its home, a local thread may still be inside the monitor it entered
+            // while the object was local (uncounted): wait until no thread of this node holds the JVM monitor.
+            synchronized (m.target)
+            {
+                handOverNow(m, ls);
+            }
+            return;
+        }
+        handOverNow(m, ls);
+    }
+
+    private void handOverNow(final Meta m, final LockState ls)
+    {
         try
         {
             space.flush();
@@ -182,6 +200,14 @@ final class Locks
         final List<Long> waiters;
         synchronized (ls)
         {
+            if (ls.holds > 0)
+            {
+                // a thread that already held the JVM monitor was counted meanwhile: it hands over at its exit
+                ls.transferring = false;
+                ls.notifyAll();
+                return;
+            }
+            ls.departedOnce = true;
             to = ls.revokeTo;
             waiters = ls.waiters;
             ls.waiters = new ArrayList<>();
@@ -321,7 +347,10 @@ final class Locks
         final Meta m = space.metaOf(o);
         if (m == null)
         {
-            o.wait(millis, nanos);
+            // local for now: wait in slices (spurious wake-ups are allowed) so that a notify sent through the
+            // cluster after the object is shared cannot be missed
+            o.wait(millis == 0 ? LOCAL_WAIT_SLICE_MS : Math.min(millis, LOCAL_WAIT_SLICE_MS));
+            adoptHeldMonitor(o);
             return;
         }
         final LockState ls = lockOf(m);
@@ -518,6 +547,55 @@ final class Locks
             }
             w.notified = true;
             return true;
+        }
+    }
+
+    /**
+     * A thread that holds the JVM monitor of an object that became shared while it waited at JVM level: it must
+     * hold the cluster lock too before it goes on inside the monitor.
+     */
+    void adoptHeldMonitor(final Object o)
+    {
+        final Meta m = space.metaOf(o);
+        if (m == null || !Thread.holdsLock(o))
+        {
+            return;
+        }
+        final LockState ls = lockOf(m);
+        final Thread me = Thread.currentThread();
+        synchronized (ls)
+        {
+            if (ls.depth.containsKey(me))
+            {
+                return;
+            }
+            ls.localWaiting++;
+            try
+            {
+                while (!ls.owned)
+                {
+                    if (!ls.requested)
+                    {
+                        ls.requested = true;
+                        requestToken(m);
+                    }
+                    try
+                    {
+                        ls.wait();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        me.interrupt();
+                    }
+                }
+                ls.holds++;
+                ls.usesSinceGrant++;
+                ls.depth.put(me, 1);
+            }
+            finally
+            {
+                ls.localWaiting--;
+            }
         }
     }
 

@@ -164,6 +164,12 @@ public final class NodeRuntime implements Runtime
     }
 
     @Override
+    public void adoptHeldMonitor(final Object o)
+    {
+        locks.adoptHeldMonitor(o);
+    }
+
+    @Override
     public int identityHashCode(final Object o)
     {
         final Meta m = space.metaOf(o);

@@ -30,6 +30,9 @@ public interface Runtime
 
     void notify(Object o, boolean all);
 
+    /** After a JVM-level wait on an object that was shared meanwhile: take its cluster lock too. */
+    void adoptHeldMonitor(Object o);
+
     int identityHashCode(Object o);
 
     boolean clinitStart(Class<?> c);

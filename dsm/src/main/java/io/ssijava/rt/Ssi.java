@@ -33,6 +33,9 @@ public final class Ssi
     /** Bits of the metadata slot. */
     public static final int SLOT_MASK = 0x3FFFFFFF;
 
+    /** Longest JVM-level wait on a local object in a cluster job before it re-checks whether it was shared. */
+    private static final long LOCAL_WAIT_SLICE_MS = 50;
+
     /** Set once by the node runtime; null in a plain JVM, where nothing is ever shared. */
     static volatile Runtime runtime;
 
@@ -212,9 +215,22 @@ public final class Ssi
     public static void await(final Object o, final long millis, final int nanos) throws InterruptedException
     {
         final Runtime rt = runtime;
-        if (rt == null || (o instanceof Managed && ((Managed)o).__ssi_state() == 0))
+        if (rt == null)
         {
             o.wait(millis, nanos);
+            return;
+        }
+        if (o instanceof Managed && ((Managed)o).__ssi_state() == 0)
+        {
+            // Local now, but it may become shared while we wait, and a notify from another node could not reach
+            // a JVM-level waiter: wait in slices and return (a spurious wake-up, which wait() allows); the
+            // caller's loop waits again, through the cluster if the object is shared by then.
+            final long slice = LOCAL_WAIT_SLICE_MS;
+            o.wait(millis == 0 ? slice : Math.min(millis, slice), millis == 0 || millis > slice ? 0 : nanos);
+            if (((Managed)o).__ssi_state() != 0)
+            {
+                rt.adoptHeldMonitor(o);
+            }
             return;
         }
         rt.await(o, millis, nanos);

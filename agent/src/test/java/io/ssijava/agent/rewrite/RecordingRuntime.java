@@ -255,4 +255,10 @@ final class RecordingRuntime implements Runtime
     {
         record("exit", null, status);
     }
+
+    @Override
+    public void adoptHeldMonitor(final Object o)
+    {
+        record("adoptHeldMonitor", o, null);
+    }
 }
