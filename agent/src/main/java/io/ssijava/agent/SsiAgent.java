@@ -62,6 +62,13 @@ public final class SsiAgent
             System.setProperty(Ssi.CLUSTER_PROPERTY, "true");
             joinCluster(options);
         }
+        else if (options.stats())
+        {
+            // a one-node job shares nothing: only the threads it ran are worth a line
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("ssi-java: node 0: threads run " +
+                io.ssijava.rt.ThreadStarts.started() + ", objects homed 0, remote faults 0, lock transfers 0, " +
+                "messages sent 0, bytes sent 0"), "ssi-stats"));
+        }
     }
 
     /** Same as {@link #premain} for an agent loaded into a running JVM: only single-node rewriting then. */

@@ -34,6 +34,7 @@ public final class ThreadStarts
     };
 
     private static final MethodHandle THREAD_START = threadStart();
+    private static final java.util.concurrent.atomic.AtomicLong STARTED = new java.util.concurrent.atomic.AtomicLong();
 
     private ThreadStarts()
     {
@@ -52,6 +53,12 @@ public final class ThreadStarts
         }
     }
 
+    /** @return how many threads this JVM started through the runtime (for statistics of a one-node job). */
+    public static long started()
+    {
+        return STARTED.get();
+    }
+
     /** @return whether the class (below Thread) declares {@code start()}. */
     public static boolean overridesStart(final Class<?> type)
     {
@@ -61,6 +68,7 @@ public final class ThreadStarts
     /** Starts the JVM thread, bypassing any override of {@code start()}. */
     public static void startThread(final Thread t)
     {
+        STARTED.incrementAndGet();
         if (THREAD_START == null || !overridesStart(t.getClass()))
         {
             t.start();
