@@ -87,20 +87,20 @@ final class Locks
         final Thread me = Thread.currentThread();
         synchronized (ls)
         {
+            if (m.home == self && !ls.departedOnce)
+            {
+                // only a home object that never lent its token out can have uncounted holders
+                adoptLocalEntry(ls, o, me);
+            }
+            if (tryEnter(ls, me))
+            {
+                return;
+            }
             ls.localWaiting++;
             try
             {
-                adoptLocalEntry(ls, o, me);
-                while (true)
+                while (!tryEnter(ls, me))
                 {
-                    final boolean reentry = ls.depth.containsKey(me);
-                    if (ls.owned && (reentry || !ls.transferring && (ls.revokeTo < 0 || ls.usesSinceGrant == 0)))
-                    {
-                        ls.holds++;
-                        ls.usesSinceGrant++;
-                        ls.depth.merge(me, 1, Integer::sum);
-                        return;
-                    }
                     if (!ls.owned && !ls.requested)
                     {
                         ls.requested = true;
@@ -122,6 +122,24 @@ final class Locks
                 ls.localWaiting--;
             }
         }
+    }
+
+    /**
+     * Counts the thread in if this node holds the token and may use it: always for a reentry, otherwise unless the
+     * token is being handed over or another node waits for it and this node has used it since it arrived.
+     * Caller holds ls.
+     */
+    private static boolean tryEnter(final LockState ls, final Thread me)
+    {
+        final Integer depth = ls.depth.get(me);
+        if (ls.owned && (depth != null || !ls.transferring && (ls.revokeTo < 0 || ls.usesSinceGrant == 0)))
+        {
+            ls.holds++;
+            ls.usesSinceGrant++;
+            ls.depth.put(me, depth == null ? 1 : depth + 1);
+            return true;
+        }
+        return false;
     }
 
     void exit(final Object o)
