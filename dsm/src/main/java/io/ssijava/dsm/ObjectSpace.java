@@ -438,8 +438,7 @@ final class ObjectSpace
             }
             return;
         }
-        final Field[] fields = m.kind == Meta.Kind.OBJECT ?
-            ClassLayout.of(m.target.getClass()).fields : ClassLayout.of((Class<?>)m.target).mutableStatics;
+        final Field[] fields = stateFields(m);
         final int n = in.getCount(fields.length);
         if (n != fields.length)
         {
@@ -760,18 +759,12 @@ final class ObjectSpace
                 System.arraycopy(m.target, from, m.twin, from, to - from);
                 long cs = m.chunkCopyset[c] & others;
                 m.chunkCopyset[c] = 0;
-                while (cs != 0)
-                {
-                    final int node = Long.numberOfTrailingZeros(cs);
-                    cs &= cs - 1;
-                    out.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(m.gid, c);
-                }
+                invalidateCopies(out, cs, m.gid, c);
             }
             return changed;
         }
         final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
-        final Field[] fields = m.kind == Meta.Kind.OBJECT ?
-            ClassLayout.of(m.target.getClass()).fields : ClassLayout.of((Class<?>)m.target).mutableStatics;
+        final Field[] fields = stateFields(m);
         final Object[] twin = (Object[])m.twin;
         for (int i = 0; i < fields.length; i++)
         {
@@ -799,23 +792,13 @@ final class ObjectSpace
             {
                 long cs = m.chunkCopyset[c] & others;
                 m.chunkCopyset[c] = 0;
-                while (cs != 0)
-                {
-                    final int node = Long.numberOfTrailingZeros(cs);
-                    cs &= cs - 1;
-                    out.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(m.gid, c);
-                }
+                invalidateCopies(out, cs, m.gid, c);
             }
             return;
         }
         long cs = m.copyset & others;
         m.copyset = 0;
-        while (cs != 0)
-        {
-            final int node = Long.numberOfTrailingZeros(cs);
-            cs &= cs - 1;
-            out.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(m.gid, -1);
-        }
+        invalidateCopies(out, cs, m.gid, -1);
     }
 
     /** Writes the diff of one cached copy against its twin; returns the number of changed fields or elements. */
@@ -855,8 +838,7 @@ final class ObjectSpace
         else
         {
             final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
-            final Field[] fields = m.kind == Meta.Kind.OBJECT ?
-                ClassLayout.of(m.target.getClass()).fields : ClassLayout.of((Class<?>)m.target).mutableStatics;
+            final Field[] fields = stateFields(m);
             final Object[] twin = (Object[])m.twin;
             for (int i = 0; i < fields.length; i++)
             {
@@ -994,20 +976,14 @@ final class ObjectSpace
                         }
                         long cs = m.chunkCopyset[c] & ~keep;
                         m.chunkCopyset[c] &= keep;
-                        while (cs != 0)
-                        {
-                            final int node = Long.numberOfTrailingZeros(cs);
-                            cs &= cs - 1;
-                            invalidations.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(gid, c);
-                        }
+                        invalidateCopies(invalidations, cs, gid, c);
                     }
                 }
             }
             else
             {
                 final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
-                final Field[] fields = m.kind == Meta.Kind.OBJECT ?
-                    ClassLayout.of(m.target.getClass()).fields : ClassLayout.of((Class<?>)m.target).mutableStatics;
+                final Field[] fields = stateFields(m);
                 final int[] idx = new int[changes];
                 final Object[] values = new Object[changes];
                 for (int r = 0; r < changes; r++)
@@ -1027,12 +1003,7 @@ final class ObjectSpace
                     }
                     long cs = m.copyset & ~keep;
                     m.copyset &= keep;
-                    while (cs != 0)
-                    {
-                        final int node = Long.numberOfTrailingZeros(cs);
-                        cs &= cs - 1;
-                        invalidations.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(gid, -1);
-                    }
+                    invalidateCopies(invalidations, cs, gid, -1);
                 }
             }
         }
@@ -1098,6 +1069,26 @@ final class ObjectSpace
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Adds an invalidation of (gid, chunk) for every node in the copyset bit mask. */
+    private void invalidateCopies(final Map<Integer, InvalidationBatch> out, final long copyset, final long gid,
+        final int chunk)
+    {
+        long cs = copyset;
+        while (cs != 0)
+        {
+            final int node = Long.numberOfTrailingZeros(cs);
+            cs &= cs - 1;
+            out.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(gid, chunk);
+        }
+    }
+
+    /** The fields that make up the state of an object or of a class's statics (those that can change). */
+    static Field[] stateFields(final Meta m)
+    {
+        return m.kind == Meta.Kind.OBJECT ?
+            ClassLayout.of(m.target.getClass()).fields : ClassLayout.of((Class<?>)m.target).mutableStatics;
+    }
 
     static boolean same(final Object a, final Object b)
     {
