@@ -459,18 +459,21 @@ final class ObjectSpace
             final Object[] twin = (Object[])m.twin;
             for (int i = 0; i < n; i++)
             {
-                if (twin != null && !same(get(fields[i], owner), twin[i]))
-                {
-                    twin[i] = values[i]; // keep our own write; the diff is now against the fresh value
-                }
-                else
+                if (twin == null)
                 {
                     set(fields[i], owner, values[i]);
-                    if (twin != null)
+                    continue;
+                }
+                // keep a write of this node (made before, or racing with this install from another thread of this
+                // node): replace the field only if it still holds the twin's value, atomically where possible
+                if (owner == null || !FieldOps.replaceIfUnchanged(fields[i], owner, twin[i], values[i]))
+                {
+                    if (same(get(fields[i], owner), twin[i]))
                     {
-                        twin[i] = values[i];
+                        set(fields[i], owner, values[i]);
                     }
                 }
+                twin[i] = values[i];
             }
             if (gen == m.invalidations)
             {
@@ -491,10 +494,10 @@ final class ObjectSpace
         final Object twin = m.twin;
         for (int i = 0; i < len; i++)
         {
-            if (ArrayOps.same(m.target, twin, from + i))
-            {
-                System.arraycopy(part, i, m.target, from + i, 1);
-            }
+            // Another thread of this node may store into this element right now (threads writing different
+            // elements of one chunk is race-free Java): replace the element only if it still holds the twin's value,
+            // atomically, so that such a store is never overwritten by the older value from the home.
+            ArrayOps.replaceIfUnchanged(m.target, from + i, twin, Array.get(part, i));
             System.arraycopy(part, i, twin, from + i, 1);
         }
     }
