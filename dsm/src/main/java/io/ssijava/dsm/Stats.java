@@ -14,13 +14,20 @@ public final class Stats
     public final AtomicLong messagesSent = new AtomicLong();
     public final AtomicLong bytesSent = new AtomicLong();
 
-    void write(final WireOut out)
+    /**
+     * Writes the counters for the end-of-job report.
+     *
+     * @param messages messages sent (the transport's count when it has one).
+     * @param bytes    bytes sent.
+     */
+    public void write(final WireOut out, final long messages, final long bytes)
     {
         out.putLong(threadsRun.get()).putLong(objectsHomed.get()).putLong(faults.get()).putLong(lockTransfers.get())
-            .putLong(messagesSent.get()).putLong(bytesSent.get());
+            .putLong(messages).putLong(bytes);
     }
 
-    static String line(final int node, final WireIn in)
+    /** @return the user-facing line for counters written by {@link #write}. */
+    public static String line(final int node, final WireIn in)
     {
         return String.format("ssi-java: node %d: threads run %d, objects homed %d, remote faults %d, " +
             "lock transfers %d, messages sent %d, bytes sent %d",

@@ -2,6 +2,7 @@ package io.ssijava.threads;
 
 import io.ssijava.dsm.MessageTypes;
 import io.ssijava.dsm.Node;
+import io.ssijava.dsm.Stats;
 import io.ssijava.dsm.NodeRuntime;
 import io.ssijava.dsm.WireIn;
 import io.ssijava.dsm.WireOut;
@@ -70,11 +71,8 @@ public final class Job
     {
         final TransportStats ts = node.transportStats();
         final WireOut out = node.reply();
-        final var s = node.stats();
-        out.putLong(s.threadsRun.get()).putLong(s.objectsHomed.get()).putLong(s.faults.get())
-            .putLong(s.lockTransfers.get())
-            .putLong(ts == null ? s.messagesSent.get() : ts.messagesSent())
-            .putLong(ts == null ? s.bytesSent.get() : ts.bytesSent());
+        final Stats s = node.stats();
+        s.write(out, ts == null ? s.messagesSent.get() : ts.messagesSent(), ts == null ? s.bytesSent.get() : ts.bytesSent());
         return out;
     }
 
@@ -96,9 +94,7 @@ public final class Job
                 {
                     final WireIn in = n == 0 ? local(statsBody()) :
                         node.call(n, node.message(MessageTypes.STATS));
-                    lines.add(String.format("ssi-java: node %d: threads run %d, objects homed %d, remote faults %d, " +
-                        "lock transfers %d, messages sent %d, bytes sent %d", n, in.getLong(), in.getLong(),
-                        in.getLong(), in.getLong(), in.getLong(), in.getLong()));
+                    lines.add(Stats.line(n, in));
                 }
                 catch (final RuntimeException ex)
                 {
