@@ -1,7 +1,10 @@
 package io.ssijava.agent;
 
+import io.ssijava.agent.boot.JvmCommandLine;
 import io.ssijava.agent.boot.NodeOptions;
 import io.ssijava.agent.boot.NodeSpawner;
+import io.ssijava.agent.jdk.JdkPatch;
+import io.ssijava.agent.jdk.Reexec;
 import io.ssijava.agent.rewrite.ClassRewriter;
 import io.ssijava.dsm.JobClasses;
 import io.ssijava.dsm.Node;
@@ -55,10 +58,16 @@ public final class SsiAgent
             return;
         }
         openJdkInternals(inst);
+        if (options.nodes() > 1 && !JdkPatch.isActive())
+        {
+            restartWithInstrumentedJdk(options);
+        }
+        ClassRewriter.jdkPatched(JdkPatch.isActive());
         warmUp();
         inst.addTransformer(new Transformer(options.verbose()), false);
         if (options.nodes() > 1)
         {
+            Reexec.watchParent();
             System.setProperty(Ssi.CLUSTER_PROPERTY, "true");
             joinCluster(options);
         }
@@ -66,7 +75,7 @@ public final class SsiAgent
         {
             // a one-node job shares nothing: only the threads it ran are worth a line
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("ssi-java: node 0: threads run " +
-                io.ssijava.rt.ThreadStarts.started() + ", objects homed 0, remote faults 0, lock transfers 0, " +
+                io.ssijava.rt.ThreadStarts.started() + ", objects homed 0, remote faults 0, lock transfers 0, remote atomics 0, " +
                 "messages sent 0, bytes sent 0"), "ssi-stats"));
         }
     }
@@ -79,13 +88,45 @@ public final class SsiAgent
         inst.addTransformer(new Transformer(false), false);
     }
 
-    /** Agrona needs jdk.internal.misc; copying thread objects needs java.lang open. Granted to ssi-java only. */
+    /**
+     * A cluster node runs with the instrumented java.base, which needs a JVM flag: without it, this JVM runs the
+     * program again in a child JVM that has it, and ends with that child's status.
+     */
+    private static void restartWithInstrumentedJdk(final NodeOptions options)
+    {
+        final int status;
+        try
+        {
+            final Path patch = JdkPatch.prepare(agentJar());
+            final List<String> command = JvmCommandLine.current().withJvmArgsFirst(JdkPatch.jvmFlags(patch)).toCommand();
+            if (options.verbose())
+            {
+                System.err.println("ssi-java: node " + options.nodeId() + ": restarting with the instrumented JDK: " +
+                    String.join(" ", command));
+            }
+            status = Reexec.run(command);
+        }
+        catch (final Exception ex)
+        {
+            fail(options.nodeId(), "cannot start with the instrumented JDK: " + ex.getMessage());
+            return;
+        }
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(status);
+    }
+
+    /**
+     * Agrona needs jdk.internal.misc; copying thread objects needs java.lang open; sharing the JDK's collections
+     * and java.util.concurrent needs their packages open. Granted to ssi-java only.
+     */
     private static void openJdkInternals(final Instrumentation inst)
     {
         final Module base = Object.class.getModule();
-        final Module self = SsiAgent.class.getModule();
-        inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", Set.of(self)),
-            Map.of("java.lang", Set.of(self)), Set.of(), Map.of());
+        final Set<Module> self = Set.of(SsiAgent.class.getModule());
+        inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", self),
+            Map.of("java.lang", self, "java.util", self, "java.util.concurrent", self,
+                "java.util.concurrent.atomic", self, "java.util.concurrent.locks", self), Set.of(), Map.of());
     }
 
     /** Loads the rewriter's own classes before it is installed, so that it never sees itself load. */

@@ -40,6 +40,12 @@ final class Codec
     static final byte T_THREAD = 18;
     static final byte T_PLAIN = 19;
     static final byte T_INTERNED = 20;
+    static final byte T_LIST_OF = 21;
+    static final byte T_SET_OF = 22;
+    static final byte T_MAP_OF = 23;
+    static final byte T_THREAD_GROUP = 24;
+    /** Longest immutable collection sent by value. */
+    private static final int MAX_IMMUTABLE = 1 << 24;
 
     private final ObjectSpace space;
 
@@ -144,12 +150,86 @@ final class Codec
             out.putByte(T_LAMBDA);
             space.lambdas.write(this, out, v);
         }
+        else if (v.getClass().getName().startsWith("java.util.ImmutableCollections$"))
+        {
+            writeImmutable(out, v);
+        }
+        else if (v instanceof ThreadGroup)
+        {
+            // thread factories hold one: a pool's threads on another node belong to that node's main group
+            out.putByte(T_THREAD_GROUP).putString(((ThreadGroup)v).getName());
+        }
         else
         {
             throw new SsiException("cannot share an instance of " + v.getClass().getName() +
                 " between nodes: only objects of application classes, arrays and immutable values can be shared" +
                 " by this version of ssi-java");
         }
+    }
+
+    /** List.of, Set.of, Map.of and friends: immutable, and hashed with a per-JVM salt, so they travel by value. */
+    private void writeImmutable(final WireOut out, final Object v)
+    {
+        if (v instanceof java.util.Map)
+        {
+            final java.util.Map<?, ?> map = (java.util.Map<?, ?>)v;
+            out.putByte(T_MAP_OF).putInt(map.size());
+            int i = 0;
+            for (final java.util.Map.Entry<?, ?> e : map.entrySet())
+            {
+                writeElement(out, e.getKey(), "key " + i);
+                writeElement(out, e.getValue(), "value " + i++);
+            }
+            return;
+        }
+        final java.util.Collection<?> c = (java.util.Collection<?>)v;
+        out.putByte(v instanceof java.util.Set ? T_SET_OF : T_LIST_OF).putInt(c.size());
+        int i = 0;
+        for (final Object e : c)
+        {
+            writeElement(out, e, "[" + i++ + "]");
+        }
+    }
+
+    private void writeElement(final WireOut out, final Object e, final String path)
+    {
+        try
+        {
+            writeValue(out, e);
+        }
+        catch (final SsiException ex)
+        {
+            throw ex.addPath(path);
+        }
+    }
+
+    private Object readImmutable(final byte tag, final WireIn in)
+    {
+        final int n = in.getCount(MAX_IMMUTABLE);
+        if (tag == T_MAP_OF)
+        {
+            @SuppressWarnings("unchecked")
+            final java.util.Map.Entry<Object, Object>[] entries = new java.util.Map.Entry[n];
+            for (int i = 0; i < n; i++)
+            {
+                entries[i] = java.util.Map.entry(readValue(in), readValue(in));
+            }
+            return java.util.Map.ofEntries(entries);
+        }
+        final Object[] elements = new Object[n];
+        boolean nulls = false;
+        for (int i = 0; i < n; i++)
+        {
+            elements[i] = readValue(in);
+            nulls |= elements[i] == null;
+        }
+        if (tag == T_SET_OF)
+        {
+            return java.util.Set.of(elements);
+        }
+        // Stream.toList() makes immutable lists that may hold null, List.of may not
+        return nulls ? java.util.Collections.unmodifiableList(java.util.Arrays.asList(elements)) :
+            java.util.List.of(elements);
     }
 
     private void writeRecord(final WireOut out, final Record r)
@@ -231,8 +311,32 @@ final class Codec
                 }
                 return space.threadRefs.read(in);
             case T_LAMBDA: return space.lambdas.read(this, in);
+            case T_LIST_OF:
+            case T_SET_OF:
+            case T_MAP_OF:
+                try
+                {
+                    return readImmutable(tag, in);
+                }
+                catch (final IllegalArgumentException | NullPointerException ex)
+                {
+                    throw new WireException("bad immutable collection: " + ex.getMessage());
+                }
+            case T_THREAD_GROUP:
+                in.getString();
+                return mainGroup();
             default: throw new WireException("unknown value tag " + tag);
         }
+    }
+
+    private static ThreadGroup mainGroup()
+    {
+        ThreadGroup g = Thread.currentThread().getThreadGroup();
+        while (g.getParent() != null && !"main".equals(g.getName()))
+        {
+            g = g.getParent();
+        }
+        return g;
     }
 
     private static Object bigNumber(final String text, final boolean decimal)

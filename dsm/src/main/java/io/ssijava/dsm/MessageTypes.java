@@ -15,6 +15,8 @@ public final class MessageTypes
     public static final byte EXIT = 10;
     public static final byte SHUTDOWN = 11;
     public static final byte STATS = 12;
+    /** A read-modify-write of a shared object, run on its home. */
+    public static final byte ATOMIC = 13;
     /** First type byte free for other modules (threads). */
     public static final byte FIRST_EXTENSION = 32;
 

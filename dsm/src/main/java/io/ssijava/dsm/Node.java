@@ -86,7 +86,7 @@ public final class Node implements Net, MessageHandler, AutoCloseable
         final AtomicInteger n = new AtomicInteger();
         final ThreadFactory tf = r ->
         {
-            final Thread t = new Thread(r, "ssi-protocol-" + self + "-" + n.incrementAndGet());
+            final Thread t = new io.ssijava.rt.NodeLocalThread(r, "ssi-protocol-" + self + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

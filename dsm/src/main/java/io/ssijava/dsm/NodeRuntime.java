@@ -19,6 +19,7 @@ public final class NodeRuntime implements Runtime
     private final Node node;
     private final ObjectSpace space;
     private final Locks locks;
+    private final Atomics atomics;
     private volatile ThreadService threads;
     private final Map<Class<?>, Object[]> fetchedStatics = new ConcurrentHashMap<>();
     private final Map<Class<?>, Long> fetchedGids = new ConcurrentHashMap<>();
@@ -30,6 +31,7 @@ public final class NodeRuntime implements Runtime
         this.space = node.space();
         this.locks = node.locks();
         node.register(MessageTypes.CLASS_INIT, this::serveClassInit);
+        this.atomics = new Atomics(node);
     }
 
     public void threads(final ThreadService threads)
@@ -174,6 +176,26 @@ public final class NodeRuntime implements Runtime
     {
         final Meta m = space.metaOf(o);
         return m == null || m.home == node.self() ? System.identityHashCode(o) : m.hash;
+    }
+
+    @Override
+    public Object atomic(final Object o, final long where, final String field, final int op, final Object a,
+        final Object b)
+    {
+        return atomics.run(o, where, field, op, a, b);
+    }
+
+    @Override
+    public boolean isShared(final Object o)
+    {
+        return space.metaOf(o) != null;
+    }
+
+    @Override
+    public boolean signalRemoteThread(final Thread t, final boolean interrupt)
+    {
+        final ThreadRefs refs = space.threadRefs;
+        return refs != null && refs.signal(t, interrupt);
     }
 
     // ---------------------------------------------------------------- class initialization once per cluster

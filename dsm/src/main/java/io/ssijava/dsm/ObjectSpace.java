@@ -65,6 +65,11 @@ final class ObjectSpace
         this.classes = classes;
         this.stats = stats;
         this.codec = new Codec(this);
+        // The instrumented JDK asks metaOf about every local array its guards have not seen yet: everything that
+        // lookup needs must be loaded now, or loading it (which uses the JDK's maps) would ask again, and recurse.
+        metaOf(new Object[0]);
+        metaOf(new Object());
+        metaOf(this);
     }
 
     // ---------------------------------------------------------------- lookup and sharing

@@ -10,6 +10,8 @@ public final class Stats
     public final AtomicLong faults = new AtomicLong();
     public final AtomicLong lockTransfers = new AtomicLong();
     public final AtomicLong releases = new AtomicLong();
+    /** Read-modify-writes this node sent to another node's home (see Atomics). */
+    public final AtomicLong atomics = new AtomicLong();
     public final AtomicLong invalidationsReceived = new AtomicLong();
     public final AtomicLong messagesSent = new AtomicLong();
     public final AtomicLong bytesSent = new AtomicLong();
@@ -23,14 +25,14 @@ public final class Stats
     public void write(final WireOut out, final long messages, final long bytes)
     {
         out.putLong(threadsRun.get()).putLong(objectsHomed.get()).putLong(faults.get()).putLong(lockTransfers.get())
-            .putLong(messages).putLong(bytes);
+            .putLong(atomics.get()).putLong(messages).putLong(bytes);
     }
 
     /** @return the user-facing line for counters written by {@link #write}. */
     public static String line(final int node, final WireIn in)
     {
         return String.format("ssi-java: node %d: threads run %d, objects homed %d, remote faults %d, " +
-            "lock transfers %d, messages sent %d, bytes sent %d",
-            node, in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
+            "lock transfers %d, remote atomics %d, messages sent %d, bytes sent %d",
+            node, in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
     }
 }

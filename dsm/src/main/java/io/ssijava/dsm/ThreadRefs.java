@@ -9,4 +9,11 @@ public interface ThreadRefs
     void write(WireOut out, Thread t);
 
     Thread read(WireIn in);
+
+    /**
+     * Unparks or interrupts a thread that runs on another node.
+     *
+     * @return false if the thread runs on this node (or is not a cluster thread): the caller acts on it.
+     */
+    boolean signal(Thread t, boolean interrupt);
 }

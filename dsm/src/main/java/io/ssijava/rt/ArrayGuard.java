@@ -16,17 +16,22 @@ public final class ArrayGuard
     public static int readEpoch = 1;
     /** Bumped when dirty arrays are flushed (their write traps re-armed) and on every invalidation. */
     public static int writeEpoch = 1;
+    /** Bumped when an array of this node becomes shared: re-arms the "still local" memos. */
+    public static int shareEpoch = 1;
 
     /**
      * Whether this JVM is a node of a cluster job. Fixed before the first guard is used (the agent sets the
-     * system property in premain), so on a single JVM the JIT folds every guard away.
+     * system property in premain), so on a single JVM the JIT folds every guard away. Loaded by the boot loader,
+     * this class is part of the instrumented JDK, which only cluster nodes run, and may be initialized before
+     * system properties exist.
      */
-    static final boolean ACTIVE = Boolean.getBoolean(Ssi.CLUSTER_PROPERTY);
+    static final boolean ACTIVE = ArrayGuard.class.getClassLoader() == null || Boolean.getBoolean(Ssi.CLUSTER_PROPERTY);
 
     private static final Entry NONE = new Entry(null, 0);
 
     private Entry read = NONE;
     private Entry write = NONE;
+    private Entry local = NONE;
 
     /**
      * Checks that {@code array} may be read on this node, faulting it in first if needed.
@@ -62,6 +67,34 @@ public final class ArrayGuard
         {
             writeSlow(array);
         }
+    }
+
+    /**
+     * Whether {@code array} is still local to this node (never shared): then an atomic operation on it may run here.
+     *
+     * @param array the array about to be updated atomically.
+     */
+    public boolean isLocal(final Object array)
+    {
+        final Entry e = local;
+        if (e.array == array && e.epoch == shareEpoch)
+        {
+            return true;
+        }
+        final int epoch = shareEpoch;
+        final Runtime rt = Ssi.runtime;
+        if (rt != null && rt.isShared(array))
+        {
+            return false;
+        }
+        local = new Entry(array, epoch);
+        return true;
+    }
+
+    /** Called by the runtime when a local array becomes shared. */
+    public static void arrayShared()
+    {
+        shareEpoch++;
     }
 
     private void readSlow(final Object array)

@@ -52,4 +52,27 @@ public interface Runtime
     boolean threadIsAlive(Thread t);
 
     void exit(int status);
+
+    /**
+     * A read-modify-write of a shared object or array, run atomically on its home node (see {@link JdkOps}).
+     *
+     * @param o     the object or array.
+     * @param where an {@code Unsafe} offset when {@code field} is null, an element index when it is {@code "[]"}.
+     * @param field null, {@code "[]"}, or the declaring class's name, a dot, and the field's name.
+     * @param op    one of the operation constants of {@link JdkOps}.
+     * @param a     the operand (the expected value of a compare-and-set), boxed.
+     * @param b     the new value of a compare-and-set, else null.
+     * @return the operation's result, boxed.
+     */
+    Object atomic(Object o, long where, String field, int op, Object a, Object b);
+
+    /** @return whether an array (or plain object) is shared with other nodes. */
+    boolean isShared(Object o);
+
+    /**
+     * Delivers an unpark or an interrupt to a thread that runs on another node.
+     *
+     * @return false if the thread runs here (the caller acts on it itself).
+     */
+    boolean signalRemoteThread(Thread t, boolean interrupt);
 }

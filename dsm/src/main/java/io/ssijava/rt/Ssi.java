@@ -346,7 +346,7 @@ public final class Ssi
     public static void threadStartSuper(final Thread t)
     {
         final Runtime rt = runtime;
-        if (rt == null)
+        if (rt == null || t instanceof NodeLocalThread)
         {
             ThreadStarts.startThread(t);
             return;
@@ -377,6 +377,16 @@ public final class Ssi
     {
         final Runtime rt = runtime;
         return rt == null ? t.isAlive() : rt.threadIsAlive(t);
+    }
+
+    /** Replaces {@link Thread#interrupt()}: a thread running on another node is interrupted there. */
+    public static void threadInterrupt(final Thread t)
+    {
+        final Runtime rt = runtime;
+        if (rt == null || !rt.signalRemoteThread(t, true))
+        {
+            t.interrupt();
+        }
     }
 
     /** Replaces {@link System#exit(int)} and {@link java.lang.Runtime#exit(int)}: ends the whole job. */

@@ -47,7 +47,11 @@ class SamplesTest {
             new Sample("Sor", List.of("4", "41", "17")),
             new Sample("NBody", List.of("4", "53", "9")),
             new Sample("Tsp", List.of("4", "9")),
-            new Sample("ProducerConsumer", List.of("2", "2", "10007")));
+            new Sample("ProducerConsumer", List.of("2", "2", "10007")),
+            new Sample("WordCount", List.of("4", "20000", "300")),
+            new Sample("Stencil", List.of("4", "31", "40")),
+            new Sample("Pipeline", List.of("2", "5003")),
+            new Sample("MergeSort", List.of("4", "20011", "1000")));
 
     /** Plain java's stdout per sample, computed once per test run. */
     private static final Map<String, String> PLAIN_OUTPUT = new ConcurrentHashMap<>();

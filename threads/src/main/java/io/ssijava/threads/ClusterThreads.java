@@ -37,9 +37,11 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     /** Handle of every thread object this node knows as a cluster thread. */
     private final Map<Thread, Long> handles = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Long, Thread> proxies = new ConcurrentHashMap<>();
+    /** Thread objects here that stand for a thread running on another node, and that node. */
+    private final Map<Thread, Integer> remoteNode = Collections.synchronizedMap(new WeakHashMap<>());
     private final ExecutorService watchers = Executors.newCachedThreadPool(r ->
     {
-        final Thread t = new Thread(r, "ssi-thread-watcher");
+        final Thread t = new io.ssijava.rt.NodeLocalThread(r, "ssi-thread-watcher");
         t.setDaemon(true);
         return t;
     });
@@ -52,6 +54,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         this.placement = placement;
         this.registry = self == 0 ? new ThreadRegistry() : null;
         node.register(ThreadMessages.START, this::onStart);
+        node.register(ThreadMessages.SIGNAL, this::onSignal);
         if (registry != null)
         {
             node.register(ThreadMessages.REGISTER, (from, corr, in) ->
@@ -84,6 +87,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         if (target == self)
         {
             register(handle, t.isDaemon());
+            proxies.put(handle, t);
             ThreadStarts.startThread(t);
             watch(t, handle);
             return;
@@ -110,6 +114,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             }
         }
         markStarted(t);
+        remoteNode.put(t, target);
         node.call(target, msg);
     }
 
@@ -285,8 +290,11 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
                 handles.put(t, h);
             }
             handle = h;
+            // decoding the handle here must give back this very thread
+            proxies.putIfAbsent(handle, t);
         }
-        out.putLong(handle).putString(t.getName());
+        final Integer where = remoteNode.get(t);
+        out.putLong(handle).putString(t.getName()).putInt(where != null ? where : self);
     }
 
     @Override
@@ -294,12 +302,56 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     {
         final long handle = in.getLong();
         final String name = in.getString();
+        final int where = in.getInt();
+        if (where < 0 || where >= node.nodeCount())
+        {
+            throw new io.ssijava.dsm.WireException("thread " + name + " said to run on node " + where);
+        }
         return proxies.computeIfAbsent(handle, h ->
         {
             final Thread proxy = new Thread(name);
             handles.put(proxy, h);
+            remoteNode.put(proxy, where);
             return proxy;
         });
+    }
+
+    // ---------------------------------------------------------------- unpark and interrupt across nodes
+
+    @Override
+    public boolean signal(final Thread t, final boolean interrupt)
+    {
+        final Integer where = remoteNode.get(t);
+        if (where == null || where == self)
+        {
+            return false;
+        }
+        final Long handle = handles.get(t);
+        if (handle == null)
+        {
+            return false;
+        }
+        node.send(where, node.message(ThreadMessages.SIGNAL).putLong(handle).putBoolean(interrupt));
+        return true;
+    }
+
+    private void onSignal(final int from, final long corr, final WireIn in)
+    {
+        final long handle = in.getLong();
+        final boolean interrupt = in.getBoolean();
+        final Thread t = proxies.get(handle);
+        if (t == null || remoteNode.containsKey(t))
+        {
+            return; // ended, or never ran here
+        }
+        if (interrupt)
+        {
+            t.interrupt();
+        }
+        else
+        {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        }
     }
 
     /** Reads the Runnable a plain Thread was created with (the field moved between JDK 17 and 21). */

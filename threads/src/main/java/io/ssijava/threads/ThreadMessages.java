@@ -15,6 +15,8 @@ final class ThreadMessages
     static final byte JOIN = MessageTypes.FIRST_EXTENSION + 3;
     /** To node 0: is the thread alive. */
     static final byte ALIVE = MessageTypes.FIRST_EXTENSION + 4;
+    /** To the node a thread runs on: unpark it (or interrupt it); no reply. */
+    static final byte SIGNAL = MessageTypes.FIRST_EXTENSION + 5;
 
     static final byte KIND_RUNNABLE = 0;
     static final byte KIND_THREAD_OBJECT = 1;

@@ -200,6 +200,18 @@ public final class JvmCommandLine {
     }
 
     /**
+     * A copy with JVM flags put in front of the existing ones.
+     *
+     * @param first the flags
+     * @return the copy
+     */
+    public JvmCommandLine withJvmArgsFirst(List<String> first) {
+        List<String> args = new ArrayList<>(first);
+        args.addAll(jvmArgs);
+        return new JvmCommandLine(javaExecutable, args, classPath, mode, target, programArgs, exact);
+    }
+
+    /**
      * Whether a JVM flag loads the ssi agent.
      *
      * @param arg      a JVM flag

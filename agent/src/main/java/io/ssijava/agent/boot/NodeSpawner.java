@@ -73,7 +73,7 @@ public final class NodeSpawner implements AutoCloseable {
 
     private NodeSpawner() {
         events = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ssi-worker-events");
+            Thread t = new io.ssijava.rt.NodeLocalThread(r, "ssi-worker-events");
             t.setDaemon(true);
             return t;
         });

@@ -51,7 +51,15 @@ public final class ClassRewriter
     /** Array checks move out of call-free loops unless {@code -Dssi.hoist=false} (for diagnosis). */
     private static final boolean HOIST = !"false".equals(System.getProperty("ssi.hoist"));
 
+    /**
+     * Whether java.base of this JVM is the instrumented copy ({@link JdkClasses}): then application classes treat
+     * the JDK classes of that set as managed (a subclass of {@code HashMap} inherits its state field).
+     */
+    private static volatile boolean jdkPatched;
+
     private final ClassLoader loader;
+    /** Rewriting a JDK class for the instrumented copy: no shared statics, Unsafe and VarHandle sites checked. */
+    private final boolean jdkMode;
     private ClassNode cn;
     private boolean isInterface;
     private final List<String> guards = new ArrayList<>();
@@ -60,9 +68,22 @@ public final class ClassRewriter
     private int tempBase;
     private int tempNeeded;
 
-    private ClassRewriter(final ClassLoader loader)
+    private ClassRewriter(final ClassLoader loader, final boolean jdkMode)
     {
         this.loader = loader;
+        this.jdkMode = jdkMode;
+    }
+
+    /** Tells the rewriter that java.base is the instrumented copy. */
+    public static void jdkPatched(final boolean patched)
+    {
+        jdkPatched = patched;
+    }
+
+    /** @return whether objects of this class carry the state word (application classes, instrumented JDK classes). */
+    boolean isManaged(final String internalName)
+    {
+        return isApplicationClass(internalName) || (jdkMode || jdkPatched) && JdkClasses.isInstrumented(internalName);
     }
 
     /** @return whether classes of this internal name are application classes that ssi-java rewrites. */
@@ -87,13 +108,24 @@ public final class ClassRewriter
      */
     public static byte[] rewrite(final ClassLoader loader, final byte[] bytes)
     {
-        return new ClassRewriter(loader).doRewrite(bytes, true);
+        return new ClassRewriter(loader, false).doRewrite(bytes, true);
+    }
+
+    /**
+     * Rewrites a class of java.base for the instrumented copy of the JDK.
+     *
+     * @param bytes the original class file.
+     * @return the rewritten class file.
+     */
+    public static byte[] rewriteJdk(final byte[] bytes)
+    {
+        return new ClassRewriter(null, true).doRewrite(bytes, true);
     }
 
     /** Only the structure (state field, Managed): for a class whose code cannot be rewritten. */
     public static byte[] rewriteStructureOnly(final ClassLoader loader, final byte[] bytes)
     {
-        return new ClassRewriter(loader).doRewrite(bytes, false);
+        return new ClassRewriter(loader, false).doRewrite(bytes, false);
     }
 
     private byte[] doRewrite(final byte[] bytes, final boolean code)
@@ -103,7 +135,7 @@ public final class ClassRewriter
         new ClassReader(bytes).accept(cn, ClassReader.EXPAND_FRAMES);
         isInterface = (cn.access & Opcodes.ACC_INTERFACE) != 0;
         final boolean isEnum = (cn.access & Opcodes.ACC_ENUM) != 0 && "java/lang/Enum".equals(cn.superName);
-        if (!isInterface && !isApplicationClass(cn.superName))
+        if (!isInterface && !isManaged(cn.superName))
         {
             addStateField();
         }
@@ -116,7 +148,8 @@ public final class ClassRewriter
                     rewriteMethod(mn);
                 }
             }
-            final boolean hasStatics = cn.fields.stream().anyMatch(f -> (f.access & Opcodes.ACC_STATIC) != 0);
+            // the JDK's statics stay per node: caches, constants and counters of the node's own JDK
+            final boolean hasStatics = !jdkMode && cn.fields.stream().anyMatch(f -> (f.access & Opcodes.ACC_STATIC) != 0);
             if (!isInterface && hasStatics && !isEnum)
             {
                 cn.fields.add(new FieldNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC |
@@ -187,6 +220,7 @@ public final class ClassRewriter
         final boolean isInit = mn.name.equals("<init>");
         final boolean isClinit = mn.name.equals("<clinit>");
         final Set<AbstractInsnNode> thisAccess = isInit ? ThisAnalysis.thisFieldAccesses(cn.name, mn) : Set.of();
+        final JdkAccesses jdk = jdkMode ? JdkAccesses.analyze(cn.name, isInterface, mn) : null;
         final int tObj = mn.maxLocals;
         final int tVal = mn.maxLocals + 1;
         final int tIdx = mn.maxLocals + 3;
@@ -207,7 +241,7 @@ public final class ClassRewriter
                 case Opcodes.GETFIELD:
                 {
                     final FieldInsnNode f = (FieldInsnNode)insn;
-                    if (isApplicationClass(f.owner) && !thisAccess.contains(insn) && !f.name.startsWith("__ssi_"))
+                    if (isManaged(f.owner) && !thisAccess.contains(insn) && !f.name.startsWith("__ssi_"))
                     {
                         code.insertBefore(insn, readCheck(f.owner));
                     }
@@ -216,7 +250,7 @@ public final class ClassRewriter
                 case Opcodes.PUTFIELD:
                 {
                     final FieldInsnNode f = (FieldInsnNode)insn;
-                    if (isApplicationClass(f.owner) && !thisAccess.contains(insn) && !f.name.startsWith("__ssi_"))
+                    if (isManaged(f.owner) && !thisAccess.contains(insn) && !f.name.startsWith("__ssi_"))
                     {
                         rewritePutfield(code, f, tObj, tVal);
                     }
@@ -263,16 +297,26 @@ public final class ClassRewriter
                 case Opcodes.INVOKEINTERFACE:
                 case Opcodes.INVOKESTATIC:
                 case Opcodes.INVOKESPECIAL:
-                    rewriteCall(code, (MethodInsnNode)insn);
+                    if (jdk == null || !jdk.rewrite(code, (MethodInsnNode)insn, this::newGuard, tempBase))
+                    {
+                        rewriteCall(code, (MethodInsnNode)insn);
+                    }
                     break;
                 case Opcodes.INVOKEDYNAMIC:
-                    rewriteIndy(code, (InvokeDynamicInsnNode)insn);
+                    if (!jdkMode)
+                    {
+                        rewriteIndy(code, (InvokeDynamicInsnNode)insn);
+                    }
                     break;
                 default:
                     break;
             }
         }
         emitHoistedChecks(code, loops);
+        if (jdk != null && jdk.rewritten > 0)
+        {
+            tempNeeded = Math.max(tempNeeded, JdkAccesses.TEMPS);
+        }
         mn.maxLocals += 4 + tempNeeded;
         if ((mn.access & Opcodes.ACC_SYNCHRONIZED) != 0)
         {
@@ -484,7 +528,7 @@ public final class ClassRewriter
     {
         final String nd = m.name + m.desc;
         final int op = m.getOpcode();
-        if (!isApplicationClass(m.owner) && !m.owner.startsWith("[") && !SSI.equals(m.owner) &&
+        if (!isManaged(m.owner) && !m.owner.startsWith("[") && !SSI.equals(m.owner) &&
             !"java/util/Arrays".equals(m.owner) && !("java/lang/System".equals(m.owner) && "arraycopy".equals(m.name)))
         {
             // JDK code reads (and some of it writes) the arrays it is given without any check
@@ -527,6 +571,7 @@ public final class ClassRewriter
                     case "join()V": replace(code, m, "threadJoin", "(Ljava/lang/Thread;)V"); return;
                     case "join(J)V": replace(code, m, "threadJoin", "(Ljava/lang/Thread;J)V"); return;
                     case "isAlive()Z": replace(code, m, "threadIsAlive", "(Ljava/lang/Thread;)Z"); return;
+                    case "interrupt()V": replace(code, m, "threadInterrupt", "(Ljava/lang/Thread;)V"); return;
                     default: return;
                 }
             }

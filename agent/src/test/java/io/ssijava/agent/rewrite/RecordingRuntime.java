@@ -261,4 +261,25 @@ final class RecordingRuntime implements Runtime
     {
         record("adoptHeldMonitor", o, null);
     }
+
+    @Override
+    public Object atomic(final Object o, final long where, final String field, final int op, final Object a,
+        final Object b)
+    {
+        record("atomic", o, op);
+        throw new UnsupportedOperationException("no atomics in application rewriting tests");
+    }
+
+    @Override
+    public boolean isShared(final Object o)
+    {
+        return false;
+    }
+
+    @Override
+    public boolean signalRemoteThread(final Thread t, final boolean interrupt)
+    {
+        record(interrupt ? "interrupt" : "unpark", t, null);
+        return false;
+    }
 }

@@ -1,0 +1,231 @@
+package io.ssijava.agent.jdk;
+
+import io.ssijava.agent.rewrite.ClassRewriter;
+import io.ssijava.agent.rewrite.JdkClasses;
+import io.ssijava.rt.Ssi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * The instrumented copy of java.base that cluster nodes run with: the JDK's collections and
+ * {@code java.util.concurrent} rewritten like application classes, plus the runtime facade ({@code io.ssijava.rt}),
+ * which that code calls and which therefore must live in java.base itself.
+ * <p>
+ * Generated from the running JDK's own classes on first use and cached per JDK build and agent build, so it always
+ * matches the JDK in use; a JVM picks it up with {@link #jvmFlags}. {@code --patch-module} cannot be given to a
+ * running JVM, which is why a node started without it starts itself again with it.
+ */
+public final class JdkPatch
+{
+    private static final String MARKER = "ssi-java-jdk-patch.ok";
+
+    private JdkPatch()
+    {
+    }
+
+    /** @return whether this JVM runs with the instrumented java.base. */
+    public static boolean isActive()
+    {
+        return Ssi.class.getModule() == Object.class.getModule();
+    }
+
+    /**
+     * @param dir the instrumented copy.
+     * @return the JVM flags that make a JVM use it.
+     */
+    public static List<String> jvmFlags(final Path dir)
+    {
+        return List.of("--patch-module=java.base=" + dir, "--add-exports=java.base/io.ssijava.rt=ALL-UNNAMED");
+    }
+
+    /**
+     * Returns the instrumented copy for this JDK and agent, generating it first if it is not cached yet.
+     *
+     * @param agentJar the agent jar (the facade's classes come from it; its content is part of the cache key).
+     * @return the directory to patch java.base with.
+     * @throws IOException if it cannot be written.
+     */
+    public static Path prepare(final Path agentJar) throws IOException
+    {
+        final Path root = cacheRoot();
+        final String version = System.getProperty("java.runtime.version", "unknown");
+        final Path dir = root.resolve("jdk-" + version.replaceAll("[^A-Za-z0-9._-]", "_") + "-" +
+            key(agentJar, version));
+        if (Files.isRegularFile(dir.resolve(MARKER)))
+        {
+            return dir;
+        }
+        Files.createDirectories(root);
+        System.err.println("ssi-java: making the JDK's collections and java.util.concurrent cluster-aware for JDK " +
+            version + " (once; cached in " + dir + ")");
+        final long start = System.nanoTime();
+        final Path tmp = Files.createTempDirectory(root, "tmp-");
+        try
+        {
+            final int classes = writeJdkClasses(tmp);
+            writeFacade(agentJar, tmp);
+            Files.writeString(tmp.resolve(MARKER), "classes=" + classes + "\n");
+            try
+            {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            }
+            catch (final FileAlreadyExistsException | AtomicMoveNotSupportedException ex)
+            {
+                // another job made it meanwhile
+            }
+            catch (final IOException ex)
+            {
+                if (!Files.isRegularFile(dir.resolve(MARKER)))
+                {
+                    throw ex;
+                }
+            }
+            System.err.printf("ssi-java: %d classes instrumented in %d ms%n", classes,
+                (System.nanoTime() - start) / 1_000_000);
+            return dir;
+        }
+        finally
+        {
+            deleteTree(tmp);
+        }
+    }
+
+    private static int writeJdkClasses(final Path out) throws IOException
+    {
+        final FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+        final Path base = jrt.getPath("/modules/java.base");
+        final List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(base.resolve("java/util")))
+        {
+            walk.filter(p -> p.toString().endsWith(".class")).forEach(files::add);
+        }
+        int n = 0;
+        for (final Path p : files)
+        {
+            final String rel = base.relativize(p).toString();
+            final String internal = rel.substring(0, rel.length() - ".class".length());
+            if (!JdkClasses.isInstrumented(internal))
+            {
+                continue;
+            }
+            final byte[] rewritten;
+            try
+            {
+                rewritten = ClassRewriter.rewriteJdk(Files.readAllBytes(p));
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IOException("cannot instrument " + internal.replace('/', '.') + ": " + ex, ex);
+            }
+            final Path target = out.resolve(rel);
+            Files.createDirectories(target.getParent());
+            Files.write(target, rewritten);
+            n++;
+        }
+        return n;
+    }
+
+    /** Copies the facade package out of the agent jar (or the class directory it runs from). */
+    private static void writeFacade(final Path agentJar, final Path out) throws IOException
+    {
+        final String pkg = Ssi.INTERNAL_NAME.substring(0, Ssi.INTERNAL_NAME.lastIndexOf('/') + 1);
+        final Path dir = out.resolve(pkg);
+        Files.createDirectories(dir);
+        if (Files.isDirectory(agentJar))
+        {
+            try (Stream<Path> list = Files.list(agentJar.resolve(pkg)))
+            {
+                for (final Path p : (Iterable<Path>)list::iterator)
+                {
+                    Files.copy(p, dir.resolve(p.getFileName().toString()));
+                }
+            }
+            return;
+        }
+        try (JarFile jar = new JarFile(agentJar.toFile()))
+        {
+            for (final JarEntry e : (Iterable<JarEntry>)jar.stream()::iterator)
+            {
+                final String name = e.getName();
+                if (name.startsWith(pkg) && name.endsWith(".class") && name.indexOf('/', pkg.length()) < 0)
+                {
+                    try (InputStream in = jar.getInputStream(e))
+                    {
+                        Files.copy(in, out.resolve(name));
+                    }
+                }
+            }
+        }
+    }
+
+    private static Path cacheRoot()
+    {
+        final String given = System.getProperty("ssi.cache.dir", System.getenv("SSI_JAVA_CACHE"));
+        if (given != null && !given.isBlank())
+        {
+            return Path.of(given);
+        }
+        final String xdg = System.getenv("XDG_CACHE_HOME");
+        final Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) :
+            Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("ssi-java");
+    }
+
+    /** Same JDK build, same java.home and same agent build give the same copy. */
+    private static String key(final Path agentJar, final String version) throws IOException
+    {
+        try
+        {
+            final MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(version.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            md.update(System.getProperty("java.home", "").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (Files.isDirectory(agentJar))
+            {
+                md.update(Long.toString(System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            else
+            {
+                md.update(Files.readAllBytes(agentJar));
+            }
+            return HexFormat.of().formatHex(md.digest(), 0, 6);
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static void deleteTree(final Path dir)
+    {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir))
+        {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (final IOException ignored)
+        {
+            // a leftover temporary directory is harmless
+        }
+    }
+}

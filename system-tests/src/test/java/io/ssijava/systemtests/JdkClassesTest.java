@@ -1,0 +1,143 @@
+package io.ssijava.systemtests;
+
+import io.ssijava.testsupport.ProcessCleanupExtension;
+import io.ssijava.testsupport.ProcessRunner;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The programs in package {@code jdkshared} (ordinary Java programs whose threads share JDK
+ * collections, java.util.concurrent objects and immutable JDK values, and check the results
+ * themselves) under plain java and on 2 and 3 nodes.
+ *
+ * <p>On a cluster the output must be plain java's, byte for byte, and stderr must show (through
+ * {@code jdkshared.Where}) that some thread ran in another process than main, so that a passing
+ * test did share the JDK objects between nodes. {@code -Dssi.jdkshared.repeats=N} sets how many
+ * times each runs per cluster size (default 1).
+ */
+@ExtendWith(ProcessCleanupExtension.class)
+class JdkClassesTest {
+
+    static final List<String> PROGRAMS = List.of(
+            "Collections",
+            "SyncCollections",
+            "ConcurrentMaps",
+            "Atomics",
+            "Locks",
+            "Coordination",
+            "BlockingQueues",
+            "Executors",
+            "ForkJoin",
+            "Values");
+
+    static final String REMOTE_NOTE = "ran in another process";
+
+    private static final Map<String, ProcessRunner.Result> PLAIN = new ConcurrentHashMap<>();
+
+    static int repeats() {
+        return Integer.getInteger("ssi.jdkshared.repeats", 1);
+    }
+
+    static Stream<String> programs() {
+        return PROGRAMS.stream();
+    }
+
+    static Stream<Arguments> programsOnClusters() {
+        List<Arguments> out = new ArrayList<>();
+        for (String program : PROGRAMS) {
+            for (int nodes = 2; nodes <= 3; nodes++) {
+                for (int run = 1; run <= repeats(); run++) {
+                    out.add(Arguments.of(program, nodes, run));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /** @return the directory that holds the compiled {@code jdkshared} programs (this module's test classes) */
+    static Path classes() {
+        try {
+            return Path.of(jdkshared.Where.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String main(String program) {
+        return "jdkshared." + program;
+    }
+
+    /** The first plain-java run of a program in this test run, which the cluster runs are compared with. */
+    static ProcessRunner.Result plain(String program) {
+        return PLAIN.computeIfAbsent(program, k -> Cluster.plain(classes(), main(program)));
+    }
+
+    static List<String> lines(String s) {
+        return s.isEmpty() ? List.of() : List.of(s.split("\\R"));
+    }
+
+    // ------------------------------------------------------------------------------ plain java
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("programs")
+    @Timeout(60)
+    void shouldPassUnderPlainJava(String program) {
+        ProcessRunner.Result r = plain(program);
+        r.assertSuccess();
+        List<String> out = lines(r.stdout());
+        assertEquals("OK", out.isEmpty() ? "" : out.get(out.size() - 1), r::describe);
+        assertFalse(r.stderr().contains(REMOTE_NOTE), r::describe);
+    }
+
+    /** The cluster runs compare with one plain run, so plain java must print the same every time. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("programs")
+    @Timeout(60)
+    void shouldPrintTheSameOnEveryPlainJavaRun(String program) {
+        ProcessRunner.Result first = plain(program);
+        first.assertSuccess();
+        ProcessRunner.Result again = Cluster.plain(classes(), main(program));
+        again.assertSuccess();
+        assertEquals(first.stdout(), again.stdout(), () -> "second plain java run printed something else\n"
+                + again.describe());
+    }
+
+    // ------------------------------------------------------------------------------ clusters
+
+    @ParameterizedTest(name = "{0} on {1} nodes, run {2}")
+    @MethodSource("programsOnClusters")
+    @Timeout(120)
+    void shouldPrintWhatPlainJavaPrintsOnCluster(String program, int nodes, int run) {
+        ProcessRunner.Result base = plain(program);
+        base.assertSuccess();
+        List<String> cmd = Cluster.agentCommand(nodes, classes(), main(program));
+        ProcessRunner.Result r = Cluster.run(cmd);
+        List<String> out = lines(r.stdout());
+        String last = out.isEmpty() ? "(no output)" : out.get(out.size() - 1);
+        String verdict = r.timedOut() ? "timed out after " + r.took().toMillis() + " ms (thread dumps below)"
+                : out.stream().filter(l -> l.startsWith("FAIL")).findFirst().orElse("last line: " + last);
+        assertTrue(!r.timedOut() && r.exitCode() == 0 && "OK".equals(last),
+                () -> program + " failed on " + nodes + " nodes (exit " + r.exitCode() + ", " + verdict + ")\n"
+                        + Cluster.explain(cmd, r));
+        assertEquals(base.stdout(), r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        assertTrue(r.stderr().contains(REMOTE_NOTE), () -> "no thread of the program ran in another process than main"
+                + " (no '" + REMOTE_NOTE + "' on stderr), so no JDK object was shared between nodes\n"
+                + Cluster.explain(cmd, r));
+    }
+}
