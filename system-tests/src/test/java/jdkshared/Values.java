@@ -11,8 +11,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * Immutable JDK values (strings, boxed numbers, BigInteger, BigDecimal, an enum constant, a
  * record) made by one thread and used by another: a thread publishes its values through a
  * volatile field, main sends its own through a queue and the thread sends them back. Every value
- * must equal the one made locally, with an equal hash code, enum constants must stay the same
- * object, and what comes back must be the very object main sent.
+ * must equal the one made locally, with an equal hash code, and enum constants must stay the same
+ * object. (Values travel by value: an object that went to another node and back is an equal copy,
+ * not the same object, unless the JVM itself canonicalizes it, as it does interned strings.)
  */
 public final class Values {
 
@@ -123,7 +124,6 @@ public final class Values {
             Where.check(failures, "value " + i + " as the thread saw main's", ex.checkedByThread[i], "ok");
             Object back = ex.back.poll();
             Where.check(failures, "value " + i + " sent back", compare(back, want), "ok");
-            Where.check(failures, "value " + i + " sent back is main's object", back == want, true);
         }
         Where.verdict(failures);
     }

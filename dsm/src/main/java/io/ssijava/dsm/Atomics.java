@@ -340,9 +340,11 @@ final class Atomics
                 final MethodHandles.Lookup l = MethodHandles.lookup();
                 offset = l.findVirtual(u, "objectFieldOffset", MethodType.methodType(long.class, Field.class))
                     .bindTo(unsafe);
-                base = l.findVirtual(u, "arrayBaseOffset", MethodType.methodType(int.class, Class.class)).bindTo(unsafe);
-                scale = l.findVirtual(u, "arrayIndexScale", MethodType.methodType(int.class, Class.class))
-                    .bindTo(unsafe);
+                // int on JDK 17, long on later JDKs
+                base = l.unreflect(u.getMethod("arrayBaseOffset", Class.class)).bindTo(unsafe)
+                    .asType(MethodType.methodType(long.class, Class.class));
+                scale = l.unreflect(u.getMethod("arrayIndexScale", Class.class)).bindTo(unsafe)
+                    .asType(MethodType.methodType(int.class, Class.class));
             }
             catch (final ReflectiveOperationException | RuntimeException ex)
             {
@@ -371,7 +373,7 @@ final class Atomics
         {
             try
             {
-                final int base = (int)BASE.invoke(arrayType);
+                final long base = (long)BASE.invoke(arrayType);
                 final int scale = (int)SCALE.invoke(arrayType);
                 return (int)((offset - base) / scale);
             }

@@ -85,11 +85,19 @@ final class ClassLayout
             return;
         }
         collectInstanceFields(type.getSuperclass(), out);
+        final boolean unchecked = JdkClasses.isJdk(type) &&
+            !JdkClasses.isInstrumented(type.getName().replace('.', '/'));
         for (final Field f : type.getDeclaredFields())
         {
             if (Modifier.isStatic(f.getModifiers()) || f.getName().startsWith("__ssi_"))
             {
                 continue;
+            }
+            if (unchecked && !Modifier.isFinal(f.getModifiers()))
+            {
+                // the JDK code that writes it is not rewritten: a copy on another node would silently go stale
+                throw new SsiException("cannot share an instance of " + type.getName() +
+                    " between nodes: its JDK code is not made cluster-aware (field " + f.getName() + ")");
             }
             try
             {

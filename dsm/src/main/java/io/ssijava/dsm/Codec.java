@@ -65,8 +65,13 @@ final class Codec
         {
             out.putByte(T_NULL);
         }
+        else if (v.getClass().getName().startsWith("java.util.ImmutableCollections$"))
+        {
+            writeImmutable(out, v);
+        }
         else if (v instanceof Managed && !(v instanceof Enum) && !(v instanceof Record))
         {
+            ClassLayout.of(v.getClass()); // refuses a class whose JDK code is not cluster-aware
             final Meta m = space.share(v);
             out.putByte(T_OBJ).putLong(m.gid).putString(v.getClass().getName()).putInt(m.hash);
         }
@@ -149,10 +154,6 @@ final class Codec
         {
             out.putByte(T_LAMBDA);
             space.lambdas.write(this, out, v);
-        }
-        else if (v.getClass().getName().startsWith("java.util.ImmutableCollections$"))
-        {
-            writeImmutable(out, v);
         }
         else if (v instanceof ThreadGroup)
         {

@@ -242,14 +242,23 @@ public final class Node implements Net, MessageHandler, AutoCloseable
 
     private WireIn await(final Pending p, final int node)
     {
+        // A protocol step cannot be abandoned half way (the other node acts on it anyway): an interrupt waits
+        // for the answer and stays pending for the application code that follows.
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CALL_TIMEOUT_MS);
+        boolean interrupted = false;
         try
         {
-            return p.future.get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new SsiException("interrupted while waiting for node " + node, ex);
+            while (true)
+            {
+                try
+                {
+                    return p.future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
         }
         catch (final ExecutionException ex)
         {
@@ -263,6 +272,13 @@ public final class Node implements Net, MessageHandler, AutoCloseable
         catch (final TimeoutException ex)
         {
             throw new SsiException("node " + node + " did not answer within " + CALL_TIMEOUT_MS + " ms");
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

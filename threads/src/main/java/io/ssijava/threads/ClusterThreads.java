@@ -115,6 +115,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
         markStarted(t);
         remoteNode.put(t, target);
+        proxies.put(handle, t);
         node.call(target, msg);
     }
 

@@ -1,7 +1,7 @@
 package io.ssijava.agent.jdk;
 
 import io.ssijava.agent.rewrite.ClassRewriter;
-import io.ssijava.agent.rewrite.JdkClasses;
+import io.ssijava.dsm.JdkClasses;
 import io.ssijava.rt.Ssi;
 
 import java.io.IOException;

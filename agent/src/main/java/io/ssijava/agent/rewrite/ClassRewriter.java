@@ -1,5 +1,6 @@
 package io.ssijava.agent.rewrite;
 
+import io.ssijava.dsm.JdkClasses;
 import io.ssijava.dsm.LambdaSites;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;

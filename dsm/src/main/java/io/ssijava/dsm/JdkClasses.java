@@ -1,4 +1,4 @@
-package io.ssijava.agent.rewrite;
+package io.ssijava.dsm;
 
 import java.util.List;
 
@@ -15,21 +15,31 @@ public final class JdkClasses
     /**
      * Left as they are, by class-name prefix. Why:
      * IdentityHashMap is the runtime's own side table (rewriting it would recurse);
-     * WeakHashMap, ThreadLocalRandom and the fork/join framework keep state in references, threads or the JVM;
+     * WeakHashMap, ThreadLocalRandom and the fork/join pool keep state in references, threads or the JVM (fork/join
+     * tasks are rewritten: CompletableFuture's async tasks are ForkJoinTasks run by any executor);
      * ImmutableCollections hash with a per-JVM salt, so they travel by value instead;
      * the array algorithms (Arrays, sorting, Base64, HexFormat) are checked at their callers, once per call;
      * ServiceLoader, ResourceBundle, Scanner and Formatter wrap class loaders, streams and caches of one JVM.
      */
     private static final List<String> EXCLUDED = List.of("java/util/IdentityHashMap", "java/util/WeakHashMap",
-        "java/util/ImmutableCollections", "java/util/concurrent/ThreadLocalRandom", "java/util/concurrent/ForkJoin",
-        "java/util/concurrent/CountedCompleter", "java/util/concurrent/RecursiveTask",
-        "java/util/concurrent/RecursiveAction", "java/util/Arrays", "java/util/DualPivotQuicksort",
+        "java/util/ImmutableCollections", "java/util/concurrent/ThreadLocalRandom", "java/util/concurrent/ForkJoinPool",
+        "java/util/concurrent/ForkJoinWorkerThread", "java/util/Arrays", "java/util/DualPivotQuicksort",
         "java/util/ArrayPrefixHelpers", "java/util/ArraysParallelSortHelpers", "java/util/TimSort",
         "java/util/ComparableTimSort", "java/util/Base64", "java/util/HexFormat", "java/util/ServiceLoader",
         "java/util/ResourceBundle", "java/util/Scanner", "java/util/Formatter", "java/util/Objects");
 
     private JdkClasses()
     {
+    }
+
+    /**
+     * @return whether this class is part of the JDK (a named module of the boot or platform loader), so that it is
+     * only kept consistent if the instrumented copy rewrites it.
+     */
+    public static boolean isJdk(final Class<?> c)
+    {
+        final ClassLoader l = c.getClassLoader();
+        return c.getModule().isNamed() && (l == null || l == ClassLoader.getPlatformClassLoader());
     }
 
     /** @return whether the instrumented copy of java.base rewrites this class. */
@@ -48,7 +58,7 @@ public final class JdkClasses
         for (final String prefix : EXCLUDED)
         {
             if (internalName.startsWith(prefix) && (internalName.length() == prefix.length() ||
-                internalName.charAt(prefix.length()) == '$' || prefix.endsWith("ForkJoin")))
+                internalName.charAt(prefix.length()) == '$'))
             {
                 return false;
             }
