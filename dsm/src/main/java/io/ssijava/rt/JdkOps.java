@@ -9,7 +9,9 @@ package io.ssijava.rt;
  * only when {@link #shared} says the object is shared: a read-modify-write of a shared object then runs on the
  * object's home node, so it stays atomic across nodes. Values travel boxed; the slow path costs a round trip anyway.
  * <p>
- * Nothing here may use a class of the instrumented set itself on its fast path (it would recurse).
+ * Nothing here may use a class of the instrumented set itself on its fast path (it would recurse). Accesses to a
+ * {@code Thread} (an application subclass is a managed object) are to java.lang.Thread's own fields (park blocker,
+ * random probes), which belong to the thread's node: never checked.
  * <p>
  * Do not use -- for internal use only.
  */
@@ -42,7 +44,7 @@ public final class JdkOps
      */
     public static void checkRead(final Object o, final ArrayGuard guard)
     {
-        if (o instanceof Managed)
+        if (o instanceof Managed && !(o instanceof Thread))
         {
             if (((Managed)o).__ssi_state() < 0)
             {
@@ -65,7 +67,7 @@ public final class JdkOps
     /** Before a write through {@code Unsafe} or a {@code VarHandle}: twins a clean shared copy. */
     public static void checkWrite(final Object o, final ArrayGuard guard)
     {
-        if (o instanceof Managed)
+        if (o instanceof Managed && !(o instanceof Thread))
         {
             if ((((Managed)o).__ssi_state() & Ssi.WTRAP) != 0)
             {
@@ -88,7 +90,7 @@ public final class JdkOps
     /** After a volatile or release write through {@code Unsafe} or a {@code VarHandle}: a release if shared. */
     public static void released(final Object o, final ArrayGuard guard)
     {
-        if (o instanceof Managed)
+        if (o instanceof Managed && !(o instanceof Thread))
         {
             Ssi.volatileWritten(((Managed)o).__ssi_state());
         }
@@ -105,7 +107,7 @@ public final class JdkOps
     {
         if (o instanceof Managed)
         {
-            return ((Managed)o).__ssi_state() != 0;
+            return !(o instanceof Thread) && ((Managed)o).__ssi_state() != 0;
         }
         return o != null && o.getClass().isArray() && !isLocal(o, guard);
     }

@@ -14,6 +14,7 @@ import java.util.TreeMap;
  * Prints the ratios the design sets targets for from JMH JSON result files ({@code -rf json}):
  * <ul>
  *   <li>agent/plain per kernel of {@link RewriteOverheadBenchmark} (target {@code <= 1.10});</li>
+ *   <li>jdk/plain per operation of {@link JdkCollectionsBenchmark} (target {@code <= 1.2});</li>
  *   <li>the raw round trips of {@link TransportRoundTripBenchmark};</li>
  *   <li>remote fault ({@code io.ssijava.dsm.RemoteFaultBenchmark.fault}) / raw round trip, {@code wait=park}, same
  *   mode (target {@code <= 1.5});</li>
@@ -30,6 +31,7 @@ import java.util.TreeMap;
 public final class Ratios
 {
     private static final double REWRITE_TARGET = 1.10;
+    private static final double JDK_TARGET = 1.2;
     private static final double FAULT_TARGET = 1.5;
     private static final double TRANSFER_TARGET = 2.0;
     private static final double OWNED_TARGET = 1.5;
@@ -66,6 +68,9 @@ public final class Ratios
             }
         }
         printRewriteOverhead(results);
+        printVariants(results, "JdkCollectionsBenchmark", "jdk", String.format(Locale.ROOT,
+            "Uncontended JDK collections and java.util.concurrent, instrumented JDK / plain (target <= %.1f)",
+            JDK_TARGET), JDK_TARGET);
         printRoundTrips(results);
         printAgainstRoundTrip(results, "RemoteFaultBenchmark", "fault", "Remote fault of a small object", FAULT_TARGET);
         printAgainstRoundTrip(results, "LockTransferBenchmark", "pingPong",
@@ -151,30 +156,38 @@ public final class Ratios
 
     private static void printRewriteOverhead(final List<Result> results)
     {
-        // kernel -> variant -> result
-        final Map<String, Map<String, Result>> byKernel = new TreeMap<>();
+        printVariants(results, "RewriteOverheadBenchmark", "agent", String.format(Locale.ROOT,
+            "Single-node rewrite overhead (target agent/plain <= %.2f)", REWRITE_TARGET), REWRITE_TARGET);
+    }
+
+    /** One line per benchmark method: the {@code variant} parameter's value against {@code plain}. */
+    private static void printVariants(final List<Result> results, final String benchmark, final String variant,
+        final String title, final double target)
+    {
+        // method -> variant -> result
+        final Map<String, Map<String, Result>> byMethod = new TreeMap<>();
         for (final Result r : results)
         {
-            if (r.className.endsWith("RewriteOverheadBenchmark"))
+            if (r.className.endsWith(benchmark))
             {
-                byKernel.computeIfAbsent(r.method, k -> new TreeMap<>()).put(r.params.get("variant"), r);
+                byMethod.computeIfAbsent(r.method, k -> new TreeMap<>()).put(r.params.get("variant"), r);
             }
         }
-        if (byKernel.isEmpty())
+        if (byMethod.isEmpty())
         {
             return;
         }
-        System.out.printf(Locale.ROOT, "Single-node rewrite overhead (target agent/plain <= %.2f)%n", REWRITE_TARGET);
-        System.out.printf(Locale.ROOT, "  %-8s %22s %22s %8s  %s%n", "kernel", "plain", "agent", "ratio", "");
-        byKernel.forEach((kernel, variants) ->
+        System.out.println(title);
+        System.out.printf(Locale.ROOT, "  %-24s %22s %22s %8s  %s%n", "benchmark", "plain", variant, "ratio", "");
+        byMethod.forEach((method, variants) ->
         {
             final Result plain = variants.get("plain");
-            final Result agent = variants.get("agent");
-            if (plain != null && agent != null)
+            final Result other = variants.get(variant);
+            if (plain != null && other != null)
             {
-                final double ratio = agent.score / plain.score;
-                System.out.printf(Locale.ROOT, "  %-8s %22s %22s %7.3fx  %s%n", kernel, format(plain), format(agent),
-                    ratio, ratio <= REWRITE_TARGET ? "ok" : "OVER TARGET");
+                final double ratio = other.score / plain.score;
+                System.out.printf(Locale.ROOT, "  %-24s %22s %22s %7.3fx  %s%n", method, format(plain), format(other),
+                    ratio, ratio <= target ? "ok" : "OVER TARGET");
             }
         });
         System.out.println();

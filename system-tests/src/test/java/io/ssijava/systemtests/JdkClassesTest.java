@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -152,5 +153,22 @@ class JdkClassesTest {
         assertTrue(r.stderr().contains(REMOTE_NOTE), () -> "no thread of the program ran in another process than main"
                 + " (no '" + REMOTE_NOTE + "' on stderr), so no JDK object was shared between nodes\n"
                 + Cluster.explain(cmd, r));
+    }
+
+    @ParameterizedTest(name = "on {0} nodes")
+    @ValueSource(ints = {2})
+    @Timeout(120)
+    void shouldRefuseToShareAJdkObjectItCannotKeepConsistent(int nodes) {
+        ProcessRunner.Result base = Cluster.plain(classes(), "jdkshared.Unshareable");
+        base.assertSuccess();
+        assertEquals(List.of("registry size 1", "done"), lines(base.stdout()), base::describe);
+        List<String> cmd = Cluster.agentCommand(nodes, classes(), "jdkshared.Unshareable");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertFalse(r.timedOut(), () -> Cluster.explain(cmd, r));
+        assertTrue(r.stderr().contains("cannot share an instance of java.util.IdentityHashMap"),
+                () -> "no error naming the class\n" + Cluster.explain(cmd, r));
+        assertTrue(r.stderr().contains("registry"), () -> "no field path in the error\n" + Cluster.explain(cmd, r));
+        assertFalse(r.stdout().contains("registry size"), () -> "the map was read anyway\n" + Cluster.explain(cmd, r));
+        assertTrue(r.stdout().contains("done"), () -> Cluster.explain(cmd, r));
     }
 }

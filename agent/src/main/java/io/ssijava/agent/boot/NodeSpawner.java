@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -72,11 +73,16 @@ public final class NodeSpawner implements AutoCloseable {
     private final AtomicBoolean terminated = new AtomicBoolean();
 
     private NodeSpawner() {
-        events = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new io.ssijava.rt.NodeLocalThread(r, "ssi-worker-events");
-            t.setDaemon(true);
-            return t;
-        });
+        // Its thread is started now, before the node's runtime is installed: started later by the
+        // instrumented JDK, it would be placed like an application thread, maybe on another node.
+        ThreadPoolExecutor single = new ThreadPoolExecutor(1, 1, 0L, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "ssi-worker-events");
+                    t.setDaemon(true);
+                    return t;
+                });
+        single.prestartAllCoreThreads();
+        events = single;
         shutdownHook = new Thread(this::terminate, "ssi-worker-cleanup");
     }
 

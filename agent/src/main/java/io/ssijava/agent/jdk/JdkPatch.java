@@ -41,6 +41,22 @@ public final class JdkPatch
     {
     }
 
+    /**
+     * Prints the JVM flags that make a JVM run with the instrumented java.base of this JDK, one per line, generating
+     * it first if needed: {@code java -cp ssi-agent.jar io.ssijava.agent.jdk.JdkPatch} (used by the benchmarks).
+     *
+     * @param args none.
+     * @throws Exception if the copy cannot be made.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final Path jar = Path.of(JdkPatch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        for (final String flag : jvmFlags(prepare(jar)))
+        {
+            System.out.println(flag);
+        }
+    }
+
     /** @return whether this JVM runs with the instrumented java.base. */
     public static boolean isActive()
     {
