@@ -3,7 +3,7 @@ package litmus;
 /**
  * Threads (on other nodes) die of an uncaught exception: each one's
  * {@code Exception in thread "NAME" ...} appears on stderr, and the program goes on and exits 0,
- * as with plain java.
+ * as with plain java. The threads die one after the other, so that their traces do not interleave.
  */
 public final class UncaughtInThread {
 
@@ -22,9 +22,8 @@ public final class UncaughtInThread {
                 throw new IllegalStateException("boom from thrower-" + t);
             }, "thrower-" + i);
             threads[i].start();
-        }
-        for (Thread t : threads) {
-            t.join();
+            // one at a time: two dying threads would print their traces into each other on the shared stderr
+            threads[i].join();
         }
         System.out.println("main finished after " + THREADS + " threads died");
         Where.verdict(java.util.List.of());

@@ -186,8 +186,9 @@ final class ObjectSpace
         }
         if (m.kind == Meta.Kind.ARRAY)
         {
-            // a guard may remember this array as writable from when it was local
+            // a guard may remember this array as writable, or as local (atomics run in place), from when it was local
             ArrayGuard.rearmWrites();
+            ArrayGuard.arrayShared();
         }
         final Locks l = locks;
         if (l != null && Thread.holdsLock(o))

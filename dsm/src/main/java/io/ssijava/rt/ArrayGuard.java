@@ -17,7 +17,7 @@ public final class ArrayGuard
     /** Bumped when dirty arrays are flushed (their write traps re-armed) and on every invalidation. */
     public static int writeEpoch = 1;
     /** Bumped when an array of this node becomes shared: re-arms the "still local" memos. */
-    public static int shareEpoch = 1;
+    public static volatile int shareEpoch = 1;
 
     /**
      * Whether this JVM is a node of a cluster job. Fixed before the first guard is used (the agent sets the

@@ -13,6 +13,7 @@ import io.ssijava.rt.ThreadStarts;
 import java.lang.reflect.Field;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +38,13 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     /** Handle of every thread object this node knows as a cluster thread. */
     private final Map<Thread, Long> handles = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Long, Thread> proxies = new ConcurrentHashMap<>();
+    /**
+     * Threads of the program running here (main on node 0, and every thread started as a cluster thread). Only they
+     * place the threads they start: a thread that the JDK or the runtime starts for itself (a process reaper, a
+     * CompletableFuture's helper started from one) stays on its node.
+     */
+    private final Set<Thread> applicationThreads = Collections.synchronizedSet(
+        Collections.newSetFromMap(new WeakHashMap<>()));
     /** Thread objects here that stand for a thread running on another node, and that node. */
     private final Map<Thread, Integer> remoteNode = Collections.synchronizedMap(new WeakHashMap<>());
     private final ExecutorService watchers = Executors.newCachedThreadPool(r ->
@@ -53,6 +61,10 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         this.self = node.self();
         this.placement = placement;
         this.registry = self == 0 ? new ThreadRegistry() : null;
+        if (self == 0)
+        {
+            applicationThreads.add(Thread.currentThread()); // built in premain, on the thread that goes on to run main
+        }
         node.register(ThreadMessages.START, this::onStart);
         node.register(ThreadMessages.SIGNAL, this::onSignal);
         if (registry != null)
@@ -78,6 +90,11 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     @Override
     public void start(final Thread t)
     {
+        if (!applicationThreads.contains(Thread.currentThread()) || isSystemThread(t))
+        {
+            ThreadStarts.startThread(t);
+            return;
+        }
         final long handle = handleOf(t);
         if (handle == -1)
         {
@@ -88,6 +105,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         {
             register(handle, t.isDaemon());
             proxies.put(handle, t);
+            applicationThreads.add(t);
             ThreadStarts.startThread(t);
             watch(t, handle);
             return;
@@ -117,6 +135,13 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         remoteNode.put(t, target);
         proxies.put(handle, t);
         node.call(target, msg);
+    }
+
+    /** A JDK system thread (system thread group, or an innocuous thread) belongs to the JDK of this node. */
+    private static boolean isSystemThread(final Thread t)
+    {
+        final ThreadGroup g = t.getThreadGroup();
+        return g != null && g.getParent() == null || t.getClass().getName().equals("jdk.internal.misc.InnocuousThread");
     }
 
     /** A started thread object may not be started again, as on one JVM. */
@@ -229,6 +254,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         proxies.put(handle, t);
         register(handle, daemon);
         markStarted(t);
+        applicationThreads.add(t);
         ThreadStarts.startThread(t);
         watch(t, handle);
         node.sendReply(from, corr, node.reply());

@@ -473,26 +473,56 @@ public final class Transport implements AutoCloseable
      */
     public static List<InetSocketAddress> pickFreeLoopbackEndpoints(final int n)
     {
+        // Below the kernel's ephemeral range: a port from that range, free now, can be taken by any socket bound to
+        // port 0 (the media drivers' own senders among them) before the node that was given it binds it.
         final InetAddress loopback = InetAddress.getLoopbackAddress();
+        final int high = ephemeralLow();
+        final int low = Math.max(1024, high - 16384);
+        final java.util.Random random = new java.util.Random();
         final List<DatagramSocket> sockets = new ArrayList<>(n);
         try
         {
             final List<InetSocketAddress> endpoints = new ArrayList<>(n);
-            for (int i = 0; i < n; i++)
+            for (int attempt = 0; endpoints.size() < n && attempt < 1000; attempt++)
             {
-                final DatagramSocket socket = new DatagramSocket(new InetSocketAddress(loopback, 0));
-                sockets.add(socket);
-                endpoints.add(new InetSocketAddress(loopback, socket.getLocalPort()));
+                final int port = low + random.nextInt(high - low);
+                try
+                {
+                    final DatagramSocket socket = new DatagramSocket(new InetSocketAddress(loopback, port));
+                    sockets.add(socket);
+                    endpoints.add(new InetSocketAddress(loopback, port));
+                }
+                catch (final IOException inUse)
+                {
+                    // try another
+                }
+            }
+            if (endpoints.size() < n)
+            {
+                throw new TransportException("could not find " + n + " free UDP ports on " + loopback + " in " + low +
+                    ".." + high);
             }
             return endpoints;
-        }
-        catch (final IOException ex)
-        {
-            throw new TransportException("could not find " + n + " free UDP ports on " + loopback + ": " + ex, ex);
         }
         finally
         {
             sockets.forEach(DatagramSocket::close);
+        }
+    }
+
+    /** First port of the kernel's ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range), else 32768. */
+    private static int ephemeralLow()
+    {
+        try
+        {
+            final String range = java.nio.file.Files.readString(java.nio.file.Path.of(
+                "/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            final int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > 2048 ? low : 32768;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return 32768;
         }
     }
 
