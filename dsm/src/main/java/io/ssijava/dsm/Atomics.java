@@ -156,16 +156,19 @@ final class Atomics
         }
         catch (final RuntimeException | Error ex)
         {
+            space.flush();
             throw ex;
         }
         catch (final Throwable ex)
         {
+            space.flush();
             throw new SsiException("atomic operation on " + m + " failed: " + ex, ex);
         }
-        finally
+        if (r.matched)
         {
-            space.flush();
+            space.atomicChanged(m, slot, r.value);
         }
+        space.flush();
         return r;
     }
 

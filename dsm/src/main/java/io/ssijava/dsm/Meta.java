@@ -43,6 +43,12 @@ final class Meta
     int diffsSent;
     boolean diffInFlight;
     boolean inDirtySet;
+    /**
+     * Until when (System.nanoTime) releases keep comparing this entity with its twin although it looked quiet: a
+     * thread that passed its write check just before a release re-armed the trap may store only later (it can be
+     * descheduled in between), and that store must still be noticed.
+     */
+    long recheckUntil;
     /** Created once, under this Meta's monitor; read without it on the lock fast path. */
     volatile LockState lock;
 

@@ -30,6 +30,9 @@ final class ObjectSpace
 {
     /** Arrays are split into chunks of about this many bytes for invalidation and transfer. */
     static final int CHUNK_BYTES = 16 * 1024;
+    /** How long after its last write trap an entity stays on the recheck list although it looks quiet. */
+    private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+        Long.getLong("ssi.recheckMs", 50));
 
     final Net net;
     final int self;
@@ -549,6 +552,7 @@ final class ObjectSpace
                     m.twin = snapshot(m);
                 }
                 m.inDirtySet = true;
+                m.recheckUntil = System.nanoTime() + RECHECK_NANOS;
                 setState(m, m.state & ~Ssi.WTRAP);
             }
             synchronized (dirtyLock)
@@ -556,6 +560,46 @@ final class ObjectSpace
                 dirty.add(m);
             }
             return;
+        }
+    }
+
+    /**
+     * A read-modify-write changed a field or element of a home entity from {@code old}: whatever its twin holds, the
+     * next release must see that slot as changed and invalidate the copies (a release racing with the operation may
+     * already have compared the twin, or taken the entity off the dirty list).
+     *
+     * @param slot the Field, or the element index as an Integer.
+     */
+    void atomicChanged(final Meta m, final Object slot, final Object old)
+    {
+        synchronized (m)
+        {
+            if (m.twin == null)
+            {
+                m.twin = snapshot(m);
+            }
+            if (slot instanceof Integer)
+            {
+                Array.set(m.twin, (Integer)slot, old);
+            }
+            else
+            {
+                final Field[] fields = stateFields(m);
+                for (int i = 0; i < fields.length; i++)
+                {
+                    if (fields[i].equals(slot))
+                    {
+                        ((Object[])m.twin)[i] = old;
+                    }
+                }
+            }
+            m.inDirtySet = true;
+            m.recheckUntil = System.nanoTime() + RECHECK_NANOS;
+            setState(m, m.state & ~Ssi.WTRAP);
+        }
+        synchronized (dirtyLock)
+        {
+            dirty.add(m);
         }
     }
 
@@ -657,10 +701,10 @@ final class ObjectSpace
                 }
                 synchronized (m)
                 {
-                    if (release(m, diffs, invalidations))
+                    if (release(m, diffs, invalidations) || System.nanoTime() - m.recheckUntil < 0)
                     {
                         // still being written without traps (a racing store, or a loop whose check was
-                        // hoisted): keep comparing until it is quiet
+                        // hoisted), or written too recently to be sure: keep comparing until it is quiet
                         flushedCopies.add(m);
                     }
                 }
