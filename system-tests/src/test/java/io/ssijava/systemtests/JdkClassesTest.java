@@ -59,11 +59,7 @@ class JdkClassesTest {
         return PROGRAMS.stream();
     }
 
-    /**
-     * What passes reliably across nodes. Not yet in this list: BlockingQueues and Executors (they stalled now and
-     * then on 3 nodes before the last fixes to releases and atomics, and have not run often enough since), ForkJoin
-     * (a fork/join pool stays on its node, so nothing of it runs elsewhere).
-     */
+    /** Every program that shares JDK objects between nodes (ForkJoin does not: a fork/join pool stays on its node). */
     static final List<String> CLUSTER_PROGRAMS = List.of(
             "Collections",
             "SyncCollections",
@@ -71,6 +67,8 @@ class JdkClassesTest {
             "Atomics",
             "Locks",
             "Coordination",
+            "BlockingQueues",
+            "Executors",
             "Values");
 
     static Stream<Arguments> programsOnClusters() {
