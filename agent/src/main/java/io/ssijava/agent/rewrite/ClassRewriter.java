@@ -885,7 +885,7 @@ public final class ClassRewriter
                 head.add(new InsnNode(Opcodes.DUP));
                 head.add(new LdcInsnNode(i));
                 head.add(new InsnNode(Opcodes.AALOAD));
-                unbox(head, Type.getType(f.desc));
+                JdkAccesses.unbox(head, Type.getType(f.desc));
                 head.add(new FieldInsnNode(Opcodes.PUTSTATIC, cn.name, f.name, f.desc));
             }
             head.add(new InsnNode(Opcodes.POP));
@@ -895,27 +895,5 @@ public final class ClassRewriter
             head.add(original);
         }
         clinit.instructions.insert(head);
-    }
-
-    private static void unbox(final InsnList il, final Type t)
-    {
-        final String box;
-        final String method;
-        switch (t.getSort())
-        {
-            case Type.BOOLEAN: box = "java/lang/Boolean"; method = "booleanValue"; break;
-            case Type.BYTE: box = "java/lang/Byte"; method = "byteValue"; break;
-            case Type.CHAR: box = "java/lang/Character"; method = "charValue"; break;
-            case Type.SHORT: box = "java/lang/Short"; method = "shortValue"; break;
-            case Type.INT: box = "java/lang/Integer"; method = "intValue"; break;
-            case Type.LONG: box = "java/lang/Long"; method = "longValue"; break;
-            case Type.FLOAT: box = "java/lang/Float"; method = "floatValue"; break;
-            case Type.DOUBLE: box = "java/lang/Double"; method = "doubleValue"; break;
-            default:
-                il.add(new TypeInsnNode(Opcodes.CHECKCAST, t.getInternalName()));
-                return;
-        }
-        il.add(new TypeInsnNode(Opcodes.CHECKCAST, box));
-        il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, box, method, "()" + t.getDescriptor()));
     }
 }

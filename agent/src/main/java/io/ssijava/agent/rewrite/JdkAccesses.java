@@ -502,6 +502,7 @@ final class JdkAccesses
             "(" + t.getDescriptor() + ")L" + owner + ";"));
     }
 
+    /** Unboxes the value on the stack to {@code t} (a cast for reference types; a pop for void). */
     static void unbox(final InsnList il, final Type t)
     {
         final String box;
