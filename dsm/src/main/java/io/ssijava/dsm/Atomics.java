@@ -11,7 +11,6 @@ import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -385,11 +384,5 @@ final class Atomics
                 throw new SsiException("cannot find the element of " + arrayType.getName() + " at offset " + offset);
             }
         }
-    }
-
-    @Override
-    public String toString()
-    {
-        return "Atomics" + Arrays.asList(handles.size());
     }
 }

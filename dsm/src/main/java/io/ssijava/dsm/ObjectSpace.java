@@ -551,9 +551,7 @@ final class ObjectSpace
                     // and writes made without a trap (a hoisted loop) are still noticed later
                     m.twin = snapshot(m);
                 }
-                m.inDirtySet = true;
-                m.recheckUntil = System.nanoTime() + RECHECK_NANOS;
-                setState(m, m.state & ~Ssi.WTRAP);
+                markDirty(m);
             }
             synchronized (dirtyLock)
             {
@@ -593,14 +591,20 @@ final class ObjectSpace
                     }
                 }
             }
-            m.inDirtySet = true;
-            m.recheckUntil = System.nanoTime() + RECHECK_NANOS;
-            setState(m, m.state & ~Ssi.WTRAP);
+            markDirty(m);
         }
         synchronized (dirtyLock)
         {
             dirty.add(m);
         }
+    }
+
+    /** Marks an entity dirty (writes no longer trap) and keeps it rechecked for a while. Caller holds m. */
+    private void markDirty(final Meta m)
+    {
+        m.inDirtySet = true;
+        m.recheckUntil = System.nanoTime() + RECHECK_NANOS;
+        setState(m, m.state & ~Ssi.WTRAP);
     }
 
     private static Object snapshot(final Meta m)
