@@ -6,6 +6,12 @@ package io.ssijava.rt;
  * The fast path is three plain loads and two compares, which C2 hoists out of loops; any invalidation or flush on
  * the node bumps the epoch and re-arms every guard.
  * <p>
+ * Each rewritten array access calls a small check method of its own that holds this fast path ({@link #read},
+ * {@link #write}, {@link Entry}) and calls {@link #readMiss}/{@link #writeMiss} only when it fails: each site then has
+ * its own branch profile, so a site that never missed while hot compiles its miss to an uncommon trap and C2 can
+ * hoist the whole check out of the loop around it. Through the shared {@link #checkRead} all sites would pool one
+ * profile that always shows misses.
+ * <p>
  * Entries are immutable so that a racing update by another thread can never pair an array with the wrong epoch.
  * <p>
  * Do not use -- for internal use only.
@@ -25,12 +31,14 @@ public final class ArrayGuard
      * this class is part of the instrumented JDK, which only cluster nodes run, and may be initialized before
      * system properties exist.
      */
-    static final boolean ACTIVE = ArrayGuard.class.getClassLoader() == null || Boolean.getBoolean(Ssi.CLUSTER_PROPERTY);
+    public static final boolean ACTIVE = ArrayGuard.class.getClassLoader() == null || Boolean.getBoolean(Ssi.CLUSTER_PROPERTY);
 
     private static final Entry NONE = new Entry(null, 0);
 
-    private Entry read = NONE;
-    private Entry write = NONE;
+    /** The last array this site read without a trap, and the read epoch then. */
+    public Entry read = NONE;
+    /** The last array this site wrote without a trap, and the write epoch then. */
+    public Entry write = NONE;
     private Entry local = NONE;
 
     /**
@@ -47,7 +55,7 @@ public final class ArrayGuard
         final Entry e = read;
         if (e.array != array || e.epoch != readEpoch)
         {
-            readSlow(array);
+            readMiss(array);
         }
     }
 
@@ -65,7 +73,7 @@ public final class ArrayGuard
         final Entry e = write;
         if (e.array != array || e.epoch != writeEpoch)
         {
-            writeSlow(array);
+            writeMiss(array);
         }
     }
 
@@ -97,7 +105,8 @@ public final class ArrayGuard
         shareEpoch++;
     }
 
-    private void readSlow(final Object array)
+    /** The slow path of a read check: faults the array in if needed and remembers it for the current epoch. */
+    public void readMiss(final Object array)
     {
         if (array == null)
         {
@@ -112,7 +121,8 @@ public final class ArrayGuard
         read = new Entry(array, epoch);
     }
 
-    private void writeSlow(final Object array)
+    /** The slow path of a write check: twins the array if needed and remembers it for the current epoch. */
+    public void writeMiss(final Object array)
     {
         if (array == null)
         {
@@ -140,10 +150,13 @@ public final class ArrayGuard
         writeEpoch++;
     }
 
-    private static final class Entry
+    /** An immutable (array, epoch) pair, so that a racing update can never pair an array with the wrong epoch. */
+    public static final class Entry
     {
-        final Object array;
-        final int epoch;
+        /** The array checked. */
+        public final Object array;
+        /** The epoch in which it was checked. */
+        public final int epoch;
 
         Entry(final Object array, final int epoch)
         {

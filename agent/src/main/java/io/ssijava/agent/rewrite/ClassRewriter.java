@@ -44,6 +44,8 @@ public final class ClassRewriter
 {
     static final String SSI = "io/ssijava/rt/Ssi";
     static final String GUARD = "io/ssijava/rt/ArrayGuard";
+    /** Array access sites of one class that get a check method of their own; any beyond share ArrayGuard's. */
+    private static final int MAX_SITE_METHODS = 3000;
     static final String MANAGED = "io/ssijava/rt/Managed";
     static final String STATE = "__ssi_s";
     static final String SSTATE = "__ssi_ss";
@@ -480,16 +482,7 @@ public final class ClassRewriter
         final InsnList il = new InsnList();
         il.add(new InsnNode(Opcodes.DUP2));
         il.add(new InsnNode(Opcodes.POP));
-        if (isInterface)
-        {
-            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "arrayRead", "(Ljava/lang/Object;)V"));
-        }
-        else
-        {
-            il.add(new FieldInsnNode(Opcodes.GETSTATIC, cn.name, newGuard(), "L" + GUARD + ";"));
-            il.add(new InsnNode(Opcodes.SWAP));
-            il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, GUARD, "checkRead", "(Ljava/lang/Object;)V"));
-        }
+        siteCheck(il, false);
         code.insertBefore(insn, il);
     }
 
@@ -510,19 +503,82 @@ public final class ClassRewriter
         il.add(new VarInsnNode(store, tVal));
         il.add(new VarInsnNode(Opcodes.ISTORE, tIdx));
         il.add(new InsnNode(Opcodes.DUP));
-        if (isInterface)
-        {
-            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "arrayWrite", "(Ljava/lang/Object;)V"));
-        }
-        else
-        {
-            il.add(new FieldInsnNode(Opcodes.GETSTATIC, cn.name, newGuard(), "L" + GUARD + ";"));
-            il.add(new InsnNode(Opcodes.SWAP));
-            il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, GUARD, "checkWrite", "(Ljava/lang/Object;)V"));
-        }
+        siteCheck(il, true);
         il.add(new VarInsnNode(Opcodes.ILOAD, tIdx));
         il.add(new VarInsnNode(load, tVal));
         code.insertBefore(insn, il);
+    }
+
+    /**
+     * Checks the array on top of the stack (and pops it) with a guard of its own. Each site calls a private static
+     * method of its own holding the guard's fast path, so that the site's miss branch has its own profile (see
+     * ArrayGuard) while the call site stays as small as a shared call: a larger method inlines less well.
+     */
+    private void siteCheck(final InsnList il, final boolean write)
+    {
+        if (isInterface)
+        {
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, write ? "arrayWrite" : "arrayRead",
+                "(Ljava/lang/Object;)V"));
+            return;
+        }
+        final String guard = newGuard();
+        if (guards.size() > MAX_SITE_METHODS)
+        {
+            // a huge class: keep the constant pool small, share ArrayGuard's own check
+            il.add(new FieldInsnNode(Opcodes.GETSTATIC, cn.name, guard, "L" + GUARD + ";"));
+            il.add(new InsnNode(Opcodes.SWAP));
+            il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, GUARD, write ? "checkWrite" : "checkRead",
+                "(Ljava/lang/Object;)V"));
+            return;
+        }
+        final String name = guard.replace("__ssi_g", write ? "__ssi_w" : "__ssi_r");
+        il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, cn.name, name, "(Ljava/lang/Object;)V"));
+        cn.methods.add(siteMethod(name, guard, write));
+    }
+
+    /** {@code if (ACTIVE) { e = g.read; if (e.array != a || e.epoch != readEpoch) g.readMiss(a); }} */
+    private MethodNode siteMethod(final String name, final String guard, final boolean write)
+    {
+        final MethodNode m = new MethodNode(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, name,
+            "(Ljava/lang/Object;)V", null, null);
+        final InsnList il = m.instructions;
+        final LabelNode ok = new LabelNode();
+        if (!jdkMode)
+        {
+            // constant: false on a JVM that is not a cluster node, where the JIT drops the rest
+            il.add(new FieldInsnNode(Opcodes.GETSTATIC, GUARD, "ACTIVE", "Z"));
+            il.add(new JumpInsnNode(Opcodes.IFEQ, ok));
+        }
+        guardFastPath(il, guard, write, ok);
+        il.add(ok);
+        il.add(new InsnNode(Opcodes.RETURN));
+        m.maxLocals = 2;
+        m.maxStack = 2;
+        return m;
+    }
+
+    /** The array guard's test of local 0 against local 1's memo entry, then the miss call; falls through to ok. */
+    private void guardFastPath(final InsnList il, final String guard, final boolean write, final LabelNode ok)
+    {
+        final String entry = GUARD + "$Entry";
+        final LabelNode miss = new LabelNode();
+        il.add(new FieldInsnNode(Opcodes.GETSTATIC, cn.name, guard, "L" + GUARD + ";"));
+        il.add(new FieldInsnNode(Opcodes.GETFIELD, GUARD, write ? "write" : "read", "L" + entry + ";"));
+        il.add(new VarInsnNode(Opcodes.ASTORE, 1));
+        il.add(new VarInsnNode(Opcodes.ALOAD, 1));
+        il.add(new FieldInsnNode(Opcodes.GETFIELD, entry, "array", "Ljava/lang/Object;"));
+        il.add(new VarInsnNode(Opcodes.ALOAD, 0));
+        il.add(new JumpInsnNode(Opcodes.IF_ACMPNE, miss));
+        il.add(new VarInsnNode(Opcodes.ALOAD, 1));
+        il.add(new FieldInsnNode(Opcodes.GETFIELD, entry, "epoch", "I"));
+        il.add(new FieldInsnNode(Opcodes.GETSTATIC, GUARD, write ? "writeEpoch" : "readEpoch", "I"));
+        il.add(new JumpInsnNode(Opcodes.IF_ICMPEQ, ok));
+        il.add(miss);
+        il.add(new FieldInsnNode(Opcodes.GETSTATIC, cn.name, guard, "L" + GUARD + ";"));
+        il.add(new VarInsnNode(Opcodes.ALOAD, 0));
+        il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, GUARD, write ? "writeMiss" : "readMiss",
+            "(Ljava/lang/Object;)V"));
     }
 
     private void rewriteCall(final InsnList code, final MethodInsnNode m)
