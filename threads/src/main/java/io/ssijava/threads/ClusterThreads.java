@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -37,7 +36,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     private final ThreadRegistry registry;
     /** Handle of every thread object this node knows as a cluster thread. */
     private final Map<Thread, Long> handles = Collections.synchronizedMap(new WeakHashMap<>());
-    private final Map<Long, Thread> proxies = new ConcurrentHashMap<>();
+    private final ThreadProxies proxies = new ThreadProxies();
     /**
      * Threads of the program running here (main on node 0, and every thread started as a cluster thread). Only they
      * place the threads they start: a thread that the JDK or the runtime starts for itself (a process reaper, a
