@@ -6,6 +6,7 @@ import io.ssijava.rt.Ssi;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -49,6 +50,15 @@ final class ObjectSpace
     private int nextSlot = 1;
     private final ConcurrentHashMap<Long, Meta> byGid = new ConcurrentHashMap<>();
     private final IdentityHashMap<Object, Meta> arrays = new IdentityHashMap<>();
+    /**
+     * A bit per identity-hash bucket, set (never cleared) for every array and plain Object registered here: a clear
+     * bit answers "not shared" without shareLock. Guards ask that of every local array they have not seen yet, so a
+     * loop over the rows of a local matrix would otherwise take the lock once per row.
+     */
+    private final long[] sharedFilter = new long[1 << 10];
+    /** Bumped (under shareLock) after a filter bit is set: readers read it first, so they see the bits it covers. */
+    private volatile int filterVersion;
+    private final Object arrayCountsLock = new Object();
     private final Map<Class<?>, Meta> statics = new ConcurrentHashMap<>();
     /**
      * Invalidations of class statics that arrived between the class-init reply and the registration of the
@@ -90,12 +100,27 @@ final class ObjectSpace
         }
         if (o != null && (o.getClass().isArray() || o.getClass() == Object.class))
         {
+            if (!inFilter(o))
+            {
+                return null;
+            }
             synchronized (shareLock)
             {
                 return arrays.get(o);
             }
         }
         return null;
+    }
+
+    /** @return false if {@code o} was never registered here (true may be a false positive). */
+    private boolean inFilter(final Object o)
+    {
+        if (filterVersion == 0)
+        {
+            return false; // nothing registered yet; also the volatile read that makes the bits below visible
+        }
+        final int h = System.identityHashCode(o);
+        return (sharedFilter[(h >>> 6) & (sharedFilter.length - 1)] & (1L << h)) != 0;
     }
 
     Meta staticsMeta(final Class<?> c)
@@ -150,16 +175,26 @@ final class ObjectSpace
             {
                 m.chunkValid = new boolean[chunks];
             }
+            addToFilter(target);
             arrays.put(target, m);
         }
         if (kind == Meta.Kind.PLAIN)
         {
+            addToFilter(target);
             arrays.put(target, m);
         }
         slots[slot] = m;
         byGid.put(gid, m);
         setState(m, state | slot);
         return m;
+    }
+
+    private void addToFilter(final Object target)
+    {
+        // caller holds shareLock
+        final int h = System.identityHashCode(target);
+        sharedFilter[(h >>> 6) & (sharedFilter.length - 1)] |= 1L << h;
+        filterVersion++;
     }
 
     /** Makes a local object or array shared with this node as its home (no-op if already shared). */
@@ -316,6 +351,26 @@ final class ObjectSpace
 
     private void setState(final Meta m, final int s)
     {
+        if (m.kind == Meta.Kind.ARRAY)
+        {
+            final boolean invalid = s < 0;
+            final boolean trapped = (s & Ssi.WTRAP) != 0;
+            if ((m.state < 0) != invalid || ((m.state & Ssi.WTRAP) != 0) != trapped)
+            {
+                // the guards' node-wide shortcuts: no check is needed while no array is in the state it catches
+                synchronized (arrayCountsLock)
+                {
+                    if ((m.state < 0) != invalid)
+                    {
+                        ArrayGuard.invalidArrays += invalid ? 1 : -1;
+                    }
+                    if (((m.state & Ssi.WTRAP) != 0) != trapped)
+                    {
+                        ArrayGuard.trappedArrays += trapped ? 1 : -1;
+                    }
+                }
+            }
+        }
         m.state = s;
         if (m.kind == Meta.Kind.OBJECT)
         {
@@ -987,6 +1042,11 @@ final class ObjectSpace
         final int count = in.getCount(1 << 24);
         final Map<Integer, InvalidationBatch> invalidations = new HashMap<>();
         final long keep = (1L << from) | (1L << self);
+        // A thread of this node reads the home copies without locking them: a volatile field written by the release
+        // must not show its new value before the plain writes that preceded it (FutureTask's state before its
+        // outcome). The batch does not say in which order the writes happened, but every plain write came before
+        // the release, so the volatile fields are set last.
+        final List<Object[]> volatiles = new ArrayList<>();
         for (int k = 0; k < count; k++)
         {
             final long gid = in.getLong();
@@ -1052,6 +1112,11 @@ final class ObjectSpace
                 {
                     for (int r = 0; r < changes; r++)
                     {
+                        if (Modifier.isVolatile(fields[idx[r]].getModifiers()))
+                        {
+                            volatiles.add(new Object[] {m, idx[r], values[r]});
+                            continue;
+                        }
                         set(fields[idx[r]], owner, values[r]);
                         if (m.twin != null)
                         {
@@ -1061,6 +1126,19 @@ final class ObjectSpace
                     long cs = m.copyset & ~keep;
                     m.copyset &= keep;
                     invalidateCopies(invalidations, cs, gid, -1);
+                }
+            }
+        }
+        for (final Object[] v : volatiles)
+        {
+            final Meta m = (Meta)v[0];
+            final int i = (Integer)v[1];
+            synchronized (m)
+            {
+                set(stateFields(m)[i], m.kind == Meta.Kind.OBJECT ? m.target : null, v[2]);
+                if (m.twin != null)
+                {
+                    ((Object[])m.twin)[i] = v[2];
                 }
             }
         }

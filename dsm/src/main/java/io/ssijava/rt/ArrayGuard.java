@@ -20,8 +20,24 @@ public final class ArrayGuard
 {
     /** Bumped when any shared array on this node is invalidated: re-arms read and write guards. */
     public static int readEpoch = 1;
-    /** Bumped when dirty arrays are flushed (their write traps re-armed) and on every invalidation. */
-    public static int writeEpoch = 1;
+    /**
+     * Bumped when dirty arrays are flushed (their write traps re-armed) and on every invalidation. Volatile, unlike
+     * the read side: a write check must never be hoisted out of a loop (a flush by another thread re-arms the trap
+     * mid-loop, and the writes after it must trap), and a volatile load keeps the JIT from doing so even where a
+     * site never missed and its miss compiled to an uncommon trap.
+     */
+    public static volatile int writeEpoch = 1;
+    /**
+     * How many shared arrays on this node have their write trap armed. While none, no array write needs a twin, so
+     * write checks pass at once. Volatile for the same reason as {@link #writeEpoch}.
+     */
+    public static volatile int trappedArrays;
+    /**
+     * How many shared arrays on this node have an invalid part. While none, no array read can need a fault, so
+     * read checks pass at once: a node's local arrays are read at plain speed, whatever a site's memo holds. A
+     * plain field like the epochs: a thread sees a new value after its next acquire.
+     */
+    public static int invalidArrays;
     /** Bumped when an array of this node becomes shared: re-arms the "still local" memos. */
     public static volatile int shareEpoch = 1;
 
@@ -48,7 +64,7 @@ public final class ArrayGuard
      */
     public void checkRead(final Object array)
     {
-        if (!ACTIVE)
+        if (!ACTIVE || invalidArrays == 0)
         {
             return;
         }
@@ -66,7 +82,7 @@ public final class ArrayGuard
      */
     public void checkWrite(final Object array)
     {
-        if (!ACTIVE)
+        if (!ACTIVE || trappedArrays == 0)
         {
             return;
         }

@@ -537,7 +537,10 @@ public final class ClassRewriter
         cn.methods.add(siteMethod(name, guard, write));
     }
 
-    /** {@code if (ACTIVE) { e = g.read; if (e.array != a || e.epoch != readEpoch) g.readMiss(a); }} */
+    /**
+     * {@code if (ACTIVE && invalidArrays != 0) { e = g.read; if (e.array != a || e.epoch != readEpoch) g.readMiss(a); }}
+     * and the same for writes with {@code trappedArrays}, {@code g.write} and {@code writeEpoch}.
+     */
     private MethodNode siteMethod(final String name, final String guard, final boolean write)
     {
         final MethodNode m = new MethodNode(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, name,
@@ -550,6 +553,9 @@ public final class ClassRewriter
             il.add(new FieldInsnNode(Opcodes.GETSTATIC, GUARD, "ACTIVE", "Z"));
             il.add(new JumpInsnNode(Opcodes.IFEQ, ok));
         }
+        // no invalid array on this node: no read needs a fault; no write-trapped one: no write needs a twin
+        il.add(new FieldInsnNode(Opcodes.GETSTATIC, GUARD, write ? "trappedArrays" : "invalidArrays", "I"));
+        il.add(new JumpInsnNode(Opcodes.IFEQ, ok));
         guardFastPath(il, guard, write, ok);
         il.add(ok);
         il.add(new InsnNode(Opcodes.RETURN));

@@ -1,6 +1,7 @@
 package io.ssijava.agent.rewrite;
 
 import io.ssijava.rt.ArrayGuard;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,6 +23,42 @@ class ArrayAccessRewriteTest extends RewriteTestSupport
         final java.lang.reflect.Field active = ArrayGuard.class.getDeclaredField("ACTIVE");
         active.setAccessible(true);
         assertEquals(true, active.get(null), "ArrayGuard was initialized before ssi.cluster was set");
+        // a node that holds an invalid and a write-trapped shared array: guards take their per-site memo path
+        ArrayGuard.invalidArrays = 1;
+        ArrayGuard.trappedArrays = 1;
+    }
+
+    @AfterEach
+    void noArraysInTrappedStates()
+    {
+        ArrayGuard.invalidArrays = 0;
+        ArrayGuard.trappedArrays = 0;
+    }
+
+    @Test
+    void withNoInvalidOrTrappedArrayOnTheNodeNoAccessTraps() throws Throwable
+    {
+        setUpArrays();
+        ArrayGuard.invalidArrays = 0;
+        ArrayGuard.trappedArrays = 0;
+        final long[] a = new long[50];
+        call("ArrayOps", "incAll", a);
+        assertEquals(49L, a[49]);
+        final int[] b = {4, 5};
+        assertEquals(9, call("ArrayOps", "sum", b));
+        assertEquals(0, rt.count("arrayReadMiss"));
+        assertEquals(0, rt.count("arrayWriteMiss"));
+        // one invalid array somewhere on the node: reads go back to the guards, writes still pass
+        ArrayGuard.invalidArrays = 1;
+        assertEquals(9, call("ArrayOps", "sum", b));
+        call("ArrayOps", "incAll", a);
+        assertEquals(1, rt.count("arrayReadMiss", b));
+        assertEquals(1, rt.count("arrayReadMiss", a));
+        assertEquals(0, rt.count("arrayWriteMiss"));
+        // one write-trapped array: writes go back to the guards too
+        ArrayGuard.trappedArrays = 1;
+        call("ArrayOps", "incAll", a);
+        assertEquals(1, rt.count("arrayWriteMiss", a));
     }
 
     @Test
