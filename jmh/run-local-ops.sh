@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Local work on a cluster node: kernels.LocalOps (compute kernels and JDK collections on objects that are never
+# shared, one thread) under plain java and as node 0 of a 2-node ssi-java job, then node / plain per operation.
+#
+#   jmh/run-local-ops.sh
+#
+# Results: jmh/target/local-ops.txt
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+mvn_cmd=${MVN:-mvn -B -q}
+
+if [[ ${REBUILD:-0} == 1 || ! -f $here/target/classes/kernels/LocalOps.class ]]; then
+    echo "building ..." >&2
+    (cd "$root" && $mvn_cmd install -DskipTests -pl transport,dsm,threads,agent,launcher && $mvn_cmd -pl jmh compile)
+fi
+
+plain=$(mktemp)
+node=$(mktemp)
+trap 'rm -f "$plain" "$node"' EXIT
+echo "plain java ..." >&2
+java -cp "$here/target/classes" kernels.LocalOps > "$plain"
+echo "node 0 of 2 ..." >&2
+SSI_JAVA_NO_BUILD=1 "$root/ssi-java" --nodes 2 -cp "$here/target/classes" kernels.LocalOps > "$node"
+{
+    echo "Local operations on node 0 of a 2-node job / plain java (median of 15 rounds each)"
+    printf '  %-26s %14s %14s %8s\n' operation "plain ns/op" "node ns/op" ratio
+    join <(grep ns/op "$plain" | awk '{ print $1, $2 }' | sort) <(grep ns/op "$node" | awk '{ print $1, $2 }' | sort) |
+        awk '{ printf "  %-26s %14.2f %14.2f %7.2fx\n", $1, $2, $3, $3 / $2 }'
+} | tee "$here/target/local-ops.txt"
