@@ -1042,11 +1042,6 @@ final class ObjectSpace
         final int count = in.getCount(1 << 24);
         final Map<Integer, InvalidationBatch> invalidations = new HashMap<>();
         final long keep = (1L << from) | (1L << self);
-        // A thread of this node reads the home copies without locking them: a volatile field written by the release
-        // must not show its new value before the plain writes that preceded it (FutureTask's state before its
-        // outcome). The batch does not say in which order the writes happened, but every plain write came before
-        // the release, so the volatile fields are set last.
-        final List<Object[]> volatiles = new ArrayList<>();
         for (int k = 0; k < count; k++)
         {
             final long gid = in.getLong();
@@ -1110,35 +1105,29 @@ final class ObjectSpace
                 }
                 synchronized (m)
                 {
-                    for (int r = 0; r < changes; r++)
+                    // A thread of this node reads the home copy without locking it: a volatile field written by the
+                    // release must not show its new value before the plain fields written before it (FutureTask's
+                    // state before its outcome), so the plain fields go first. (Deferring the volatile fields of the
+                    // whole batch to the end was tried: it widened the window in which a diff's volatile value can
+                    // overwrite a newer one set here by an atomic operation, and CyclicBarrier and Phaser stalled.)
+                    for (int pass = 0; pass < 2; pass++)
                     {
-                        if (Modifier.isVolatile(fields[idx[r]].getModifiers()))
+                        for (int r = 0; r < changes; r++)
                         {
-                            volatiles.add(new Object[] {m, idx[r], values[r]});
-                            continue;
-                        }
-                        set(fields[idx[r]], owner, values[r]);
-                        if (m.twin != null)
-                        {
-                            ((Object[])m.twin)[idx[r]] = values[r];
+                            if (Modifier.isVolatile(fields[idx[r]].getModifiers()) != (pass == 1))
+                            {
+                                continue;
+                            }
+                            set(fields[idx[r]], owner, values[r]);
+                            if (m.twin != null)
+                            {
+                                ((Object[])m.twin)[idx[r]] = values[r];
+                            }
                         }
                     }
                     long cs = m.copyset & ~keep;
                     m.copyset &= keep;
                     invalidateCopies(invalidations, cs, gid, -1);
-                }
-            }
-        }
-        for (final Object[] v : volatiles)
-        {
-            final Meta m = (Meta)v[0];
-            final int i = (Integer)v[1];
-            synchronized (m)
-            {
-                set(stateFields(m)[i], m.kind == Meta.Kind.OBJECT ? m.target : null, v[2]);
-                if (m.twin != null)
-                {
-                    ((Object[])m.twin)[i] = v[2];
                 }
             }
         }
