@@ -191,7 +191,12 @@ final class Locks
     /** Flushes this node's writes and passes the token to the next node. Blocks; never on the receiver. */
     private void handOver(final Meta m, final LockState ls)
     {
-        if (m.home == self && !ls.departedOnce && m.kind != Meta.Kind.STATICS)
+        final boolean first;
+        synchronized (ls)
+        {
+            first = firstDepartureFromHome(m, ls);
+        }
+        if (first)
         {
             // The first time the token leaves its home, a local thread may still be inside the monitor it entered
             // while the object was local (uncounted): wait until no thread of this node holds the JVM monitor.
@@ -431,7 +436,7 @@ final class Locks
                 w.gone = !w.notified;
             }
             localWaiters.remove(id);
-            reacquire(m, ls, me, d, id);
+            reacquire(o, m, ls, me, d, id);
         }
         if (interrupted != null)
         {
@@ -447,39 +452,75 @@ final class Locks
         }
     }
 
-    private void reacquire(final Meta m, final LockState ls, final Thread me, final int d, final long id)
+    private void reacquire(final Object o, final Meta m, final LockState ls, final Thread me, final int d,
+        final long id)
     {
+        boolean interrupted = false;
         synchronized (ls)
         {
             ls.localWaiting++;
-            try
+        }
+        try
+        {
+            while (true)
             {
-                while (!(ls.owned && !ls.transferring))
+                synchronized (ls)
                 {
+                    if (ls.owned && !ls.transferring)
+                    {
+                        ls.holds += d;
+                        ls.usesSinceGrant++;
+                        ls.depth.put(me, d);
+                        ls.waiters.remove(id);
+                        return;
+                    }
                     if (!ls.owned && !ls.requested)
                     {
                         ls.requested = true;
                         requestToken(m);
                     }
-                    try
+                    if (!firstDepartureFromHome(m, ls))
                     {
-                        ls.wait();
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        me.interrupt();
+                        try
+                        {
+                            ls.wait();
+                        }
+                        catch (final InterruptedException ex)
+                        {
+                            interrupted = true;
+                        }
+                        continue;
                     }
                 }
-                ls.holds += d;
-                ls.usesSinceGrant++;
-                ls.depth.put(me, d);
-                ls.waiters.remove(id);
+                // The token's first departure from its home takes o's JVM monitor (see handOver), which this thread
+                // holds again since o.wait returned: give it up while waiting, or each would wait for the other.
+                try
+                {
+                    o.wait(1);
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
             }
-            finally
+        }
+        finally
+        {
+            synchronized (ls)
             {
                 ls.localWaiting--;
             }
+            if (interrupted)
+            {
+                me.interrupt();
+            }
         }
+    }
+
+    /** Whether handing the token over takes the object's JVM monitor first (see handOver). Caller holds ls. */
+    private boolean firstDepartureFromHome(final Meta m, final LockState ls)
+    {
+        return m.home == self && !ls.departedOnce && m.kind != Meta.Kind.STATICS;
     }
 
     /**
