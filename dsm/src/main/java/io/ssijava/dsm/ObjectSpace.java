@@ -353,21 +353,15 @@ final class ObjectSpace
     {
         if (m.kind == Meta.Kind.ARRAY)
         {
-            final boolean invalid = s < 0;
-            final boolean trapped = (s & Ssi.WTRAP) != 0;
-            if ((m.state < 0) != invalid || ((m.state & Ssi.WTRAP) != 0) != trapped)
+            // the guards' node-wide shortcuts: no check is needed while no array is in the state it catches
+            final int invalid = (s < 0 ? 1 : 0) - (m.state < 0 ? 1 : 0);
+            final int trapped = ((s & Ssi.WTRAP) != 0 ? 1 : 0) - ((m.state & Ssi.WTRAP) != 0 ? 1 : 0);
+            if (invalid != 0 || trapped != 0)
             {
-                // the guards' node-wide shortcuts: no check is needed while no array is in the state it catches
                 synchronized (arrayCountsLock)
                 {
-                    if ((m.state < 0) != invalid)
-                    {
-                        ArrayGuard.invalidArrays += invalid ? 1 : -1;
-                    }
-                    if (((m.state & Ssi.WTRAP) != 0) != trapped)
-                    {
-                        ArrayGuard.trappedArrays += trapped ? 1 : -1;
-                    }
+                    ArrayGuard.invalidArrays += invalid;
+                    ArrayGuard.trappedArrays += trapped;
                 }
             }
         }

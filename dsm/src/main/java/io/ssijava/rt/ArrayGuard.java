@@ -3,14 +3,16 @@ package io.ssijava.rt;
 /**
  * A per-call-site memo for array access checks: arrays carry no injected field, so the fact "this array may be
  * read (or written) here without a trap" is remembered per site together with the epoch in which it was checked.
- * The fast path is three plain loads and two compares, which C2 hoists out of loops; any invalidation or flush on
- * the node bumps the epoch and re-arms every guard.
+ * Before the memo, a node-wide count decides: while no shared array on the node is invalid ({@link #invalidArrays})
+ * or write-trapped ({@link #trappedArrays}), a read (or write) check passes at once. Otherwise the fast path is three
+ * loads and two compares; any invalidation or flush on the node bumps the epoch and re-arms every guard.
  * <p>
  * Each rewritten array access calls a small check method of its own that holds this fast path ({@link #read},
  * {@link #write}, {@link Entry}) and calls {@link #readMiss}/{@link #writeMiss} only when it fails: each site then has
  * its own branch profile, so a site that never missed while hot compiles its miss to an uncommon trap and C2 can
- * hoist the whole check out of the loop around it. Through the shared {@link #checkRead} all sites would pool one
- * profile that always shows misses.
+ * hoist a read check out of the loop around it. Write checks read volatile fields and stay in every iteration (see
+ * {@link #writeEpoch}). Through the shared {@link #checkRead} all sites would pool one profile that always shows
+ * misses.
  * <p>
  * Entries are immutable so that a racing update by another thread can never pair an array with the wrong epoch.
  * <p>

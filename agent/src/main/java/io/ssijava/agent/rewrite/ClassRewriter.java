@@ -556,17 +556,7 @@ public final class ClassRewriter
         // no invalid array on this node: no read needs a fault; no write-trapped one: no write needs a twin
         il.add(new FieldInsnNode(Opcodes.GETSTATIC, GUARD, write ? "trappedArrays" : "invalidArrays", "I"));
         il.add(new JumpInsnNode(Opcodes.IFEQ, ok));
-        guardFastPath(il, guard, write, ok);
-        il.add(ok);
-        il.add(new InsnNode(Opcodes.RETURN));
-        m.maxLocals = 2;
-        m.maxStack = 2;
-        return m;
-    }
-
-    /** The array guard's test of local 0 against local 1's memo entry, then the miss call; falls through to ok. */
-    private void guardFastPath(final InsnList il, final String guard, final boolean write, final LabelNode ok)
-    {
+        // the memo: local 1 = g.read (or g.write), tested against the array in local 0 and the current epoch
         final String entry = GUARD + "$Entry";
         final LabelNode miss = new LabelNode();
         il.add(new FieldInsnNode(Opcodes.GETSTATIC, cn.name, guard, "L" + GUARD + ";"));
@@ -585,6 +575,11 @@ public final class ClassRewriter
         il.add(new VarInsnNode(Opcodes.ALOAD, 0));
         il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, GUARD, write ? "writeMiss" : "readMiss",
             "(Ljava/lang/Object;)V"));
+        il.add(ok);
+        il.add(new InsnNode(Opcodes.RETURN));
+        m.maxLocals = 2;
+        m.maxStack = 2;
+        return m;
     }
 
     private void rewriteCall(final InsnList code, final MethodInsnNode m)
