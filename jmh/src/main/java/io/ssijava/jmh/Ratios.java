@@ -13,7 +13,8 @@ import java.util.TreeMap;
 /**
  * Prints the ratios the design sets targets for from JMH JSON result files ({@code -rf json}):
  * <ul>
- *   <li>agent/plain per kernel of {@link RewriteOverheadBenchmark} (target {@code <= 1.10});</li>
+ *   <li>agent/plain per kernel of {@link RewriteOverheadBenchmark} (target {@code <= 1.10}), and agent/nocapture
+ *   (the continuation checks alone, target {@code <= 1.05});</li>
  *   <li>jdk/plain per operation of {@link JdkCollectionsBenchmark} (target {@code <= 1.2});</li>
  *   <li>the raw round trips of {@link TransportRoundTripBenchmark};</li>
  *   <li>remote fault ({@code io.ssijava.dsm.RemoteFaultBenchmark.fault}) / raw round trip, {@code wait=park}, same
@@ -31,6 +32,8 @@ import java.util.TreeMap;
 public final class Ratios
 {
     private static final double REWRITE_TARGET = 1.10;
+    /** Capture readiness (the continuation checks) when no capture is asked, against the same rewriting without them. */
+    private static final double CAPTURE_TARGET = 1.05;
     private static final double JDK_TARGET = 1.2;
     private static final double FAULT_TARGET = 1.5;
     private static final double TRANSFER_TARGET = 2.0;
@@ -68,7 +71,7 @@ public final class Ratios
             }
         }
         printRewriteOverhead(results);
-        printVariants(results, "JdkCollectionsBenchmark", "jdk", String.format(Locale.ROOT,
+        printVariants(results, "JdkCollectionsBenchmark", "plain", "jdk", String.format(Locale.ROOT,
             "Uncontended JDK collections and java.util.concurrent, instrumented JDK / plain (target <= %.1f)",
             JDK_TARGET), JDK_TARGET);
         printRoundTrips(results);
@@ -156,13 +159,16 @@ public final class Ratios
 
     private static void printRewriteOverhead(final List<Result> results)
     {
-        printVariants(results, "RewriteOverheadBenchmark", "agent", String.format(Locale.ROOT,
+        printVariants(results, "RewriteOverheadBenchmark", "plain", "agent", String.format(Locale.ROOT,
             "Single-node rewrite overhead (target agent/plain <= %.2f)", REWRITE_TARGET), REWRITE_TARGET);
+        printVariants(results, "RewriteOverheadBenchmark", "nocapture", "agent", String.format(Locale.ROOT,
+            "Capture readiness: continuation checks, no capture asked (target agent/nocapture <= %.2f)",
+            CAPTURE_TARGET), CAPTURE_TARGET);
     }
 
-    /** One line per benchmark method: the {@code variant} parameter's value against {@code plain}. */
-    private static void printVariants(final List<Result> results, final String benchmark, final String variant,
-        final String title, final double target)
+    /** One line per benchmark method: the {@code variant} parameter's value against {@code base}. */
+    private static void printVariants(final List<Result> results, final String benchmark, final String base,
+        final String variant, final String title, final double target)
     {
         // method -> variant -> result
         final Map<String, Map<String, Result>> byMethod = new TreeMap<>();
@@ -178,10 +184,10 @@ public final class Ratios
             return;
         }
         System.out.println(title);
-        System.out.printf(Locale.ROOT, "  %-24s %22s %22s %8s  %s%n", "benchmark", "plain", variant, "ratio", "");
+        System.out.printf(Locale.ROOT, "  %-24s %22s %22s %8s  %s%n", "benchmark", base, variant, "ratio", "");
         byMethod.forEach((method, variants) ->
         {
-            final Result plain = variants.get("plain");
+            final Result plain = variants.get(base);
             final Result other = variants.get(variant);
             if (plain != null && other != null)
             {

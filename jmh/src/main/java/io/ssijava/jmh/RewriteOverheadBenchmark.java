@@ -4,6 +4,7 @@ import kernels.MatMul;
 import kernels.NBody;
 import kernels.PiIntegration;
 import kernels.Sor;
+import kernels.TspSearch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,8 +36,11 @@ import java.util.function.DoubleSupplier;
     "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Djdk.attach.allowAttachSelf=true"})
 public class RewriteOverheadBenchmark
 {
-    /** {@code plain}: no agent; {@code agent}: kernels rewritten by the ssi-java agent. */
-    @Param({"plain", "agent"})
+    /**
+     * {@code plain}: no agent; {@code agent}: kernels rewritten by the ssi-java agent; {@code nocapture}: rewritten
+     * without the continuation checks ({@code -Dssi.continuations=false}), the baseline of capture readiness.
+     */
+    @Param({"plain", "agent", "nocapture"})
     public String variant;
 
     // Typed as DoubleSupplier, not as the kernel classes: JMH reflects over this class's fields before setUp runs,
@@ -45,12 +49,18 @@ public class RewriteOverheadBenchmark
     private DoubleSupplier pi;
     private DoubleSupplier nBody;
     private DoubleSupplier sor;
+    private DoubleSupplier tsp;
 
     /** Loads the agent if asked, then creates the kernels (which loads, and so rewrites, their classes). */
     @Setup
     public void setUp()
     {
-        final boolean agent = "agent".equals(variant);
+        final boolean agent = !"plain".equals(variant);
+        if ("nocapture".equals(variant))
+        {
+            // read once, when the agent's rewriter class is initialized
+            System.setProperty("ssi.continuations", "false");
+        }
         if (agent)
         {
             AgentLoader.loadIntoSelf();
@@ -59,7 +69,9 @@ public class RewriteOverheadBenchmark
         pi = new PiIntegration(1 << 18)::integrate;
         nBody = new NBody(256)::step;
         sor = new Sor(256)::sweep;
-        for (final Class<?> kernel : List.of(MatMul.class, PiIntegration.class, NBody.class, Sor.class))
+        tsp = new TspSearch(11)::solve;
+        for (final Class<?> kernel : List.of(MatMul.class, PiIntegration.class, NBody.class, Sor.class,
+            TspSearch.class))
         {
             if (AgentLoader.isRewritten(kernel) != agent)
             {
@@ -96,5 +108,12 @@ public class RewriteOverheadBenchmark
     public double sor()
     {
         return sor.getAsDouble();
+    }
+
+    /** @return the shortest tour's length. */
+    @Benchmark
+    public double tsp()
+    {
+        return tsp.getAsDouble();
     }
 }

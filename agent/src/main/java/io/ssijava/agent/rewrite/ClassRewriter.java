@@ -51,6 +51,9 @@ public final class ClassRewriter
     static final String SSTATE = "__ssi_ss";
     static final int WTRAP = 0x40000000;
 
+    /** Application methods are made capturable unless {@code -Dssi.continuations=false} (for diagnosis). */
+    private static final boolean CONTINUATIONS = !"false".equals(System.getProperty("ssi.continuations"));
+
     /** Array checks move out of call-free loops unless {@code -Dssi.hoist=false} (for diagnosis). */
     private static final boolean HOIST = !"false".equals(System.getProperty("ssi.hoist"));
 
@@ -71,10 +74,19 @@ public final class ClassRewriter
     private int tempBase;
     private int tempNeeded;
 
+    /** Whether to make methods capturable (never for the JDK, and not on the retry after a failure). */
+    private final boolean continuations;
+
     private ClassRewriter(final ClassLoader loader, final boolean jdkMode)
+    {
+        this(loader, jdkMode, CONTINUATIONS && !jdkMode);
+    }
+
+    private ClassRewriter(final ClassLoader loader, final boolean jdkMode, final boolean continuations)
     {
         this.loader = loader;
         this.jdkMode = jdkMode;
+        this.continuations = continuations;
     }
 
     /** Tells the rewriter that java.base is the instrumented copy. */
@@ -111,7 +123,20 @@ public final class ClassRewriter
      */
     public static byte[] rewrite(final ClassLoader loader, final byte[] bytes)
     {
-        return new ClassRewriter(loader, false).doRewrite(bytes, true);
+        final ClassRewriter full = new ClassRewriter(loader, false);
+        if (!full.continuations)
+        {
+            return full.doRewrite(bytes, true);
+        }
+        try
+        {
+            return full.doRewrite(bytes, true);
+        }
+        catch (final RuntimeException ex)
+        {
+            // the class stays consistent across nodes; only its threads cannot be captured in its methods
+            return new ClassRewriter(loader, false, false).doRewrite(bytes, true);
+        }
     }
 
     /**
@@ -160,6 +185,11 @@ public final class ClassRewriter
             }
             rewriteClinit(hasStatics && !isEnum);
         }
+        final ContinuationRewriter capture = code && continuations ? new ContinuationRewriter(loader, cn) : null;
+        if (capture != null)
+        {
+            capture.rewrite();
+        }
         final ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS)
         {
             @Override
@@ -175,7 +205,12 @@ public final class ClassRewriter
             }
         };
         cn.accept(cw);
-        return cw.toByteArray();
+        final byte[] out = cw.toByteArray();
+        if (capture != null)
+        {
+            capture.register();
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- structure

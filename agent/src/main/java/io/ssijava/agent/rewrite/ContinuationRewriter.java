@@ -1,0 +1,938 @@
+package io.ssijava.agent.rewrite;
+
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.IntInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.LookupSwitchInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.BasicValue;
+import org.objectweb.asm.tree.analysis.Frame;
+
+import io.ssijava.threads.cont.CapturableMethods;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Makes application methods capturable: a thread running them can be saved at a safe point into frames
+ * ({@code io.ssijava.threads.cont.Frame}) and resumed from them, on this node or another.
+ * <p>
+ * Each method with calls gets, on its normal path, only checks of {@code Cont.active} that branch out of line: at
+ * its entry, after each call that may lead to application code (is the callee unwinding? then save this frame and
+ * return too) and at the header of each loop that calls (is a capture asked for?). The code that saves a frame is
+ * shared by the sites whose frames have the same shape.
+ * <p>
+ * Resuming never jumps into the method's own loops: the method's entry hands over to a <em>resume twin</em>, a
+ * private copy of the method that starts by restoring the frame and jumping to the saved site. The original keeps
+ * the control flow the JIT optimizes; only the one resumed activation runs in the twin.
+ * <p>
+ * Not made capturable (a thread in them is pinned until they return): constructors, class initializers, interface
+ * methods, methods that hold a monitor the analysis cannot name, and very large methods. A call made while an
+ * object between {@code new} and its constructor is on the operand stack is not a capture site.
+ */
+final class ContinuationRewriter
+{
+    static final String CONT = "io/ssijava/threads/cont/Cont";
+    static final String FRAME = "io/ssijava/threads/cont/Frame";
+    static final String TWIN_SUFFIX = "$__ssi_c";
+    private static final String SSI = "io/ssijava/rt/Ssi";
+    /** Larger methods stay pinned: the twin and the save code would push them towards the 64 KiB limit. */
+    private static final int MAX_INSNS = 4000;
+    /** JDK types whose calls may reach application code directly (callbacks implemented by the program). */
+    private static final Set<String> JDK_CALLBACK_TYPES = Set.of("java/lang/Runnable", "java/lang/Object",
+        "java/lang/Thread", "java/util/concurrent/Callable", "java/lang/Comparable", "java/util/Comparator",
+        "java/lang/Iterable", "java/util/Iterator");
+
+    private static final int ENTRY = 0;
+    private static final int CALL = 1;
+    private static final int HEADER = 2;
+
+    /** A place where a frame can be captured. */
+    private static final class Site
+    {
+        final int id;
+        final int kind;
+        /** The call (CALL) or the loop's label (HEADER); null for ENTRY. */
+        final AbstractInsnNode at;
+        final Frame<BasicValue> frame;
+        /** Monitor sources held here, outermost first. */
+        final List<Object> monitors;
+        /** Number of stack values that are saved (below a call's receiver and arguments). */
+        final int stack;
+
+        Site(final int id, final int kind, final AbstractInsnNode at, final Frame<BasicValue> frame,
+            final List<Object> monitors, final int stack)
+        {
+            this.id = id;
+            this.kind = kind;
+            this.at = at;
+            this.frame = frame;
+            this.monitors = monitors;
+            this.stack = stack;
+        }
+
+        String shape()
+        {
+            final StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < frame.getLocals(); i++)
+            {
+                sb.append(sort(frame.getLocal(i)));
+            }
+            sb.append('|');
+            for (int i = 0; i < stack; i++)
+            {
+                sb.append(sort(frame.getStack(i)));
+            }
+            return sb.append('|').append(monitors).toString();
+        }
+    }
+
+    private final ClassLoader loader;
+    private final ClassNode cn;
+    /** Per physical method (name + descriptor): labels at the offsets where its frames may be captured. */
+    private final Map<String, List<LabelNode>> marks = new LinkedHashMap<>();
+    /** The same, for the offsets at which the frame holds a monitor. */
+    private final Map<String, List<LabelNode>> lockedMarks = new LinkedHashMap<>();
+
+    ContinuationRewriter(final ClassLoader loader, final ClassNode cn)
+    {
+        this.loader = loader;
+        this.cn = cn;
+    }
+
+    /** Rewrites every eligible method of the class. */
+    void rewrite()
+    {
+        if ((cn.access & Opcodes.ACC_INTERFACE) != 0)
+        {
+            return;
+        }
+        for (final MethodNode mn : new ArrayList<>(cn.methods))
+        {
+            if (eligible(mn))
+            {
+                rewriteMethod(mn);
+            }
+        }
+    }
+
+    /**
+     * The capture offsets, once the class is written (the labels know their offsets then).
+     *
+     * @param which {@link #marks} or {@link #lockedMarks}.
+     * @return name + descriptor -> offsets, for every rewritten method and twin.
+     */
+    private static Map<String, int[]> offsets(final Map<String, List<LabelNode>> which)
+    {
+        final Map<String, int[]> out = new HashMap<>();
+        for (final Map.Entry<String, List<LabelNode>> e : which.entrySet())
+        {
+            final int[] o = new int[e.getValue().size()];
+            boolean ok = true;
+            for (int i = 0; i < o.length && ok; i++)
+            {
+                try
+                {
+                    o[i] = e.getValue().get(i).getLabel().getOffset();
+                    // the writer re-lays out methods with long jumps; their offsets would be stale
+                    ok = o[i] < 32768;
+                }
+                catch (final IllegalStateException ex)
+                {
+                    ok = false;
+                }
+            }
+            if (ok)
+            {
+                out.put(e.getKey(), o);
+            }
+        }
+        return out;
+    }
+
+    /** Registers the capture offsets with the runtime. */
+    void register()
+    {
+        if (!marks.isEmpty())
+        {
+            CapturableMethods.register(loader, cn.name, offsets(marks), offsets(lockedMarks));
+        }
+    }
+
+    private static boolean eligible(final MethodNode mn)
+    {
+        return (mn.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0 && !mn.name.startsWith("<") &&
+            !mn.name.startsWith("__ssi_") && mn.instructions.size() > 0 && mn.instructions.size() < MAX_INSNS;
+    }
+
+    private boolean capturableCall(final MethodInsnNode m)
+    {
+        if (m.owner.startsWith("io/ssijava/") || m.owner.startsWith("[") || "<init>".equals(m.name) ||
+            m.owner.equals(cn.name) && m.name.startsWith("__ssi_"))
+        {
+            return false;
+        }
+        if (ClassRewriter.isApplicationClass(m.owner))
+        {
+            return true;
+        }
+        final int op = m.getOpcode();
+        return (op == Opcodes.INVOKEVIRTUAL || op == Opcodes.INVOKEINTERFACE) &&
+            (JDK_CALLBACK_TYPES.contains(m.owner) || m.owner.startsWith("java/util/function/"));
+    }
+
+    // ---------------------------------------------------------------- analysis
+
+    private void rewriteMethod(final MethodNode mn)
+    {
+        final InsnList code = mn.instructions;
+        final AbstractInsnNode[] insns = code.toArray();
+        boolean calls = false;
+        for (final AbstractInsnNode insn : insns)
+        {
+            if (insn instanceof MethodInsnNode && capturableCall((MethodInsnNode)insn))
+            {
+                calls = true;
+            }
+            if (insn.getOpcode() == Opcodes.JSR || insn.getOpcode() == Opcodes.RET)
+            {
+                return;
+            }
+        }
+        if (!calls)
+        {
+            return;
+        }
+        final FrameTypes types;
+        try
+        {
+            types = FrameTypes.analyze(loader, cn, mn);
+        }
+        catch (final AnalyzerException | RuntimeException ex)
+        {
+            return;
+        }
+        final List<List<Object>> monitors = monitors(insns, types);
+        final boolean isStatic = (mn.access & Opcodes.ACC_STATIC) != 0;
+        final List<Site> sites = new ArrayList<>();
+        sites.add(new Site(0, ENTRY, null, types.frames[0], List.of(), 0));
+        final Map<Integer, Integer> callIndex = new HashMap<>();
+        for (int i = 0; i < insns.length; i++)
+        {
+            if (!(insns[i] instanceof MethodInsnNode) || types.frames[i] == null ||
+                !capturableCall((MethodInsnNode)insns[i]))
+            {
+                continue;
+            }
+            final MethodInsnNode m = (MethodInsnNode)insns[i];
+            final Frame<BasicValue> f = types.frames[i];
+            final int args = Type.getArgumentTypes(m.desc).length + (m.getOpcode() == Opcodes.INVOKESTATIC ? 0 : 1);
+            final int below = f.getStackSize() - args;
+            if (monitors.get(i) != null && savable(f, f.getStackSize()))
+            {
+                callIndex.put(i, sites.size());
+                sites.add(new Site(sites.size(), CALL, m, f, monitors.get(i), below));
+            }
+        }
+        if (callIndex.isEmpty())
+        {
+            return;
+        }
+        for (final LabelNode header : loopHeaders(mn, insns, callIndex.keySet()))
+        {
+            final int i = code.indexOf(header);
+            final Frame<BasicValue> f = types.frames[i];
+            if (f != null && f.getStackSize() == 0 && monitors.get(i) != null && savable(f, 0))
+            {
+                sites.add(new Site(sites.size(), HEADER, header, f, monitors.get(i), 0));
+            }
+        }
+        final int id = CapturableMethods.id(cn.name, mn.name, mn.desc, isStatic);
+        final MethodNode twin = twin(mn);
+        final Map<AbstractInsnNode, AbstractInsnNode> toTwin = new HashMap<>();
+        final AbstractInsnNode[] twinInsns = twin.instructions.toArray();
+        for (int i = 0; i < insns.length; i++)
+        {
+            toTwin.put(insns[i], twinInsns[i]);
+        }
+        final int base = mn.maxLocals;
+        final Instrumented original = instrument(mn, id, sites, null, base);
+        final Instrumented resumed = instrument(twin, id, sites, toTwin, base);
+        addEntry(mn, id, sites.get(0), original, twin);
+        addRestore(twin, id, sites, resumed, isStatic);
+        mn.maxLocals = base + original.temps;
+        twin.maxLocals = base + Math.max(1, resumed.temps) + 1;
+        cn.methods.add(twin);
+        marks.put(mn.name + mn.desc, original.marks);
+        marks.put(twin.name + twin.desc, resumed.marks);
+        lockedMarks.put(mn.name + mn.desc, original.lockedMarks);
+        lockedMarks.put(twin.name + twin.desc, resumed.lockedMarks);
+    }
+
+    /** Whether the locals and the lowest {@code stack} stack values of a frame can be saved and restored. */
+    private static boolean savable(final Frame<BasicValue> f, final int stack)
+    {
+        for (int i = 0; i < f.getLocals(); i++)
+        {
+            if (!savable(f.getLocal(i)))
+            {
+                return false;
+            }
+        }
+        for (int i = 0; i < stack; i++)
+        {
+            if (!savable(f.getStack(i)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean savable(final BasicValue v)
+    {
+        return !(v instanceof FrameTypes.Uninitialized) && v != BasicValue.RETURNADDRESS_VALUE;
+    }
+
+    private static char sort(final BasicValue v)
+    {
+        final Type t = v.getType();
+        if (t == null)
+        {
+            return '-';
+        }
+        switch (t.getSort())
+        {
+            case Type.BOOLEAN: case Type.BYTE: case Type.CHAR: case Type.SHORT: case Type.INT: return 'I';
+            case Type.FLOAT: return 'F';
+            case Type.LONG: return 'J';
+            case Type.DOUBLE: return 'D';
+            default: return 'L';
+        }
+    }
+
+    /**
+     * The monitors held before each instruction, outermost first: a local variable's number (the local the
+     * compiler keeps the locked object in, or {@code this} of a synchronized method), or a class constant (a
+     * static synchronized method). Null where unknown or unreached.
+     */
+    private static List<List<Object>> monitors(final AbstractInsnNode[] insns, final FrameTypes types)
+    {
+        final List<List<Object>> held = new ArrayList<>();
+        final boolean[] conflict = new boolean[insns.length];
+        for (int i = 0; i < insns.length; i++)
+        {
+            held.add(null);
+        }
+        if (insns.length == 0)
+        {
+            return held;
+        }
+        held.set(0, List.of());
+        final java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
+        work.add(0);
+        while (!work.isEmpty())
+        {
+            final int i = work.poll();
+            final List<Object> in = held.get(i);
+            if (conflict[i])
+            {
+                for (final int s : types.successors.get(i))
+                {
+                    if (!conflict[s])
+                    {
+                        conflict[s] = true;
+                        held.set(s, null);
+                        work.add(s);
+                    }
+                }
+                continue;
+            }
+            if (in == null)
+            {
+                continue;
+            }
+            List<Object> out = in;
+            final int op = insns[i].getOpcode();
+            if (op == Opcodes.MONITORENTER)
+            {
+                final Object source = monitorSource(insns[i]);
+                if (source == null)
+                {
+                    out = null;
+                }
+                else
+                {
+                    out = new ArrayList<>(in);
+                    out.add(source);
+                    out = List.copyOf(out);
+                }
+            }
+            else if (op == Opcodes.MONITOREXIT)
+            {
+                out = in.isEmpty() ? null : List.copyOf(in.subList(0, in.size() - 1));
+            }
+            for (final int s : types.successors.get(i))
+            {
+                // an exception edge leaves from the state before the instruction; a monitor instruction that
+                // throws has not changed it
+                final boolean exceptional = isHandlerEdge(insns, i, s);
+                final List<Object> next = exceptional ? in : out;
+                if (next == null)
+                {
+                    if (!conflict[s])
+                    {
+                        conflict[s] = true;
+                        held.set(s, null);
+                        work.add(s);
+                    }
+                    continue;
+                }
+                final List<Object> old = held.get(s);
+                if (old == null && !conflict[s])
+                {
+                    held.set(s, next);
+                    work.add(s);
+                }
+                else if (old != null && !old.equals(next))
+                {
+                    conflict[s] = true;
+                    held.set(s, null);
+                    work.add(s);
+                }
+            }
+        }
+        for (int i = 0; i < insns.length; i++)
+        {
+            if (conflict[i])
+            {
+                held.set(i, null);
+            }
+        }
+        return held;
+    }
+
+    private static boolean isHandlerEdge(final AbstractInsnNode[] insns, final int from, final int to)
+    {
+        final AbstractInsnNode target = insns[to];
+        if (!(target instanceof LabelNode))
+        {
+            return false;
+        }
+        // a successor that is not the next instruction and not a jump target of this instruction is a handler
+        if (to == from + 1)
+        {
+            return false;
+        }
+        final AbstractInsnNode insn = insns[from];
+        if (insn instanceof JumpInsnNode)
+        {
+            return ((JumpInsnNode)insn).label != target;
+        }
+        if (insn instanceof TableSwitchInsnNode)
+        {
+            final TableSwitchInsnNode t = (TableSwitchInsnNode)insn;
+            return t.dflt != target && !t.labels.contains(target);
+        }
+        if (insn instanceof LookupSwitchInsnNode)
+        {
+            final LookupSwitchInsnNode t = (LookupSwitchInsnNode)insn;
+            return t.dflt != target && !t.labels.contains(target);
+        }
+        return true;
+    }
+
+    /** Where the object entered by this {@code monitorenter} is kept: a local's number, a class, or null. */
+    private static Object monitorSource(final AbstractInsnNode enter)
+    {
+        // the access rewriting emits "dup; invokestatic Ssi.monitorEnter" before every monitorenter
+        AbstractInsnNode p = previous(enter);
+        if (!(p instanceof MethodInsnNode && SSI.equals(((MethodInsnNode)p).owner)))
+        {
+            return null;
+        }
+        p = previous(p);
+        if (p == null || p.getOpcode() != Opcodes.DUP)
+        {
+            return null;
+        }
+        p = previous(p);
+        if (p != null && p.getOpcode() == Opcodes.ASTORE && previous(p) != null &&
+            previous(p).getOpcode() == Opcodes.DUP)
+        {
+            return ((VarInsnNode)p).var;
+        }
+        if (p != null && p.getOpcode() == Opcodes.ALOAD && ((VarInsnNode)p).var == 0)
+        {
+            // a synchronized method, made explicit by the access rewriting, at the method's start
+            return previous(p) == null ? 0 : null;
+        }
+        if (p instanceof LdcInsnNode && ((LdcInsnNode)p).cst instanceof Type && previous(p) == null)
+        {
+            return ((LdcInsnNode)p).cst;
+        }
+        return null;
+    }
+
+    private static AbstractInsnNode previous(final AbstractInsnNode insn)
+    {
+        AbstractInsnNode p = insn.getPrevious();
+        while (p != null && p.getOpcode() < 0)
+        {
+            p = p.getPrevious();
+        }
+        return p;
+    }
+
+    /** Labels of loops (a backward jump's target) whose body holds a capture call. */
+    private static List<LabelNode> loopHeaders(final MethodNode mn, final AbstractInsnNode[] insns,
+        final Set<Integer> calls)
+    {
+        final List<LabelNode> out = new ArrayList<>();
+        for (int i = 0; i < insns.length; i++)
+        {
+            final List<LabelNode> targets = new ArrayList<>();
+            if (insns[i] instanceof JumpInsnNode)
+            {
+                targets.add(((JumpInsnNode)insns[i]).label);
+            }
+            else if (insns[i] instanceof TableSwitchInsnNode)
+            {
+                targets.addAll(((TableSwitchInsnNode)insns[i]).labels);
+            }
+            else if (insns[i] instanceof LookupSwitchInsnNode)
+            {
+                targets.addAll(((LookupSwitchInsnNode)insns[i]).labels);
+            }
+            for (final LabelNode t : targets)
+            {
+                final int h = mn.instructions.indexOf(t);
+                if (h <= i && !out.contains(t))
+                {
+                    for (final int c : calls)
+                    {
+                        if (c >= h && c <= i)
+                        {
+                            out.add(t);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- code
+
+    /** What instrumenting one physical method left behind. */
+    private static final class Instrumented
+    {
+        final List<LabelNode> marks = new ArrayList<>();
+        final List<LabelNode> lockedMarks = new ArrayList<>();
+        /** Per site id: the label to resume at (before the call, after the header's poll). */
+        final Map<Integer, LabelNode> resumeAt = new HashMap<>();
+        /** Per shape: the shared block that saves a frame of that shape. */
+        final Map<String, LabelNode> savers = new HashMap<>();
+        final InsnList tail = new InsnList();
+        int temps = 1;
+    }
+
+    private MethodNode twin(final MethodNode mn)
+    {
+        final int access = Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC | (mn.access & Opcodes.ACC_STATIC);
+        final MethodNode t = new MethodNode(access, mn.name + TWIN_SUFFIX, mn.desc, null, null);
+        final Map<LabelNode, LabelNode> labels = new HashMap<>();
+        for (final AbstractInsnNode i : mn.instructions)
+        {
+            if (i instanceof LabelNode)
+            {
+                labels.put((LabelNode)i, new LabelNode());
+            }
+        }
+        for (final AbstractInsnNode i : mn.instructions)
+        {
+            t.instructions.add(i.clone(labels));
+        }
+        for (final TryCatchBlockNode b : mn.tryCatchBlocks)
+        {
+            t.tryCatchBlocks.add(new TryCatchBlockNode(labels.get(b.start), labels.get(b.end), labels.get(b.handler),
+                b.type));
+        }
+        t.maxLocals = mn.maxLocals;
+        t.maxStack = mn.maxStack;
+        return t;
+    }
+
+    /** Adds the unwinding checks after calls, the polls at loop headers and the shared save blocks. */
+    private Instrumented instrument(final MethodNode mn, final int id, final List<Site> sites,
+        final Map<AbstractInsnNode, AbstractInsnNode> map, final int base)
+    {
+        final Instrumented out = new Instrumented();
+        final InsnList code = mn.instructions;
+        final int tSite = base;
+        final Type ret = Type.getReturnType(mn.desc);
+        for (final Site s : sites)
+        {
+            if (s.kind == ENTRY)
+            {
+                continue;
+            }
+            final AbstractInsnNode at = map == null ? s.at : map.get(s.at);
+            final LabelNode toSave = saver(mn, out, s, id, tSite, ret);
+            if (s.kind == CALL)
+            {
+                final MethodInsnNode call = (MethodInsnNode)at;
+                final LabelNode before = new LabelNode();
+                code.insertBefore(call, before);
+                out.marks.add(before);
+                if (!s.monitors.isEmpty())
+                {
+                    out.lockedMarks.add(before);
+                }
+                out.resumeAt.put(s.id, before);
+                final LabelNode after = new LabelNode();
+                final LabelNode stub = new LabelNode();
+                final InsnList check = new InsnList();
+                check.add(new FieldInsnNode(Opcodes.GETSTATIC, CONT, "active", "I"));
+                check.add(new JumpInsnNode(Opcodes.IFNE, stub));
+                check.add(after);
+                code.insert(call, check);
+                out.tail.add(stub);
+                out.tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "unwinding", "()Z"));
+                out.tail.add(new JumpInsnNode(Opcodes.IFEQ, after));
+                final int size = Type.getReturnType(call.desc).getSize();
+                if (size > 0)
+                {
+                    out.tail.add(new InsnNode(size == 2 ? Opcodes.POP2 : Opcodes.POP));
+                }
+                out.tail.add(intConst(s.id));
+                out.tail.add(new VarInsnNode(Opcodes.ISTORE, tSite));
+                out.tail.add(new JumpInsnNode(Opcodes.GOTO, toSave));
+            }
+            else
+            {
+                final LabelNode header = (LabelNode)at;
+                final LabelNode after = new LabelNode();
+                final LabelNode stub = new LabelNode();
+                final InsnList poll = new InsnList();
+                poll.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "poll", "()I"));
+                poll.add(new JumpInsnNode(Opcodes.IFNE, stub));
+                poll.add(after);
+                code.insert(header, poll);
+                out.resumeAt.put(s.id, after);
+                final LabelNode mark = new LabelNode();
+                out.tail.add(stub);
+                out.tail.add(mark);
+                out.tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "pollSlow", "()Z"));
+                out.tail.add(new JumpInsnNode(Opcodes.IFEQ, after));
+                out.tail.add(intConst(s.id));
+                out.tail.add(new VarInsnNode(Opcodes.ISTORE, tSite));
+                out.tail.add(new JumpInsnNode(Opcodes.GOTO, toSave));
+                out.marks.add(mark);
+                if (!s.monitors.isEmpty())
+                {
+                    out.lockedMarks.add(mark);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The shared block that saves a frame of this site's shape and returns; made on first use. */
+    private LabelNode saver(final MethodNode mn, final Instrumented out, final Site s, final int id, final int tSite,
+        final Type ret)
+    {
+        final String shape = s.shape();
+        final LabelNode known = out.savers.get(shape);
+        if (known != null)
+        {
+            return known;
+        }
+        final LabelNode start = new LabelNode();
+        out.savers.put(shape, start);
+        final InsnList il = out.tail;
+        il.add(start);
+        // the saved stack values go to temporaries, top first
+        int next = tSite + 1;
+        final int[] slots = new int[s.stack];
+        for (int i = s.stack - 1; i >= 0; i--)
+        {
+            final BasicValue v = s.frame.getStack(i);
+            slots[i] = next;
+            il.add(new VarInsnNode(type(v).getOpcode(Opcodes.ISTORE), next));
+            next += v.getSize();
+        }
+        out.temps = Math.max(out.temps, next - tSite);
+        il.add(intConst(id));
+        il.add(new VarInsnNode(Opcodes.ILOAD, tSite));
+        if ((mn.access & Opcodes.ACC_STATIC) == 0)
+        {
+            il.add(new VarInsnNode(Opcodes.ALOAD, 0));
+        }
+        else
+        {
+            il.add(new InsnNode(Opcodes.ACONST_NULL));
+        }
+        il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "frame", "(IILjava/lang/Object;)L" + FRAME + ";"));
+        for (int i = 0; i < s.frame.getLocals(); i++)
+        {
+            final BasicValue v = s.frame.getLocal(i);
+            if (v.getType() != null)
+            {
+                il.add(new VarInsnNode(type(v).getOpcode(Opcodes.ILOAD), i));
+                il.add(push(v));
+            }
+        }
+        for (int i = 0; i < s.stack; i++)
+        {
+            final BasicValue v = s.frame.getStack(i);
+            il.add(new VarInsnNode(type(v).getOpcode(Opcodes.ILOAD), slots[i]));
+            il.add(push(v));
+        }
+        il.add(new InsnNode(Opcodes.POP));
+        for (int i = s.monitors.size() - 1; i >= 0; i--)
+        {
+            loadMonitor(il, s.monitors.get(i));
+            il.add(new InsnNode(Opcodes.DUP));
+            il.add(new InsnNode(Opcodes.MONITOREXIT));
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
+        }
+        il.add(zero(ret));
+        il.add(new InsnNode(ret.getOpcode(Opcodes.IRETURN)));
+        return start;
+    }
+
+    /** The original method: the entry check, and the hand-over to the twin when resuming. */
+    private void addEntry(final MethodNode mn, final int id, final Site entry, final Instrumented out,
+        final MethodNode twin)
+    {
+        final boolean isStatic = (mn.access & Opcodes.ACC_STATIC) != 0;
+        final Type ret = Type.getReturnType(mn.desc);
+        final LabelNode start = new LabelNode();
+        final LabelNode stub = new LabelNode();
+        final InsnList head = new InsnList();
+        head.add(new FieldInsnNode(Opcodes.GETSTATIC, CONT, "active", "I"));
+        head.add(new JumpInsnNode(Opcodes.IFNE, stub));
+        head.add(start);
+        mn.instructions.insert(head);
+        final LabelNode enterMark = new LabelNode();
+        final LabelNode restore = new LabelNode();
+        final LabelNode capture = new LabelNode();
+        final LabelNode twinMark = new LabelNode();
+        final InsnList il = out.tail;
+        il.add(stub);
+        il.add(intConst(id));
+        il.add(enterMark);
+        il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "enter", "(I)I"));
+        il.add(new InsnNode(Opcodes.DUP));
+        il.add(new JumpInsnNode(Opcodes.IFNE, restore));
+        il.add(new InsnNode(Opcodes.POP));
+        il.add(new JumpInsnNode(Opcodes.GOTO, start));
+        il.add(restore);
+        il.add(intConst(1));
+        il.add(new JumpInsnNode(Opcodes.IF_ICMPNE, capture));
+        int slot = 0;
+        if (!isStatic)
+        {
+            il.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            slot = 1;
+        }
+        for (final Type a : Type.getArgumentTypes(mn.desc))
+        {
+            il.add(new VarInsnNode(a.getOpcode(Opcodes.ILOAD), slot));
+            slot += a.getSize();
+        }
+        il.add(twinMark);
+        il.add(new MethodInsnNode(isStatic ? Opcodes.INVOKESTATIC : Opcodes.INVOKESPECIAL, cn.name, twin.name,
+            twin.desc));
+        il.add(new InsnNode(ret.getOpcode(Opcodes.IRETURN)));
+        il.add(capture);
+        il.add(intConst(0));
+        il.add(new VarInsnNode(Opcodes.ISTORE, mn.maxLocals));
+        il.add(new JumpInsnNode(Opcodes.GOTO, saver(mn, out, entry, id, mn.maxLocals, ret)));
+        out.marks.add(enterMark);
+        out.marks.add(twinMark);
+        mn.instructions.add(out.tail);
+    }
+
+    /** The twin: restore the saved frame, take the monitors again, and jump to the site. */
+    private void addRestore(final MethodNode twin, final int id, final List<Site> sites, final Instrumented out,
+        final boolean isStatic)
+    {
+        final InsnList il = new InsnList();
+        final int tFrame = twin.maxLocals + out.temps;
+        final LabelNode start = new LabelNode();
+        il.add(intConst(id));
+        il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "restoring", "(I)L" + FRAME + ";"));
+        il.add(new VarInsnNode(Opcodes.ASTORE, tFrame));
+        il.add(new VarInsnNode(Opcodes.ALOAD, tFrame));
+        il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "site", "()I"));
+        final LabelNode bad = new LabelNode();
+        final LabelNode[] cases = new LabelNode[sites.size()];
+        for (int i = 0; i < cases.length; i++)
+        {
+            cases[i] = new LabelNode();
+        }
+        il.add(new TableSwitchInsnNode(0, cases.length - 1, bad, cases));
+        for (final Site s : sites)
+        {
+            il.add(cases[s.id]);
+            for (int i = 0; i < s.frame.getLocals(); i++)
+            {
+                final BasicValue v = s.frame.getLocal(i);
+                if (v.getType() != null)
+                {
+                    pop(il, tFrame, v);
+                    il.add(new VarInsnNode(type(v).getOpcode(Opcodes.ISTORE), i));
+                }
+            }
+            for (int i = 0; i < s.stack; i++)
+            {
+                pop(il, tFrame, s.frame.getStack(i));
+            }
+            for (final Object m : s.monitors)
+            {
+                loadMonitor(il, m);
+                il.add(new InsnNode(Opcodes.DUP));
+                il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEnter", "(Ljava/lang/Object;)V"));
+                il.add(new InsnNode(Opcodes.MONITORENTER));
+            }
+            il.add(new VarInsnNode(Opcodes.ALOAD, tFrame));
+            il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "done", "()V"));
+            if (s.kind == CALL)
+            {
+                final MethodInsnNode call = (MethodInsnNode)s.at;
+                if (call.getOpcode() != Opcodes.INVOKESTATIC)
+                {
+                    il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "receiver", "()Ljava/lang/Object;"));
+                    // invokespecial (a private or a super method) needs a receiver of this class
+                    final String owner = call.getOpcode() == Opcodes.INVOKESPECIAL ? cn.name : call.owner;
+                    il.add(new TypeInsnNode(Opcodes.CHECKCAST, owner));
+                }
+                for (final Type a : Type.getArgumentTypes(call.desc))
+                {
+                    il.add(zero(a));
+                }
+            }
+            il.add(new JumpInsnNode(Opcodes.GOTO, s.kind == ENTRY ? start : out.resumeAt.get(s.id)));
+        }
+        il.add(bad);
+        il.add(new TypeInsnNode(Opcodes.NEW, "java/lang/IllegalStateException"));
+        il.add(new InsnNode(Opcodes.DUP));
+        il.add(new MethodInsnNode(Opcodes.INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V"));
+        il.add(new InsnNode(Opcodes.ATHROW));
+        il.add(start);
+        twin.instructions.insert(il);
+        twin.instructions.add(out.tail);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void pop(final InsnList il, final int tFrame, final BasicValue v)
+    {
+        final Type t = v.getType();
+        il.add(new VarInsnNode(Opcodes.ALOAD, tFrame));
+        switch (sort(v))
+        {
+            case 'I': il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "gi", "()I")); return;
+            case 'J': il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "gl", "()J")); return;
+            case 'F': il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "gf", "()F")); return;
+            case 'D': il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "gd", "()D")); return;
+            default:
+                il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "ga", "()Ljava/lang/Object;"));
+                if (t.equals(FrameTypes.NULL))
+                {
+                    // a slot only ever null here: restore the verifier's null type, not Object
+                    il.add(new InsnNode(Opcodes.POP));
+                    il.add(new InsnNode(Opcodes.ACONST_NULL));
+                }
+                else if (!"java/lang/Object".equals(t.getInternalName()))
+                {
+                    il.add(new TypeInsnNode(Opcodes.CHECKCAST, t.getInternalName()));
+                }
+        }
+    }
+
+    private static MethodInsnNode push(final BasicValue v)
+    {
+        switch (sort(v))
+        {
+            case 'I': return new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "i", "(I)L" + FRAME + ";");
+            case 'J': return new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "l", "(J)L" + FRAME + ";");
+            case 'F': return new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "f", "(F)L" + FRAME + ";");
+            case 'D': return new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "d", "(D)L" + FRAME + ";");
+            default: return new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "a", "(Ljava/lang/Object;)L" + FRAME + ";");
+        }
+    }
+
+    /** The JVM type used to load and store a value of this sort. */
+    private static Type type(final BasicValue v)
+    {
+        switch (sort(v))
+        {
+            case 'I': return Type.INT_TYPE;
+            case 'J': return Type.LONG_TYPE;
+            case 'F': return Type.FLOAT_TYPE;
+            case 'D': return Type.DOUBLE_TYPE;
+            default: return Type.getObjectType("java/lang/Object");
+        }
+    }
+
+    private static void loadMonitor(final InsnList il, final Object source)
+    {
+        if (source instanceof Integer)
+        {
+            il.add(new VarInsnNode(Opcodes.ALOAD, (Integer)source));
+        }
+        else
+        {
+            il.add(new LdcInsnNode(source));
+        }
+    }
+
+    private static AbstractInsnNode zero(final Type t)
+    {
+        switch (t.getSort())
+        {
+            case Type.VOID: return new InsnNode(Opcodes.NOP);
+            case Type.LONG: return new InsnNode(Opcodes.LCONST_0);
+            case Type.FLOAT: return new InsnNode(Opcodes.FCONST_0);
+            case Type.DOUBLE: return new InsnNode(Opcodes.DCONST_0);
+            case Type.OBJECT: case Type.ARRAY: return new InsnNode(Opcodes.ACONST_NULL);
+            default: return new InsnNode(Opcodes.ICONST_0);
+        }
+    }
+
+    private static AbstractInsnNode intConst(final int v)
+    {
+        if (v >= -1 && v <= 5)
+        {
+            return new InsnNode(Opcodes.ICONST_0 + v);
+        }
+        if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE)
+        {
+            return new IntInsnNode(v <= Byte.MAX_VALUE && v >= Byte.MIN_VALUE ? Opcodes.BIPUSH : Opcodes.SIPUSH, v);
+        }
+        return new LdcInsnNode(v);
+    }
+}

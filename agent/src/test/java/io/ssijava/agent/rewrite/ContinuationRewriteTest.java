@@ -1,0 +1,158 @@
+package io.ssijava.agent.rewrite;
+
+import io.ssijava.threads.cont.Continuation;
+import io.ssijava.threads.cont.Frame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Captures programs at their safe points and resumes them, on the same thread and on fresh ones, and compares what
+ * they compute with a run of the same class that was not rewritten.
+ */
+@Timeout(60)
+class ContinuationRewriteTest
+{
+    static Stream<Arguments> scenarios()
+    {
+        final List<Arguments> out = new ArrayList<>();
+        for (final String s : List.of("loops", "recursion", "primitives", "stack", "lambdas", "tryCatch", "monitors",
+            "syncMethod", "constructors", "virtual", "jdkCallback"))
+        {
+            out.add(Arguments.of(s, 1));
+            out.add(Arguments.of(s, 3));
+        }
+        out.add(Arguments.of("deep", 97));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}, capture every {1}")
+    @MethodSource("scenarios")
+    void captureAndResumeAtSafePointsGivesThePlainResult(final String scenario, final int every) throws Exception
+    {
+        final Object expected = new RewritingLoader(false).load("Capture").getMethod("run", String.class)
+            .invoke(null, scenario);
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final Object[] out = new Object[1];
+        final Runnable body = (Runnable)c.getMethod("body", String.class, Object[].class).invoke(null, scenario, out);
+        Continuation k = Continuation.runCapturingEvery(body, every);
+        int captures = 0;
+        while (k != null)
+        {
+            captures++;
+            // every other resume on a thread of its own, as after a move
+            k = captures % 2 == 0 ? k.resumeCapturingEvery(every) : onNewThread(k, every);
+        }
+        assertEquals(expected, out[0]);
+        assertTrue(captures > 0, "captured " + captures + " times");
+    }
+
+    @Test
+    void aBodyThatIsNotAskedRunsToItsEnd() throws Exception
+    {
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final Object[] out = new Object[1];
+        final Runnable body = (Runnable)c.getMethod("body", String.class, Object[].class).invoke(null, "recursion", out);
+        assertNull(Continuation.run(body));
+        assertEquals(987L, out[0]);
+    }
+
+    @Test
+    void aRequestFromAnotherThreadIsTakenAtTheNextSafePointAndTheFramesCanBeResumedTwice() throws Exception
+    {
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Object[] out = new Object[1];
+        final Runnable body = (Runnable)c.getMethod("spinner", AtomicBoolean.class, Object[].class)
+            .invoke(null, stop, out);
+        final AtomicReference<Continuation> captured = new AtomicReference<>();
+        final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "spinner");
+        t.start();
+        while (!Continuation.request(t))
+        {
+            Thread.onSpinWait();
+        }
+        t.join(20_000);
+        assertFalse(t.isAlive());
+        final Continuation k = captured.get();
+        assertNotNull(k, "captured");
+        final Frame bottom = k.frames().get(0);
+        assertTrue(bottom.method().name().startsWith("lambda$spinner$"), bottom.toString());
+        stop.set(true);
+        assertNull(k.resume());
+        assertEquals(Boolean.TRUE, out[0]);
+        out[0] = null;
+        assertNull(k.resume(), "the same frames resume again");
+        assertEquals(Boolean.TRUE, out[0]);
+    }
+
+    @Test
+    void aThreadInsideJdkCodeIsPinnedUntilThatFrameReturns() throws Exception
+    {
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final AtomicBoolean go = new AtomicBoolean();
+        final Object[] out = new Object[1];
+        final Runnable body = (Runnable)c.getMethod("pinned", AtomicBoolean.class, Object[].class).invoke(null, go, out);
+        final AtomicReference<Continuation> captured = new AtomicReference<>();
+        final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "pinned");
+        t.start();
+        while (!Continuation.request(t))
+        {
+            Thread.onSpinWait();
+        }
+        String pinnedBy = null;
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        while (pinnedBy == null && System.nanoTime() < deadline)
+        {
+            pinnedBy = Continuation.pinnedBy(t);
+            Thread.onSpinWait();
+        }
+        assertNotNull(pinnedBy, "the request is reported as pending");
+        assertTrue(pinnedBy.contains("forEach"), pinnedBy);
+        assertTrue(t.isAlive());
+        go.set(true);
+        t.join(20_000);
+        final Continuation k = captured.get();
+        assertNotNull(k, "captured once the JDK frame returned");
+        assertNull(out[0]);
+        assertNull(k.resume());
+        assertEquals(11L, out[0]);
+    }
+
+    private static Continuation onNewThread(final Continuation k, final int every) throws Exception
+    {
+        final AtomicReference<Object> result = new AtomicReference<>();
+        final Thread t = new Thread(() ->
+        {
+            try
+            {
+                result.set(k.resumeCapturingEvery(every));
+            }
+            catch (final Throwable ex)
+            {
+                result.set(ex);
+            }
+        });
+        t.start();
+        t.join();
+        if (result.get() instanceof Throwable)
+        {
+            throw new AssertionError("resume failed", (Throwable)result.get());
+        }
+        return (Continuation)result.get();
+    }
+}

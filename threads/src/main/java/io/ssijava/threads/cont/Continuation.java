@@ -1,0 +1,237 @@
+package io.ssijava.threads.cont;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A captured thread: its frames from the bottom (the {@link Runnable} it was started with) to the safe point where it
+ * stopped. {@link #run} starts a body so that it can be captured; {@link #resume} goes on from the frames, on this
+ * thread or on any other, as often as wanted (each resume starts from the same frames).
+ * <p>
+ * A capture is asked for with {@link #request}; the thread takes it at its next safe point where every frame on its
+ * stack can be captured. Frames of code that was not rewritten (the JDK's, reflection's) pin the thread until they
+ * return: the request stays pending meanwhile, see {@link #pinnedBy}.
+ */
+public final class Continuation
+{
+    /** The name of the method that runs a body: the bottom of every capturable stack. */
+    static final String RUNNER_METHOD = "runBody";
+
+    private static final Map<Thread, ContinuationContext> RUNNING = new ConcurrentHashMap<>();
+
+    private final List<Frame> frames;
+    private final Class<?> bottomProxy;
+    /** The Runnable to call to reach the bottom frame, when the frames came from another node. */
+    private final Object bottomReceiver;
+
+    private Continuation(final List<Frame> frames, final Class<?> bottomProxy, final Object bottomReceiver)
+    {
+        this.frames = frames;
+        this.bottomProxy = bottomProxy;
+        this.bottomReceiver = bottomReceiver;
+    }
+
+    /**
+     * The objects a resume calls into: per frame but the top one, the receiver of its call into the next frame
+     * (null for a static method), and last the Runnable that leads to the bottom frame. Together with the frames'
+     * values, this is all that must travel to resume on another node.
+     *
+     * @return one receiver per frame; the last entry is the bottom Runnable.
+     */
+    public Object[] receivers()
+    {
+        final Object[] out = new Object[frames.size()];
+        for (int i = 0; i + 1 < frames.size(); i++)
+        {
+            final Frame f = frames.get(i);
+            out[i] = Cont.receiverOf(f.calleeReceiver, f.calleeProxy, frames.get(i + 1));
+        }
+        out[frames.size() - 1] = Cont.receiverOf(bottomReceiver, bottomProxy, frames.get(0));
+        return out;
+    }
+
+    /**
+     * Rebuilds a continuation from what travelled: the frames and {@link #receivers()}.
+     *
+     * @param frames    bottom first.
+     * @param receivers as {@link #receivers()} gave them.
+     * @return the continuation.
+     */
+    public static Continuation of(final List<Frame> frames, final Object[] receivers)
+    {
+        if (frames.isEmpty() || receivers.length != frames.size())
+        {
+            throw new IllegalArgumentException("a continuation needs one receiver per frame");
+        }
+        final List<Frame> copy = new ArrayList<>(frames);
+        for (int i = 0; i + 1 < copy.size(); i++)
+        {
+            copy.get(i).calleeReceiver = receivers[i];
+        }
+        return new Continuation(copy, null, receivers[receivers.length - 1]);
+    }
+
+    /** @return the frames, bottom first. */
+    public List<Frame> frames()
+    {
+        return Collections.unmodifiableList(frames);
+    }
+
+    /**
+     * Runs a body on the calling thread until it ends or is captured.
+     *
+     * @param body what to run.
+     * @return null when the body ended, else its continuation.
+     */
+    public static Continuation run(final Runnable body)
+    {
+        return runBody(body, null, 0);
+    }
+
+    /**
+     * Runs a body and captures it at every {@code every}-th safe point it passes where it can be captured (a test
+     * of capture and resume at every point of a program).
+     *
+     * @param body  what to run.
+     * @param every capture at every n-th safe point, n ≥ 1.
+     * @return null when the body ended, else its continuation.
+     */
+    public static Continuation runCapturingEvery(final Runnable body, final int every)
+    {
+        if (every < 1)
+        {
+            throw new IllegalArgumentException("every must be at least 1: " + every);
+        }
+        return runBody(body, null, every);
+    }
+
+    /**
+     * Goes on from the captured frames on the calling thread until the body ends or is captured again.
+     *
+     * @return null when the body ended, else the new continuation.
+     */
+    public Continuation resume()
+    {
+        return runBody(null, this, 0);
+    }
+
+    /** Same as {@link #resume()}, capturing again at every {@code every}-th safe point. */
+    public Continuation resumeCapturingEvery(final int every)
+    {
+        return runBody(null, this, every);
+    }
+
+    /**
+     * Asks a thread that runs a body to capture itself at its next safe point.
+     *
+     * @param thread the thread.
+     * @return false if the thread runs no body (nothing of it can be captured).
+     */
+    public static boolean request(final Thread thread)
+    {
+        return request(thread, true);
+    }
+
+    /**
+     * Asks a thread that runs a body to capture itself at its next safe point.
+     *
+     * @param thread      the thread.
+     * @param allowLocked whether it may be captured while it holds a monitor, which it gives up until it resumes
+     *                    (false for a thread that moves: it is captured once it holds none).
+     * @return false if the thread runs no body (nothing of it can be captured).
+     */
+    public static boolean request(final Thread thread, final boolean allowLocked)
+    {
+        final ContinuationContext c = RUNNING.get(thread);
+        if (c == null)
+        {
+            return false;
+        }
+        c.allowLocked = allowLocked;
+        c.requested = true;
+        c.recount();
+        return true;
+    }
+
+    /** Withdraws a request that was not yet taken. */
+    public static void cancel(final Thread thread)
+    {
+        final ContinuationContext c = RUNNING.get(thread);
+        if (c != null && c.requested)
+        {
+            c.requested = false;
+            c.recount();
+        }
+    }
+
+    /**
+     * @param thread a thread with a pending request.
+     * @return the frame that kept it from being captured at its last safe point, or null.
+     */
+    public static String pinnedBy(final Thread thread)
+    {
+        final ContinuationContext c = RUNNING.get(thread);
+        return c == null ? null : c.pinnedBy;
+    }
+
+    private static Continuation runBody(final Runnable body, final Continuation from, final int every)
+    {
+        final Thread self = Thread.currentThread();
+        if (Cont.context() != null)
+        {
+            throw new IllegalStateException("a body already runs on " + self.getName());
+        }
+        final ContinuationContext c = new ContinuationContext(self);
+        c.every = every;
+        c.countdown = every;
+        Runnable target = body;
+        if (from != null)
+        {
+            final Frame[] restore = new Frame[from.frames.size()];
+            for (int i = 0; i < restore.length; i++)
+            {
+                restore[i] = from.frames.get(i).fresh();
+            }
+            c.restore = restore;
+            target = (Runnable)Cont.receiverOf(from.bottomReceiver, from.bottomProxy, restore[0]);
+        }
+        Cont.context(c);
+        RUNNING.put(self, c);
+        c.recount();
+        try
+        {
+            target.run();
+            if (c.restore != null)
+            {
+                throw new IllegalStateException("the resumed frames did not all restore: stopped before " +
+                    c.restore[c.next]);
+            }
+            if (!c.capturing)
+            {
+                return null;
+            }
+            final List<Frame> saved = new ArrayList<>(c.saved);
+            Collections.reverse(saved);
+            return new Continuation(saved, c.bottomProxy, null);
+        }
+        finally
+        {
+            RUNNING.remove(self);
+            Cont.context(null);
+            c.requested = false;
+            c.every = 0;
+            c.capturing = false;
+            c.restore = null;
+            c.recount();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Continuation" + frames;
+    }
+}
