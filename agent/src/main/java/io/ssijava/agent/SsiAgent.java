@@ -76,7 +76,7 @@ public final class SsiAgent
             // a one-node job shares nothing: only the threads it ran are worth a line
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("ssi-java: node 0: threads run " +
                 io.ssijava.rt.ThreadStarts.started() + ", objects homed 0, remote faults 0, lock transfers 0, remote atomics 0, " +
-                "messages sent 0, bytes sent 0"), "ssi-stats"));
+                "messages sent 0, bytes sent 0, threads moved out 0"), "ssi-stats"));
         }
     }
 
@@ -184,6 +184,12 @@ public final class SsiAgent
         final ClusterThreads threads = new ClusterThreads(runtime, Placement.spread(options.nodes()));
         runtime.threads(threads);
         runtime.threadRefs(threads);
+        final Long moveEvery = Long.getLong("ssi.migrate-every");
+        if (moveEvery != null && moveEvery > 0)
+        {
+            // a test of migration under a real program: every movable thread keeps moving to the next node
+            threads.moveContinuously(moveEvery);
+        }
         final Job job = new Job(runtime, options.stats());
         final List<InetSocketAddress> peers = options.peers();
         try

@@ -15,6 +15,8 @@ public final class Stats
     public final AtomicLong invalidationsReceived = new AtomicLong();
     public final AtomicLong messagesSent = new AtomicLong();
     public final AtomicLong bytesSent = new AtomicLong();
+    /** Threads that left this node for another one. */
+    public final AtomicLong threadsMoved = new AtomicLong();
 
     /**
      * Writes the counters for the end-of-job report.
@@ -25,14 +27,15 @@ public final class Stats
     public void write(final WireOut out, final long messages, final long bytes)
     {
         out.putLong(threadsRun.get()).putLong(objectsHomed.get()).putLong(faults.get()).putLong(lockTransfers.get())
-            .putLong(atomics.get()).putLong(messages).putLong(bytes);
+            .putLong(atomics.get()).putLong(messages).putLong(bytes).putLong(threadsMoved.get());
     }
 
     /** @return the user-facing line for counters written by {@link #write}. */
     public static String line(final int node, final WireIn in)
     {
         return String.format("ssi-java: node %d: threads run %d, objects homed %d, remote faults %d, " +
-            "lock transfers %d, remote atomics %d, messages sent %d, bytes sent %d",
-            node, in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
+            "lock transfers %d, remote atomics %d, messages sent %d, bytes sent %d, threads moved out %d",
+            node, in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(),
+            in.getLong());
     }
 }

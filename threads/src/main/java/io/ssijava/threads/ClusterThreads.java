@@ -46,6 +46,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         Collections.newSetFromMap(new WeakHashMap<>()));
     /** Thread objects here that stand for a thread running on another node, and that node. */
     private final Map<Thread, Integer> remoteNode = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Migration migration;
     private final ExecutorService watchers = Executors.newCachedThreadPool(r ->
     {
         final Thread t = new io.ssijava.rt.NodeLocalThread(r, "ssi-thread-watcher");
@@ -64,6 +65,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         {
             applicationThreads.add(Thread.currentThread()); // built in premain, on the thread that goes on to run main
         }
+        this.migration = new Migration(this, runtime);
         node.register(ThreadMessages.START, this::onStart);
         node.register(ThreadMessages.SIGNAL, this::onSignal);
         if (registry != null)
@@ -105,6 +107,16 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             register(handle, t.isDaemon());
             proxies.put(handle, t);
             applicationThreads.add(t);
+            if (!(t instanceof Managed))
+            {
+                final Runnable body = RunnableOf.get(t);
+                if (body != null)
+                {
+                    final Migration.Runner r = migration.runner(handle, body);
+                    r.thread = t;
+                    RunnableOf.set(t, r);
+                }
+            }
             ThreadStarts.startThread(t);
             watch(t, handle);
             return;
@@ -202,6 +214,10 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
                     }
                 }
             }
+            if (migration.ended(handle))
+            {
+                return; // a stand-in: the thread ended on the node it had moved to, which reports it
+            }
             try
             {
                 runtime.release();
@@ -245,7 +261,16 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             {
                 throw new SsiException("thread start with a non-Runnable target " + r.getClass().getName());
             }
-            t = new Thread((Runnable)r, name);
+            if (r == null)
+            {
+                t = new Thread((Runnable)null, name);
+            }
+            else
+            {
+                final Migration.Runner runner = migration.runner(handle, (Runnable)r);
+                t = new Thread(runner, name);
+                runner.thread = t;
+            }
         }
         t.setDaemon(daemon);
         t.setPriority(Math.max(Thread.MIN_PRIORITY, Math.min(Thread.MAX_PRIORITY, priority)));
@@ -257,6 +282,119 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         ThreadStarts.startThread(t);
         watch(t, handle);
         node.sendReply(from, corr, node.reply());
+    }
+
+    // ---------------------------------------------------------------- migration
+
+    /**
+     * Asks a thread of the program that runs on this node to move to another node. It moves at its next safe point
+     * where it holds no monitor and no frame of code that was not rewritten (the JDK's) is on its stack.
+     *
+     * @param t  the thread.
+     * @param to the target node.
+     * @return false if the thread does not run here or cannot move (main, a Thread subclass, a JDK thread).
+     */
+    public boolean move(final Thread t, final int to)
+    {
+        final Long handle = handles.get(t);
+        return handle != null && migration.move(handle, to);
+    }
+
+    /** @return the threads of the program that run on this node now and can move. */
+    public java.util.List<Thread> movableThreads()
+    {
+        final java.util.List<Thread> out = new java.util.ArrayList<>();
+        for (final long h : migration.runningHere())
+        {
+            final Thread t = proxies.get(h);
+            if (t != null)
+            {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Keeps moving every movable thread to the next node, every {@code periodMillis}: a test of migration under a
+     * real program ({@code -Dssi.migrate-every=MS}).
+     *
+     * @param periodMillis the period.
+     */
+    public void moveContinuously(final long periodMillis)
+    {
+        final Thread mover = new io.ssijava.rt.NodeLocalThread(() ->
+        {
+            while (!node.isClosing())
+            {
+                try
+                {
+                    Thread.sleep(periodMillis);
+                }
+                catch (final InterruptedException ex)
+                {
+                    return;
+                }
+                for (final Thread t : movableThreads())
+                {
+                    move(t, (self + 1) % node.nodeCount());
+                }
+            }
+        }, "ssi-mover");
+        mover.setDaemon(true);
+        mover.start();
+    }
+
+    void movedAway(final Thread t, final int to)
+    {
+        remoteNode.put(t, to);
+    }
+
+    void movedHere(final Thread t)
+    {
+        remoteNode.remove(t);
+    }
+
+    /** Passes an interrupt that reached a thread's stand-in on to where the thread runs. */
+    void signalMoved(final Thread t, final long handle, final boolean interrupt)
+    {
+        final Integer where = remoteNode.get(t);
+        if (where != null && where != self)
+        {
+            node.send(where, node.message(ThreadMessages.SIGNAL).putLong(handle).putBoolean(interrupt));
+        }
+    }
+
+    /**
+     * Starts, for a thread that moved here for the first time, the JVM thread that runs it here: the object this
+     * node already uses for it if that one never ran, else a new one.
+     */
+    Thread startArrived(final long handle, final String name, final boolean daemon, final int priority,
+        final Migration.Runner runner)
+    {
+        Thread t = proxies.get(handle);
+        if (t != null && t.getState() == Thread.State.NEW && !(t instanceof Managed))
+        {
+            // the object this node knows the thread by (the one started elsewhere, or a stand-in) never ran
+            // here: it becomes the running thread, so that identity holds for everything here that refers to it
+            RunnableOf.set(t, runner);
+        }
+        else
+        {
+            t = new Thread(runner, name);
+            proxies.put(handle, t);
+        }
+        handles.put(t, handle);
+        remoteNode.remove(t);
+        t.setName(name);
+        t.setDaemon(daemon);
+        t.setPriority(Math.max(Thread.MIN_PRIORITY, Math.min(Thread.MAX_PRIORITY, priority)));
+        runner.thread = t;
+        markStarted(t);
+        applicationThreads.add(t);
+        ThreadStarts.startThread(t);
+        watch(t, handle);
+        return t;
     }
 
     // ---------------------------------------------------------------- join / isAlive
@@ -347,6 +485,11 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     @Override
     public boolean signal(final Thread t, final boolean interrupt)
     {
+        if (!applicationThreads.contains(Thread.currentThread()))
+        {
+            // the runtime's own wake-ups (a reply for a thread that is leaving) are for the JVM thread here
+            return false;
+        }
         final Integer where = remoteNode.get(t);
         if (where == null || where == self)
         {
@@ -366,9 +509,18 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         final long handle = in.getLong();
         final boolean interrupt = in.getBoolean();
         final Thread t = proxies.get(handle);
-        if (t == null || remoteNode.containsKey(t))
+        final Integer where = t == null ? null : remoteNode.get(t);
+        if (where != null && where != self && where != from)
         {
-            return; // ended, or never ran here
+            // it moved on: pass the signal after it
+            node.send(where, node.message(ThreadMessages.SIGNAL).putLong(handle).putBoolean(interrupt));
+            return;
+        }
+        if (migration.knows(handle) || t == null || where != null)
+        {
+            // a thread that moves: here, or on its way here
+            migration.signal(handle, interrupt);
+            return;
         }
         if (interrupt)
         {
@@ -435,6 +587,30 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
                 throw new SsiException("cannot read the Runnable of thread " + t.getName(), ex);
             }
             throw new SsiException("cannot read the Runnable of thread " + t.getName() +
+                ": java.lang is not open to ssi-java on this JDK");
+        }
+
+        /** Replaces the Runnable of a thread that has not started. */
+        static void set(final Thread t, final Runnable r)
+        {
+            try
+            {
+                if (TARGET != null)
+                {
+                    TARGET.set(t, r);
+                    return;
+                }
+                if (HOLDER != null)
+                {
+                    HOLDER_TASK.set(HOLDER.get(t), r);
+                    return;
+                }
+            }
+            catch (final IllegalAccessException ex)
+            {
+                throw new SsiException("cannot set the Runnable of thread " + t.getName(), ex);
+            }
+            throw new SsiException("cannot set the Runnable of thread " + t.getName() +
                 ": java.lang is not open to ssi-java on this JDK");
         }
     }

@@ -18,6 +18,11 @@ final class ThreadMessages
     /** To the node a thread runs on: unpark it (or interrupt it); no reply. */
     static final byte SIGNAL = MessageTypes.FIRST_EXTENSION + 5;
 
+    /** A thread moves here: handle, name, daemon, priority, interrupted, moves so far, frames; reply when taken. */
+    static final byte MIGRATE = MessageTypes.FIRST_EXTENSION + 6;
+    /** A thread that moved ended on another node: its stand-in here ends too. No reply. */
+    static final byte GONE = MessageTypes.FIRST_EXTENSION + 7;
+
     static final byte KIND_RUNNABLE = 0;
     static final byte KIND_THREAD_OBJECT = 1;
 

@@ -1,0 +1,75 @@
+package io.ssijava.systemtests;
+
+import io.ssijava.testsupport.ProcessCleanupExtension;
+import io.ssijava.testsupport.ProcessRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Threads that move between nodes while they run: every movable thread of the job is sent to the next node every
+ * few milliseconds ({@code -Dssi.migrate-every}), and the program must still print what plain java prints.
+ */
+@ExtendWith(ProcessCleanupExtension.class)
+class MigrationTest {
+
+    private static final Pattern MOVED = Pattern.compile("(?m)^ssi-java: node \\d+: .*threads moved out (\\d+)$");
+
+    /** A command with the agent on 2 nodes, moving threads every {@code everyMillis}. */
+    private static List<String> movingCommand(Path cp, String main, long everyMillis, String... args) {
+        List<String> cmd = new ArrayList<>(Cluster.agentCommand(2, cp, main, args));
+        cmd.add(1, "-Dssi.migrate-every=" + everyMillis);
+        return cmd;
+    }
+
+    private static long moves(String stderr) {
+        long total = 0;
+        Matcher m = MOVED.matcher(stderr);
+        while (m.find()) {
+            total += Long.parseLong(m.group(1));
+        }
+        return total;
+    }
+
+    private static void assertSameAsPlain(List<String> cmd, ProcessRunner.Result r, String want, long minMoves) {
+        assertEquals(0, r.exitCode(), () -> (r.timedOut() ? "hang: " : "exit status: ") + Cluster.explain(cmd, r));
+        assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        long moves = moves(r.stderr());
+        assertTrue(moves >= minMoves, () -> "expected at least " + minMoves + " moves, saw " + moves + "\n" +
+                Cluster.explain(cmd, r));
+    }
+
+    @Test
+    @Timeout(120)
+    void computeThreadsMovedHundredsOfTimesComputeWhatPlainJavaComputesAndStayThemselves() {
+        Path cp = Cluster.litmusClasses();
+        String want = Cluster.plain(cp, "migration.ComputeWorkers", "4", "300").stdout();
+        assertTrue(want.contains("identity errors 0") && !want.contains("identity errors 1"), want);
+        List<String> cmd = movingCommand(cp, "migration.ComputeWorkers", 2, "4", "300");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertSameAsPlain(cmd, r, want, 20);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Tsp", "ProducerConsumer", "Stencil"})
+    @Timeout(120)
+    void samplesWithLocksAndWaitGiveThePlainResultWhileTheirThreadsMove(String sample) {
+        SamplesTest.Sample s = SamplesTest.SAMPLES.stream().filter(x -> x.name().equals(sample)).findFirst()
+                .orElseThrow();
+        String want = SamplesTest.plainOutput(s);
+        List<String> cmd = movingCommand(Cluster.samplesClasses(), s.main(), 5, s.argv());
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertSameAsPlain(cmd, r, want, 1);
+    }
+}

@@ -1,0 +1,49 @@
+package migration;
+
+/**
+ * Compute threads that a migration test keeps moving between nodes: each mixes a value through nested loops and
+ * calls, checks at every step that it is still itself (same thread object, same name), and prints its result.
+ */
+public class ComputeWorkers {
+    static long step(long acc, int i) {
+        return acc * 31 + (i ^ (acc >>> 7)) % 1_000_003;
+    }
+
+    static long work(int seed, int n) {
+        long acc = seed;
+        for (int i = 0; i < n; i++) {
+            acc = step(acc, i);
+        }
+        return acc;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        long[] out = new long[threads];
+        int[] identityErrors = new int[threads];
+        Thread[] ts = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            final int id = t;
+            ts[t] = new Thread(() -> {
+                Thread self = Thread.currentThread();
+                String name = self.getName();
+                long r = 0;
+                for (int k = 0; k < rounds; k++) {
+                    r = r * 7 + work(id + k, 20_000);
+                    if (Thread.currentThread() != self || !name.equals(Thread.currentThread().getName())) {
+                        identityErrors[id]++;
+                    }
+                }
+                out[id] = r;
+            }, "worker-" + t);
+            ts[t].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        for (int t = 0; t < threads; t++) {
+            System.out.println("worker-" + t + " = " + out[t] + ", identity errors " + identityErrors[t]);
+        }
+    }
+}

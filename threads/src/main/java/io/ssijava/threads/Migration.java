@@ -1,0 +1,380 @@
+package io.ssijava.threads;
+
+import io.ssijava.dsm.Node;
+import io.ssijava.dsm.NodeRuntime;
+import io.ssijava.dsm.WireException;
+import io.ssijava.dsm.WireIn;
+import io.ssijava.dsm.WireOut;
+import io.ssijava.threads.cont.CapturableMethods;
+import io.ssijava.threads.cont.Continuation;
+import io.ssijava.threads.cont.Frame;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Moves running threads between nodes. A thread of the program runs its Runnable under a continuation runner
+ * ({@link Continuation#run}); asked to move, it is captured at its next safe point where it holds no monitor, its
+ * frames travel to the target node (their objects become shared, as anything another node can reach), and it
+ * resumes there.
+ * <p>
+ * The thread keeps one thread object per node: when it leaves a node, the JVM thread there stays parked as the
+ * thread's stand-in, so that {@code Thread.currentThread()} gives the same object if it comes back, and objects of
+ * that node that refer to the thread keep meaning it. The stand-ins go when the thread ends.
+ */
+final class Migration
+{
+    /** How the stand-in of a thread that ended on another node learns it. */
+    private static final Object GONE = new Object();
+    private static final int MAX_FRAMES = 100_000;
+    private static final int MAX_VALUES = 1 << 20;
+
+    /** What arrives for a thread that was here before. */
+    private static final class Arrival
+    {
+        final Continuation k;
+        final boolean interrupted;
+        final int moves;
+
+        Arrival(final Continuation k, final boolean interrupted, final int moves)
+        {
+            this.k = k;
+            this.interrupted = interrupted;
+            this.moves = moves;
+        }
+    }
+
+    /** The body of a movable thread's JVM thread on this node. */
+    final class Runner implements Runnable
+    {
+        final long handle;
+        Thread thread;
+        private Runnable body;
+        private Arrival first;
+        /** Where to go when captured; -1: stay. */
+        volatile int target = -1;
+        /** Running on another node; this JVM thread waits as its stand-in. */
+        volatile boolean away;
+        /** Ended on another node: this stand-in ends without ending the thread. */
+        volatile boolean endedElsewhere;
+        private int moves;
+        private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+
+        Runner(final long handle, final Runnable body)
+        {
+            this.handle = handle;
+            this.body = body;
+        }
+
+        @Override
+        public void run()
+        {
+            Continuation k;
+            if (first != null)
+            {
+                k = arrive(first);
+                first = null;
+            }
+            else
+            {
+                final Runnable b = body;
+                body = null;
+                k = Continuation.run(b);
+            }
+            while (k != null)
+            {
+                final int to = target;
+                target = -1;
+                if (to < 0 || to == self)
+                {
+                    k = k.resume();
+                    continue;
+                }
+                moves++;
+                // away before the frames leave: the thread may come back before send returns
+                away = true;
+                try
+                {
+                    send(this, k, to);
+                }
+                catch (final RuntimeException ex)
+                {
+                    away = false;
+                    System.err.println("ssi-java: node " + self + ": thread \"" + thread.getName() +
+                        "\" could not move to node " + to + ", it goes on here: " + ex.getMessage());
+                    k = k.resume();
+                    continue;
+                }
+                final Object next = awaitReturn();
+                away = false;
+                if (next == GONE)
+                {
+                    endedElsewhere = true;
+                    return;
+                }
+                k = arrive((Arrival)next);
+            }
+            if (moves > 0)
+            {
+                // the thread ended here after moving: its stand-ins on other nodes end too
+                for (int n = 0; n < node.nodeCount(); n++)
+                {
+                    if (n != self)
+                    {
+                        node.send(n, node.message(ThreadMessages.GONE).putLong(handle));
+                    }
+                }
+            }
+        }
+
+        private Continuation arrive(final Arrival a)
+        {
+            moves = a.moves;
+            if (a.interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+            final boolean[] pending = pendingSignals.remove(handle);
+            if (pending != null)
+            {
+                if (pending[0])
+                {
+                    java.util.concurrent.locks.LockSupport.unpark(Thread.currentThread());
+                }
+                if (pending[1])
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return a.k.resume();
+        }
+
+        private Object awaitReturn()
+        {
+            while (true)
+            {
+                try
+                {
+                    return inbox.take();
+                }
+                catch (final InterruptedException ex)
+                {
+                    // meant for the thread, which runs elsewhere
+                    threads.signalMoved(thread, handle, true);
+                }
+            }
+        }
+    }
+
+    private final ClusterThreads threads;
+    private final NodeRuntime runtime;
+    private final Node node;
+    private final int self;
+    /** Movable threads that run here or wait here as stand-ins, by handle. */
+    private final Map<Long, Runner> runners = new ConcurrentHashMap<>();
+    /**
+     * Wake-ups (false) and interrupts (true) that reached this node for a thread that is on its way here, or away:
+     * given to it when it arrives, so that none is lost while it moves.
+     */
+    private final Map<Long, boolean[]> pendingSignals = new ConcurrentHashMap<>();
+
+    Migration(final ClusterThreads threads, final NodeRuntime runtime)
+    {
+        this.threads = threads;
+        this.runtime = runtime;
+        this.node = runtime.node();
+        this.self = node.self();
+        node.register(ThreadMessages.MIGRATE, this::onMigrate);
+        node.register(ThreadMessages.GONE, (from, corr, in) ->
+        {
+            final Runner r = runners.get(in.getLong());
+            if (r != null && r.away)
+            {
+                r.inbox.add(GONE);
+            }
+        });
+    }
+
+    /** The Runnable a movable thread's JVM thread runs here. */
+    Runner runner(final long handle, final Runnable body)
+    {
+        final Runner r = new Runner(handle, body);
+        runners.put(handle, r);
+        return r;
+    }
+
+    /**
+     * A wake-up or interrupt for a thread of the program that moves: given to it if it runs here, else kept until it
+     * arrives (it may be on its way).
+     *
+     * @param handle    the thread's handle.
+     * @param interrupt interrupt (true) or unpark (false).
+     */
+    void signal(final long handle, final boolean interrupt)
+    {
+        final Runner r = runners.get(handle);
+        if (r != null && !r.away && r.thread != null)
+        {
+            if (interrupt)
+            {
+                r.thread.interrupt();
+            }
+            else
+            {
+                java.util.concurrent.locks.LockSupport.unpark(r.thread);
+            }
+            return;
+        }
+        pendingSignals.computeIfAbsent(handle, h -> new boolean[2])[interrupt ? 1 : 0] = true;
+    }
+
+    /** @return whether a thread with this handle runs here, or waits here as a stand-in, under a runner. */
+    boolean knows(final long handle)
+    {
+        return runners.containsKey(handle);
+    }
+
+    /** Forgets a thread whose JVM thread here ended; @return whether it ended on another node. */
+    boolean ended(final long handle)
+    {
+        final Runner r = runners.remove(handle);
+        return r != null && r.endedElsewhere;
+    }
+
+    /**
+     * Asks a thread that runs here to move.
+     *
+     * @param handle the thread's handle.
+     * @param to     the target node.
+     * @return false if no movable thread with this handle runs here.
+     */
+    boolean move(final long handle, final int to)
+    {
+        if (to < 0 || to >= node.nodeCount())
+        {
+            throw new IllegalArgumentException("no node " + to + " in a job of " + node.nodeCount());
+        }
+        final Runner r = runners.get(handle);
+        if (r == null || r.away || r.thread == null)
+        {
+            return false;
+        }
+        r.target = to;
+        return Continuation.request(r.thread, false);
+    }
+
+    /** @return the handles of the movable threads running here now. */
+    List<Long> runningHere()
+    {
+        final List<Long> out = new ArrayList<>();
+        runners.forEach((h, r) ->
+        {
+            if (!r.away && r.thread != null && r.thread.isAlive())
+            {
+                out.add(h);
+            }
+        });
+        return out;
+    }
+
+    // ---------------------------------------------------------------- the wire
+
+    private void send(final Runner r, final Continuation k, final int to)
+    {
+        final boolean interrupted = Thread.interrupted();
+        // moving is a release and an acquire on one thread: what it wrote here must be seen where it goes on
+        runtime.release();
+        final Thread t = r.thread;
+        final WireOut msg = node.message(ThreadMessages.MIGRATE).putLong(r.handle).putString(t.getName())
+            .putBoolean(t.isDaemon()).putInt(t.getPriority()).putBoolean(interrupted).putInt(r.moves);
+        final List<Frame> frames = k.frames();
+        final Object[] receivers = k.receivers();
+        msg.putInt(frames.size());
+        for (int i = 0; i < frames.size(); i++)
+        {
+            final Frame f = frames.get(i);
+            final CapturableMethods.Method m = f.method();
+            msg.putString(m.owner()).putString(m.name()).putString(m.desc()).putBoolean(m.isStatic()).putInt(f.site());
+            runtime.writeValue(msg, f.self());
+            final long[] prims = f.prims();
+            msg.putInt(prims.length);
+            for (final long p : prims)
+            {
+                msg.putLong(p);
+            }
+            final Object[] refs = f.refs();
+            msg.putInt(refs.length);
+            for (final Object o : refs)
+            {
+                runtime.writeValue(msg, o);
+            }
+            runtime.writeValue(msg, receivers[i]);
+        }
+        threads.movedAway(t, to);
+        node.call(to, msg);
+        node.stats().threadsMoved.incrementAndGet();
+    }
+
+    private void onMigrate(final int from, final long corr, final WireIn in)
+    {
+        final long handle = in.getLong();
+        final String name = in.getString();
+        final boolean daemon = in.getBoolean();
+        final int priority = in.getInt();
+        final boolean interrupted = in.getBoolean();
+        final int moves = in.getInt();
+        final int count = in.getCount(MAX_FRAMES);
+        if (count == 0)
+        {
+            throw new WireException("a moving thread with no frames");
+        }
+        final List<Frame> frames = new ArrayList<>(count);
+        final Object[] receivers = new Object[count];
+        for (int i = 0; i < count; i++)
+        {
+            final CapturableMethods.Method m = CapturableMethods.Method.named(in.getString(), in.getString(),
+                in.getString(), in.getBoolean());
+            final int site = in.getInt();
+            final Object self = runtime.readValue(in);
+            final long[] prims = new long[in.getCount(MAX_VALUES)];
+            for (int j = 0; j < prims.length; j++)
+            {
+                prims[j] = in.getLong();
+            }
+            final Object[] refs = new Object[in.getCount(MAX_VALUES)];
+            for (int j = 0; j < refs.length; j++)
+            {
+                refs[j] = runtime.readValue(in);
+            }
+            frames.add(Frame.of(m, site, self, prims, refs));
+            receivers[i] = runtime.readValue(in);
+        }
+        if (!(receivers[count - 1] instanceof Runnable))
+        {
+            throw new WireException("a moving thread whose bottom is not a Runnable");
+        }
+        final Arrival a = new Arrival(Continuation.of(frames, receivers), interrupted, moves);
+        final Runner known = runners.get(handle);
+        if (known != null && !known.away)
+        {
+            throw new WireException("thread \"" + name + "\" arrived on node " + self + " where it still runs");
+        }
+        if (known != null)
+        {
+            threads.movedHere(known.thread);
+            known.inbox.add(a);
+        }
+        else
+        {
+            final Runner r = new Runner(handle, null);
+            r.first = a;
+            runners.put(handle, r);
+            threads.startArrived(handle, name, daemon, priority, r);
+        }
+        node.sendReply(from, corr, node.reply());
+    }
+}
