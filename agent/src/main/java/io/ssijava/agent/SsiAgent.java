@@ -181,7 +181,8 @@ public final class SsiAgent
         }
         final Node node = new Node(self, options.nodes(), new JobClasses(ClassLoader.getSystemClassLoader()));
         final NodeRuntime runtime = new NodeRuntime(node);
-        final ClusterThreads threads = new ClusterThreads(runtime, Placement.spread(options.nodes()));
+        final ClusterThreads threads = new ClusterThreads(runtime,
+            options.placement() == NodeOptions.Placement.LOCAL ? Placement.local() : Placement.spread(options.nodes()));
         runtime.threads(threads);
         runtime.threadRefs(threads);
         final Long moveEvery = Long.getLong("ssi.migrate-every");
@@ -189,6 +190,10 @@ public final class SsiAgent
         {
             // a test of migration under a real program: every movable thread keeps moving to the next node
             threads.moveContinuously(moveEvery);
+        }
+        if (options.balance())
+        {
+            threads.balance(Long.getLong("ssi.balance-period", 100L));
         }
         final Job job = new Job(runtime, options.stats());
         final List<InetSocketAddress> peers = options.peers();

@@ -17,7 +17,8 @@ public final class HelpText {
      */
     public static String usage() {
         return """
-                usage: ssi-java [--nodes N] [--stats] [--verbose] [--jvm-opt OPT]... [--java PATH]
+                usage: ssi-java [--nodes N] [--stats] [--verbose] [--placement P] [--balance]
+                                [--jvm-opt OPT]... [--java PATH]
                                 (-cp|-classpath|--class-path) CP MAIN [ARGS...]
                        ssi-java [options] -jar app.jar [ARGS...]
                        ssi-java --help | --version
@@ -41,6 +42,10 @@ public final class HelpText {
                   --nodes N            number of nodes (JVMs), 1 to 64; default 1
                   --stats              print per-node statistics on stderr at exit
                   --verbose            log what ssi-java and the runtime do, on stderr
+                  --placement P        where new threads start: spread (round robin over
+                                       the nodes, the default) or local (on the node that
+                                       starts them)
+                  --balance            move running threads from busy nodes to idle ones
                   --jvm-opt OPT        add a flag to every node's JVM, e.g. --jvm-opt -Xmx2g;
                                        repeat for several flags
                   --java PATH          java executable for the nodes; default: the java
@@ -73,8 +78,8 @@ public final class HelpText {
                 job id is derived from it unless job=ID is given.
 
                 Agent options (comma-separated, no spaces): nodes=N, node=I,
-                peers=host:port;..., job=ID, stats, verbose, placement=spread,
-                connect-timeout=20s.
+                peers=host:port;..., job=ID, stats, verbose, placement=spread|local,
+                balance, connect-timeout=20s.
 
                 Environment:
                   SSI_AGENT_JAR        the agent jar to use (also -Dssi.agent.jar=...);

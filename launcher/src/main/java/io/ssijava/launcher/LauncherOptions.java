@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param nodes       cluster size, 1..{@value #MAX_NODES}
  * @param stats       print per-node statistics at exit
  * @param verbose     log what ssi-java and the runtime do
+ * @param placement   where new threads start: {@code spread} or {@code local}
+ * @param balance     move running threads from busy nodes to idle ones
  * @param jvmOptions  extra flags for every node's JVM, in order
  * @param java        the java executable to run nodes with; empty for the launcher's own
  * @param classPath   the program's class path; empty when not given
@@ -38,6 +40,8 @@ public record LauncherOptions(
         int nodes,
         boolean stats,
         boolean verbose,
+        String placement,
+        boolean balance,
         List<String> jvmOptions,
         Optional<String> java,
         Optional<String> classPath,
@@ -92,7 +96,7 @@ public record LauncherOptions(
     }
 
     /**
-     * The option string for the ssi agent: {@code nodes=N[,stats][,verbose]}.
+     * The option string for the ssi agent: {@code nodes=N[,stats][,verbose][,placement=P][,balance]}.
      *
      * @return the agent arguments
      */
@@ -104,6 +108,12 @@ public record LauncherOptions(
         if (verbose) {
             sb.append(",verbose");
         }
+        if (!"spread".equals(placement)) {
+            sb.append(",placement=").append(placement);
+        }
+        if (balance) {
+            sb.append(",balance");
+        }
         return sb.toString();
     }
 
@@ -114,6 +124,8 @@ public record LauncherOptions(
         private int nodes = 1;
         private boolean stats;
         private boolean verbose;
+        private String placement = "spread";
+        private boolean balance;
         private final List<String> jvmOptions = new ArrayList<>();
         private String java;
         private String classPath;
@@ -141,6 +153,8 @@ public record LauncherOptions(
                     case "--nodes" -> nodes = parseNodes(value(name, inlineValue));
                     case "--stats" -> stats = flag(name, inlineValue);
                     case "--verbose" -> verbose = flag(name, inlineValue);
+                    case "--placement" -> placement = placement(value(name, inlineValue));
+                    case "--balance" -> balance = flag(name, inlineValue);
                     case "--jvm-opt" -> jvmOptions.add(value(name, inlineValue));
                     case "--java" -> java = nonEmpty(name, value(name, inlineValue));
                     case "-cp", "-classpath", "--class-path" -> classPath = value(name, inlineValue);
@@ -165,14 +179,23 @@ public record LauncherOptions(
         }
 
         private LauncherOptions simple(Action action) {
-            return new LauncherOptions(action, nodes, stats, verbose, jvmOptions, Optional.ofNullable(java),
+            return new LauncherOptions(action, nodes, stats, verbose, placement, balance, jvmOptions,
+                    Optional.ofNullable(java),
                     Optional.ofNullable(classPath), Optional.empty(), Optional.empty(), List.of());
         }
 
         private LauncherOptions run(Optional<String> jar, Optional<String> main) {
             List<String> rest = Arrays.asList(args).subList(i + 1, args.length);
-            return new LauncherOptions(Action.RUN, nodes, stats, verbose, jvmOptions, Optional.ofNullable(java),
+            return new LauncherOptions(Action.RUN, nodes, stats, verbose, placement, balance, jvmOptions,
+                    Optional.ofNullable(java),
                     Optional.ofNullable(classPath), jar, main, rest);
+        }
+
+        private String placement(String value) throws UsageException {
+            if (!value.equals("spread") && !value.equals("local")) {
+                throw usage("--placement: unknown policy '" + value + "'; valid: spread, local");
+            }
+            return value;
         }
 
         /** The option's value: after '=' in --name=value, else the next argument. */

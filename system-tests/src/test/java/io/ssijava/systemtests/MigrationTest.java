@@ -2,6 +2,7 @@ package io.ssijava.systemtests;
 
 import io.ssijava.testsupport.ProcessCleanupExtension;
 import io.ssijava.testsupport.ProcessRunner;
+import io.ssijava.testsupport.SsiJava;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ProcessCleanupExtension.class)
 class MigrationTest {
 
-    private static final Pattern MOVED = Pattern.compile("(?m)^ssi-java: node \\d+: .*threads moved out (\\d+)$");
+    private static final Pattern MOVED = Pattern.compile("(?m)^ssi-java: node (\\d+): .*threads moved out (\\d+)$");
 
     /** A command with the agent on 2 nodes, moving threads every {@code everyMillis}. */
     private static List<String> movingCommand(Path cp, String main, long everyMillis, String... args) {
@@ -37,7 +38,7 @@ class MigrationTest {
         long total = 0;
         Matcher m = MOVED.matcher(stderr);
         while (m.find()) {
-            total += Long.parseLong(m.group(1));
+            total += Long.parseLong(m.group(2));
         }
         return total;
     }
@@ -59,6 +60,27 @@ class MigrationTest {
         List<String> cmd = movingCommand(cp, "migration.ComputeWorkers", 2, "4", "300");
         ProcessRunner.Result r = Cluster.run(cmd);
         assertSameAsPlain(cmd, r, want, 20);
+    }
+
+    @Test
+    @Timeout(120)
+    void threadsStartedOnOneNodeAreBalancedOverTwoWithoutPingPong() {
+        Path cp = Cluster.litmusClasses();
+        String want = Cluster.plain(cp, "migration.ComputeWorkers", "4", "300").stdout();
+        List<String> cmd = SsiJava.agentCommand("nodes=2,stats,placement=local,balance", cp.toString(),
+                "migration.ComputeWorkers", "4", "300");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> (r.timedOut() ? "hang: " : "exit status: ") + Cluster.explain(cmd, r));
+        assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        Matcher m = MOVED.matcher(r.stderr());
+        long[] movedOut = new long[2];
+        while (m.find()) {
+            movedOut[Integer.parseInt(m.group(1))] = Long.parseLong(m.group(2));
+        }
+        // all four start on node 0; two must go to node 1, and the cool-down keeps them from coming back and forth
+        assertTrue(movedOut[0] >= 2, () -> "node 0 should hand two threads to node 1\n" + Cluster.explain(cmd, r));
+        assertTrue(movedOut[0] + movedOut[1] <= 6, () -> "threads ping-pong\n" + Cluster.explain(cmd, r));
+        assertTrue(Cluster.threadsRun(r.stderr()).getOrDefault(1, 0L) >= 2, () -> Cluster.explain(cmd, r));
     }
 
     @ParameterizedTest(name = "{0}")

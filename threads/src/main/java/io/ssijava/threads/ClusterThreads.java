@@ -345,6 +345,16 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         mover.start();
     }
 
+    /**
+     * Starts moving running threads from busy nodes to idle ones (see {@link Balancer}).
+     *
+     * @param periodMillis how often nodes compare their loads.
+     */
+    public void balance(final long periodMillis)
+    {
+        new Balancer(this, node, periodMillis).start();
+    }
+
     void movedAway(final Thread t, final int to)
     {
         remoteNode.put(t, to);

@@ -9,6 +9,12 @@ public interface Placement
      */
     int place(int starter);
 
+    /** Starts every thread on the node that starts it (the load balancer, if on, spreads them later). */
+    static Placement local()
+    {
+        return starter -> starter;
+    }
+
     /** Spreads threads evenly: round robin over all nodes, beginning after the starting node. */
     static Placement spread(final int nodeCount)
     {

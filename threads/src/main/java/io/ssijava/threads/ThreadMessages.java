@@ -23,6 +23,9 @@ final class ThreadMessages
     /** A thread that moved ended on another node: its stand-in here ends too. No reply. */
     static final byte GONE = MessageTypes.FIRST_EXTENSION + 7;
 
+    /** How many movable threads run on the sender now; no reply. */
+    static final byte LOAD = MessageTypes.FIRST_EXTENSION + 8;
+
     static final byte KIND_RUNNABLE = 0;
     static final byte KIND_THREAD_OBJECT = 1;
 

@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  *                            given (so nodes started by hand agree), else 8 random hex chars
  *   stats                    flag: print per-node statistics on stderr at exit
  *   verbose                  flag: log what the runtime does on stderr
- *   placement=spread         thread placement policy (only "spread" for now)
+ *   placement=spread         where new threads start: spread (round robin over the nodes) or local
+ *                            (on the node that starts them)
+ *   balance                  flag: move running threads from busy nodes to idle ones
  *   connect-timeout=20s      how long nodes wait for each other (ms, s or m suffix)
  * </pre>
  * Flags may also be written {@code stats=true} / {@code stats=false}. Unknown keys,
@@ -48,6 +50,7 @@ import java.util.regex.Pattern;
  * @param verbose        whether to log runtime activity on stderr
  * @param placement      the thread placement policy
  * @param connectTimeout how long nodes wait for each other at start-up
+ * @param balance        whether running threads move from busy nodes to idle ones
  */
 public record NodeOptions(
         int nodes,
@@ -57,7 +60,8 @@ public record NodeOptions(
         boolean stats,
         boolean verbose,
         Placement placement,
-        Duration connectTimeout) {
+        Duration connectTimeout,
+        boolean balance) {
 
     /** The largest supported cluster. */
     public static final int MAX_NODES = 64;
@@ -67,7 +71,7 @@ public record NodeOptions(
 
     /** Every key the option string accepts, in canonical order. */
     public static final List<String> KEYS = List.of(
-            "nodes", "node", "peers", "job", "stats", "verbose", "placement", "connect-timeout");
+            "nodes", "node", "peers", "job", "stats", "verbose", "placement", "connect-timeout", "balance");
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
@@ -76,7 +80,9 @@ public record NodeOptions(
     /** Thread placement policies. */
     public enum Placement {
         /** Spread new threads round-robin over all nodes. */
-        SPREAD;
+        SPREAD,
+        /** Start new threads on the node that starts them. */
+        LOCAL;
 
         /** The name used in the option string. */
         public String optionValue() {
@@ -119,7 +125,7 @@ public record NodeOptions(
      */
     public static NodeOptions defaults() {
         return new NodeOptions(1, OptionalInt.empty(), List.of(), randomJobId(), false, false,
-                Placement.SPREAD, DEFAULT_CONNECT_TIMEOUT);
+                Placement.SPREAD, DEFAULT_CONNECT_TIMEOUT, false);
     }
 
     /**
@@ -140,6 +146,7 @@ public record NodeOptions(
         boolean verbose = false;
         Placement placement = Placement.SPREAD;
         Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        boolean balance = false;
 
         Set<String> seen = new HashSet<>();
         String text = agentArgs == null ? "" : agentArgs.strip();
@@ -166,13 +173,14 @@ public record NodeOptions(
                 case "verbose" -> verbose = parseFlag(item, value);
                 case "placement" -> placement = parsePlacement(item, value);
                 case "connect-timeout" -> connectTimeout = parseDuration(item, value);
+                case "balance" -> balance = parseFlag(item, value);
                 default -> throw new AssertionError(key);
             }
         }
         if (job == null) {
             job = peers.isEmpty() ? randomJobId() : jobIdFor(peers);
         }
-        return new NodeOptions(nodes, node, peers, job, stats, verbose, placement, connectTimeout);
+        return new NodeOptions(nodes, node, peers, job, stats, verbose, placement, connectTimeout, balance);
     }
 
     /**
@@ -204,6 +212,9 @@ public record NodeOptions(
         }
         if (!connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT)) {
             items.add("connect-timeout=" + formatDuration(connectTimeout));
+        }
+        if (balance) {
+            items.add("balance");
         }
         return String.join(",", items);
     }
@@ -245,7 +256,7 @@ public record NodeOptions(
      */
     public NodeOptions withNode(int nodeId) {
         return new NodeOptions(nodes, OptionalInt.of(nodeId), peers, jobId, stats, verbose, placement,
-                connectTimeout);
+                connectTimeout, balance);
     }
 
     /**
@@ -256,7 +267,7 @@ public record NodeOptions(
      * @throws IllegalArgumentException when the list does not have one entry per node
      */
     public NodeOptions withPeers(List<InetSocketAddress> newPeers) {
-        return new NodeOptions(nodes, node, newPeers, jobId, stats, verbose, placement, connectTimeout);
+        return new NodeOptions(nodes, node, newPeers, jobId, stats, verbose, placement, connectTimeout, balance);
     }
 
     /**

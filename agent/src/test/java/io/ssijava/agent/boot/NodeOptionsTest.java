@@ -72,6 +72,7 @@ class NodeOptionsTest {
         "nodes=2,peers=[::1]:7000;localhost:7001,connect-timeout=3m",
         "nodes=2,connect-timeout=90s",
         "nodes=2,connect-timeout=1ms",
+        "nodes=2,placement=local,balance",
         "nodes=64,node=63",
     })
     void shouldRoundTripThroughCanonicalString(String args) {
@@ -172,7 +173,7 @@ class NodeOptionsTest {
         "job=a.b                                   | a job id is 1 to 64 characters",
         "stats=yes                                 | a flag takes no value",
         "verbose=1                                 | a flag takes no value",
-        "placement=packed                          | unknown placement; valid: spread",
+        "placement=packed                          | unknown placement; valid: spread, local",
         "placement                                 | a value is required",
         "connect-timeout=20                        | not a duration",
         "connect-timeout=1h                        | not a duration",
@@ -184,7 +185,7 @@ class NodeOptionsTest {
         assertTrue(e.getMessage().contains(why), e.getMessage());
         assertTrue(e.getMessage().startsWith("bad ssi-agent option '"), e.getMessage());
         assertTrue(e.getMessage().contains("valid keys: nodes, node, peers, job, stats, verbose, placement, "
-                + "connect-timeout"), e.getMessage());
+                + "connect-timeout, balance"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,125 @@
+package io.ssijava.threads;
+
+import io.ssijava.dsm.Node;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Moves running threads from busy nodes to idle ones. Every node tells the others, each period, how many movable
+ * threads run on it; a node that runs at least two more than the least loaded one moves one thread there.
+ * Hysteresis keeps threads from ping-ponging: the difference must be two or more (moving one thread never
+ * reverses it), a node moves at most one thread per period and counts it at once in its view of both nodes, and a
+ * thread that moved stays where it is for {@link #COOL_DOWN_PERIODS} periods.
+ */
+final class Balancer
+{
+    /** Periods a moved thread is left alone. */
+    static final int COOL_DOWN_PERIODS = 10;
+
+    private final ClusterThreads threads;
+    private final Node node;
+    private final int self;
+    private final long periodMillis;
+    /** The last count each node reported. */
+    private final int[] load;
+    /** Period number after which each thread may move again. */
+    private final Map<Thread, Long> coolDown = new ConcurrentHashMap<>();
+    private long period;
+
+    Balancer(final ClusterThreads threads, final Node node, final long periodMillis)
+    {
+        this.threads = threads;
+        this.node = node;
+        this.self = node.self();
+        this.periodMillis = periodMillis;
+        this.load = new int[node.nodeCount()];
+        node.register(ThreadMessages.LOAD, (from, corr, in) ->
+        {
+            final int count = in.getInt();
+            synchronized (load)
+            {
+                load[from] = count;
+            }
+        });
+    }
+
+    void start()
+    {
+        final Thread t = new io.ssijava.rt.NodeLocalThread(this::run, "ssi-balancer");
+        t.start();
+    }
+
+    private void run()
+    {
+        while (!node.isClosing())
+        {
+            try
+            {
+                Thread.sleep(periodMillis);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            try
+            {
+                step();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (!node.isClosing())
+                {
+                    System.err.println("ssi-java: node " + self + ": load balancing: " + ex.getMessage());
+                }
+            }
+        }
+    }
+
+    private void step()
+    {
+        period++;
+        final List<Thread> here = threads.movableThreads();
+        for (int n = 0; n < load.length; n++)
+        {
+            if (n != self)
+            {
+                node.send(n, node.message(ThreadMessages.LOAD).putInt(here.size()));
+            }
+        }
+        final int target;
+        synchronized (load)
+        {
+            load[self] = here.size();
+            int min = self;
+            for (int n = 0; n < load.length; n++)
+            {
+                if (load[n] < load[min])
+                {
+                    min = n;
+                }
+            }
+            if (load[self] - load[min] < 2)
+            {
+                return;
+            }
+            target = min;
+        }
+        for (final Thread t : here)
+        {
+            final Long until = coolDown.get(t);
+            if ((until == null || until <= period) && threads.move(t, target))
+            {
+                coolDown.put(t, period + COOL_DOWN_PERIODS);
+                synchronized (load)
+                {
+                    // counted now, so that the next period does not move a second thread on the old figures
+                    load[self]--;
+                    load[target]++;
+                }
+                return;
+            }
+        }
+    }
+}
