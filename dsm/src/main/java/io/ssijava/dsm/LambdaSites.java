@@ -61,6 +61,8 @@ public final class LambdaSites
     private final List<Site> sites = new ArrayList<>();
     private final Map<String, Site> byHostIndex = new ConcurrentHashMap<>();
     private final Map<Class<?>, Site> byClass = new ConcurrentHashMap<>();
+    /** Per site: the host class it was built for on this node and the factory of its lambdas. */
+    private final Map<Site, Object[]> factories = new ConcurrentHashMap<>();
 
     private LambdaSites()
     {
@@ -162,14 +164,23 @@ public final class LambdaSites
         }
         try
         {
-            final ClassLoader loader = hostClass.getClassLoader();
-            final MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(hostClass, MethodHandles.lookup());
-            final MethodType indyType = MethodType.fromMethodDescriptorString(s.indyDescriptor, loader);
-            final MethodHandle impl = implHandle(lookup, s, loader);
-            final CallSite cs = LambdaMetafactory.metafactory(lookup, s.samName, indyType,
-                MethodType.fromMethodDescriptorString(s.samDescriptor, loader), impl,
-                MethodType.fromMethodDescriptorString(s.instantiatedDescriptor, loader));
-            final Object lambda = cs.getTarget().invokeWithArguments(args);
+            final Object[] cached = factories.get(s);
+            MethodHandle factory = cached != null && cached[0] == hostClass ? (MethodHandle)cached[1] : null;
+            if (factory == null)
+            {
+                // one lambda class per site and loader, as on the node that made the lambda: spinning a class for
+                // every lambda that arrives would cost a millisecond each and never be unloaded
+                final ClassLoader loader = hostClass.getClassLoader();
+                final MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(hostClass, MethodHandles.lookup());
+                final MethodType indyType = MethodType.fromMethodDescriptorString(s.indyDescriptor, loader);
+                final MethodHandle impl = implHandle(lookup, s, loader);
+                final CallSite cs = LambdaMetafactory.metafactory(lookup, s.samName, indyType,
+                    MethodType.fromMethodDescriptorString(s.samDescriptor, loader), impl,
+                    MethodType.fromMethodDescriptorString(s.instantiatedDescriptor, loader));
+                factory = cs.getTarget();
+                factories.put(s, new Object[] {hostClass, factory});
+            }
+            final Object lambda = factory.invokeWithArguments(args);
             byClass.putIfAbsent(lambda.getClass(), s);
             return lambda;
         }

@@ -64,6 +64,16 @@ class MigrationTest {
 
     @Test
     @Timeout(120)
+    void aThreadMovedMoreThanAThousandTimesMidComputationComputesWhatPlainJavaComputes() {
+        Path cp = Cluster.litmusClasses();
+        String want = Cluster.plain(cp, "migration.ComputeWorkers", "1", "15000").stdout();
+        List<String> cmd = movingCommand(cp, "migration.ComputeWorkers", 1, "1", "15000");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertSameAsPlain(cmd, r, want, 1000);
+    }
+
+    @Test
+    @Timeout(120)
     void threadsStartedOnOneNodeAreBalancedOverTwoWithoutPingPong() {
         Path cp = Cluster.litmusClasses();
         String want = Cluster.plain(cp, "migration.ComputeWorkers", "4", "300").stdout();
