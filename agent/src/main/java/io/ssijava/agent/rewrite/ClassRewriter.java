@@ -123,7 +123,7 @@ public final class ClassRewriter
      */
     public static byte[] rewrite(final ClassLoader loader, final byte[] bytes)
     {
-        final ClassRewriter full = new ClassRewriter(loader, false);
+        final ClassRewriter full = new ClassRewriter(loader, false, CONTINUATIONS && seesContinuations(loader));
         if (!full.continuations)
         {
             return full.doRewrite(bytes, true);
@@ -148,6 +148,41 @@ public final class ClassRewriter
     public static byte[] rewriteJdk(final byte[] bytes)
     {
         return new ClassRewriter(null, true).doRewrite(bytes, true);
+    }
+
+    /** Loaders whose classes can link against the continuation facade (the one this rewriter registers with). */
+    private static final java.util.Map<ClassLoader, Boolean> SEES_CONTINUATIONS =
+        java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * Whether classes of this loader resolve the continuation facade to ssi-java's own: a loader that does not
+     * delegate {@code io.ssijava} to the application class loader gets no capture checks rather than a
+     * {@code NoClassDefFoundError}.
+     */
+    private static boolean seesContinuations(final ClassLoader loader)
+    {
+        if (loader == null)
+        {
+            return false;
+        }
+        final Boolean known = SEES_CONTINUATIONS.get(loader);
+        if (known != null)
+        {
+            return known;
+        }
+        // outside the map's lock: the lookup may load classes
+        boolean sees;
+        try
+        {
+            sees = Class.forName(ContinuationRewriter.CONT.replace('/', '.'), false, loader) ==
+                io.ssijava.threads.cont.Cont.class;
+        }
+        catch (final ClassNotFoundException | LinkageError ex)
+        {
+            sees = false;
+        }
+        SEES_CONTINUATIONS.put(loader, sees);
+        return sees;
     }
 
     /** Only the structure (state field, Managed): for a class whose code cannot be rewritten. */

@@ -104,16 +104,20 @@ class ContinuationRewriteTest
     void aThreadInsideJdkCodeIsPinnedUntilThatFrameReturns() throws Exception
     {
         final Class<?> c = new RewritingLoader().load("Capture");
+        final AtomicBoolean inside = new AtomicBoolean();
         final AtomicBoolean go = new AtomicBoolean();
         final Object[] out = new Object[1];
-        final Runnable body = (Runnable)c.getMethod("pinned", AtomicBoolean.class, Object[].class).invoke(null, go, out);
+        final Runnable body = (Runnable)c.getMethod("pinned", AtomicBoolean.class, AtomicBoolean.class, Object[].class)
+            .invoke(null, inside, go, out);
         final AtomicReference<Continuation> captured = new AtomicReference<>();
         final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "pinned");
         t.start();
-        while (!Continuation.request(t))
+        // asked only once it is inside forEach: asked earlier, it would be captured before it got there
+        while (!inside.get())
         {
             Thread.onSpinWait();
         }
+        assertTrue(Continuation.request(t));
         String pinnedBy = null;
         final long deadline = System.nanoTime() + 20_000_000_000L;
         while (pinnedBy == null && System.nanoTime() < deadline)
@@ -131,6 +135,25 @@ class ContinuationRewriteTest
         assertNull(out[0]);
         assertNull(k.resume());
         assertEquals(11L, out[0]);
+    }
+
+    @Test
+    void aLoaderThatCannotSeeTheContinuationRuntimeGetsNoCaptureChecks()
+    {
+        final byte[] original = RewritingLoader.original("rewritetest/Capture");
+        final ClassLoader isolated = new ClassLoader(null)
+        {
+        };
+        assertFalse(refersToCont(ClassRewriter.rewrite(isolated, original)), "a NoClassDefFoundError waiting to happen");
+        assertTrue(refersToCont(ClassRewriter.rewrite(new RewritingLoader(), original)));
+    }
+
+    private static boolean refersToCont(final byte[] classFile)
+    {
+        final org.objectweb.asm.tree.ClassNode cn = new org.objectweb.asm.tree.ClassNode();
+        new org.objectweb.asm.ClassReader(classFile).accept(cn, 0);
+        return cn.methods.stream().anyMatch(m -> m.name.endsWith(ContinuationRewriter.TWIN_SUFFIX)) ||
+            new String(classFile, java.nio.charset.StandardCharsets.ISO_8859_1).contains(ContinuationRewriter.CONT);
     }
 
     private static Continuation onNewThread(final Continuation k, final int every) throws Exception

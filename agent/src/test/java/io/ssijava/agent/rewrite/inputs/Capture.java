@@ -13,8 +13,12 @@ public class Capture
         return () -> out[0] = run(scenario);
     }
 
-    /** Spins inside JDK code (forEach) until {@code go}, then ends with a call: the capture must wait for it. */
-    public static Runnable pinned(final java.util.concurrent.atomic.AtomicBoolean go, final Object[] out)
+    /**
+     * Spins inside JDK code (forEach), saying so through {@code inside}, until {@code go}, then ends with a call: the
+     * capture must wait for it.
+     */
+    public static Runnable pinned(final java.util.concurrent.atomic.AtomicBoolean inside,
+        final java.util.concurrent.atomic.AtomicBoolean go, final Object[] out)
     {
         return () ->
         {
@@ -22,6 +26,7 @@ public class Capture
             final long[] spins = {0};
             List.of(1, 2, 3).forEach(x ->
             {
+                inside.set(true);
                 while (!go.get())
                 {
                     spins[0] += mix(x, 1) % 2;
