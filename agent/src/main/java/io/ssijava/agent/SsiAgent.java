@@ -185,16 +185,7 @@ public final class SsiAgent
             options.placement() == NodeOptions.Placement.LOCAL ? Placement.local() : Placement.spread(options.nodes()));
         runtime.threads(threads);
         runtime.threadRefs(threads);
-        final Long moveEvery = Long.getLong("ssi.migrate-every");
-        if (moveEvery != null && moveEvery > 0)
-        {
-            // a test of migration under a real program: every movable thread keeps moving to the next node
-            threads.moveContinuously(moveEvery);
-        }
-        if (options.balance())
-        {
-            threads.balance(Long.getLong("ssi.balance-period", 100L));
-        }
+
         final Job job = new Job(runtime, options.stats());
         final List<InetSocketAddress> peers = options.peers();
         try
@@ -225,6 +216,17 @@ public final class SsiAgent
             });
         }
         Ssi.install(runtime);
+        // once every node is connected: both talk to the other nodes from their first period on
+        final Long moveEvery = Long.getLong("ssi.migrate-every");
+        if (moveEvery != null && moveEvery > 0)
+        {
+            // a test of migration under a real program: every movable thread keeps moving to the next node
+            threads.moveContinuously(moveEvery);
+        }
+        if (options.balance())
+        {
+            threads.balance(Long.getLong("ssi.balance-period", 100L));
+        }
         if (options.verbose())
         {
             System.err.println("ssi-java: node " + self + " of " + options.nodes() + " connected");

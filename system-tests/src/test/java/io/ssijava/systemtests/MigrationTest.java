@@ -78,9 +78,10 @@ class MigrationTest {
     @Timeout(120)
     void threadsStartedOnOneNodeAreBalancedOverTwoWithoutPingPong() {
         Path cp = Cluster.litmusClasses();
-        String want = Cluster.plain(cp, "migration.ComputeWorkers", "4", "300").stdout();
+        // long enough (about 2 s of work per thread) for the balancer's periods to see the load and act
+        String want = Cluster.plain(cp, "migration.ComputeWorkers", "4", "1500").stdout();
         List<String> cmd = SsiJava.agentCommand("nodes=2,stats,placement=local,balance", cp.toString(),
-                "migration.ComputeWorkers", "4", "300");
+                "migration.ComputeWorkers", "4", "1500");
         ProcessRunner.Result r = Cluster.run(cmd);
         assertEquals(0, r.exitCode(), () -> (r.timedOut() ? "hang: " : "exit status: ") + Cluster.explain(cmd, r));
         assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));

@@ -10,13 +10,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * Moves running threads from busy nodes to idle ones. Every node tells the others, each period, how many movable
  * threads run on it; a node that runs at least two more than the least loaded one moves one thread there.
  * Hysteresis keeps threads from ping-ponging: the difference must be two or more (moving one thread never
- * reverses it), a node moves at most one thread per period and counts it at once in its view of both nodes, and a
- * thread that moved stays where it is for {@link #COOL_DOWN_PERIODS} periods.
+ * reverses it), a node moves at most one thread at a time and then waits {@link #SETTLE_PERIODS} periods for the
+ * counts to catch up, and a thread that moved stays where it is for {@link #COOL_DOWN_PERIODS} periods.
  */
 final class Balancer
 {
     /** Periods a moved thread is left alone. */
     static final int COOL_DOWN_PERIODS = 10;
+    /** Periods a node waits after a move before it judges again: the counts it hears meanwhile may predate the move. */
+    static final int SETTLE_PERIODS = 3;
 
     private final ClusterThreads threads;
     private final Node node;
@@ -27,6 +29,7 @@ final class Balancer
     /** Period number after which each thread may move again. */
     private final Map<Thread, Long> coolDown = new ConcurrentHashMap<>();
     private long period;
+    private long nextDecision;
 
     Balancer(final ClusterThreads threads, final Node node, final long periodMillis)
     {
@@ -88,6 +91,10 @@ final class Balancer
                 node.send(n, node.message(ThreadMessages.LOAD).putInt(here.size()));
             }
         }
+        if (period < nextDecision)
+        {
+            return;
+        }
         final int target;
         synchronized (load)
         {
@@ -112,6 +119,7 @@ final class Balancer
             if ((until == null || until <= period) && threads.move(t, target))
             {
                 coolDown.put(t, period + COOL_DOWN_PERIODS);
+                nextDecision = period + SETTLE_PERIODS;
                 synchronized (load)
                 {
                     // counted now, so that the next period does not move a second thread on the old figures
