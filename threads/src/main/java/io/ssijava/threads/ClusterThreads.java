@@ -26,6 +26,9 @@ import java.util.concurrent.Executors;
  * <p>
  * Starting a thread and a thread's end are releases: the starter's writes are visible to the new thread, and the
  * ended thread's writes to whoever joins it.
+ * <p>
+ * A plain Thread runs its Runnable under a continuation runner, so that it can move to another node while it runs
+ * ({@link Migration}); {@link Balancer} moves threads from busy nodes to idle ones when asked to.
  */
 public final class ClusterThreads implements ThreadService, ThreadRefs
 {
