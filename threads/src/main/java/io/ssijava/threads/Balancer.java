@@ -83,6 +83,7 @@ final class Balancer
     private void step()
     {
         period++;
+        coolDown.values().removeIf(until -> until <= period);
         final List<Thread> here = threads.movableThreads();
         for (int n = 0; n < load.length; n++)
         {

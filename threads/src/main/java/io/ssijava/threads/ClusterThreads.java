@@ -498,11 +498,6 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     @Override
     public boolean signal(final Thread t, final boolean interrupt)
     {
-        if (!applicationThreads.contains(Thread.currentThread()))
-        {
-            // the runtime's own wake-ups (a reply for a thread that is leaving) are for the JVM thread here
-            return false;
-        }
         final Integer where = remoteNode.get(t);
         if (where == null || where == self)
         {
@@ -511,6 +506,12 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         final Long handle = handles.get(t);
         if (handle == null)
         {
+            return false;
+        }
+        if (migration.knows(handle) && !applicationThreads.contains(Thread.currentThread()))
+        {
+            // the runtime's own wake-ups of a thread that moves (the reply it waits for as it leaves, the arrival
+            // its stand-in waits for) are for the JVM thread here
             return false;
         }
         node.send(where, node.message(ThreadMessages.SIGNAL).putLong(handle).putBoolean(interrupt));

@@ -97,15 +97,21 @@ final class Migration
                 moves++;
                 // away before the frames leave: the thread may come back before send returns
                 away = true;
+                boolean sent;
                 try
                 {
                     send(this, k, to);
+                    sent = true;
                 }
                 catch (final RuntimeException ex)
                 {
-                    away = false;
+                    sent = false;
                     System.err.println("ssi-java: node " + self + ": thread \"" + thread.getName() +
                         "\" could not move to node " + to + ", it goes on here: " + ex.getMessage());
+                }
+                if (!sent)
+                {
+                    away = false;
                     k = k.resume();
                     continue;
                 }
@@ -191,7 +197,9 @@ final class Migration
         node.register(ThreadMessages.MIGRATE, this::onMigrate);
         node.register(ThreadMessages.GONE, (from, corr, in) ->
         {
-            final Runner r = runners.get(in.getLong());
+            final long handle = in.getLong();
+            pendingSignals.remove(handle);
+            final Runner r = runners.get(handle);
             if (r != null && r.away)
             {
                 r.inbox.add(GONE);
@@ -241,6 +249,7 @@ final class Migration
     /** Forgets a thread whose JVM thread here ended; @return whether it ended on another node. */
     boolean ended(final long handle)
     {
+        pendingSignals.remove(handle);
         final Runner r = runners.remove(handle);
         return r != null && r.endedElsewhere;
     }

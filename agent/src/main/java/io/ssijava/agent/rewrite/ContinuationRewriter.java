@@ -625,9 +625,7 @@ final class ContinuationRewriter
                 {
                     out.tail.add(new InsnNode(size == 2 ? Opcodes.POP2 : Opcodes.POP));
                 }
-                out.tail.add(intConst(s.id));
-                out.tail.add(new VarInsnNode(Opcodes.ISTORE, tSite));
-                out.tail.add(new JumpInsnNode(Opcodes.GOTO, toSave));
+                saveAt(out.tail, s.id, tSite, toSave);
             }
             else
             {
@@ -645,9 +643,7 @@ final class ContinuationRewriter
                 out.tail.add(mark);
                 out.tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "pollSlow", "()Z"));
                 out.tail.add(new JumpInsnNode(Opcodes.IFEQ, after));
-                out.tail.add(intConst(s.id));
-                out.tail.add(new VarInsnNode(Opcodes.ISTORE, tSite));
-                out.tail.add(new JumpInsnNode(Opcodes.GOTO, toSave));
+                saveAt(out.tail, s.id, tSite, toSave);
                 out.marks.add(mark);
                 if (!s.monitors.isEmpty())
                 {
@@ -656,6 +652,14 @@ final class ContinuationRewriter
             }
         }
         return out;
+    }
+
+    /** Jumps to a shared save block, telling it the site. */
+    private static void saveAt(final InsnList il, final int site, final int tSite, final LabelNode saver)
+    {
+        il.add(intConst(site));
+        il.add(new VarInsnNode(Opcodes.ISTORE, tSite));
+        il.add(new JumpInsnNode(Opcodes.GOTO, saver));
     }
 
     /** The shared block that saves a frame of this site's shape and returns; made on first use. */
@@ -739,6 +743,8 @@ final class ContinuationRewriter
         final LabelNode restore = new LabelNode();
         final LabelNode capture = new LabelNode();
         final LabelNode twinMark = new LabelNode();
+        // made before the stub below, which jumps to it (the tail only holds blocks that end in a jump or return)
+        final LabelNode toSave = saver(mn, out, entry, id, mn.maxLocals, ret);
         final InsnList il = out.tail;
         il.add(stub);
         il.add(intConst(id));
@@ -767,9 +773,7 @@ final class ContinuationRewriter
             twin.desc));
         il.add(new InsnNode(ret.getOpcode(Opcodes.IRETURN)));
         il.add(capture);
-        il.add(intConst(0));
-        il.add(new VarInsnNode(Opcodes.ISTORE, mn.maxLocals));
-        il.add(new JumpInsnNode(Opcodes.GOTO, saver(mn, out, entry, id, mn.maxLocals, ret)));
+        saveAt(il, entry.id, mn.maxLocals, toSave);
         out.marks.add(enterMark);
         out.marks.add(twinMark);
         mn.instructions.add(out.tail);
