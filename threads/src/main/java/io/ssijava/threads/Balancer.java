@@ -8,10 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Moves running threads from busy nodes to idle ones. Every node tells the others, each period, how many movable
- * threads run on it; a node that runs at least two more than the least loaded one moves one thread there.
- * Hysteresis keeps threads from ping-ponging: the difference must be two or more (moving one thread never
- * reverses it), a node moves at most one thread at a time and then waits {@link #SETTLE_PERIODS} periods for the
- * counts to catch up, and a thread that moved stays where it is for {@link #COOL_DOWN_PERIODS} periods.
+ * threads run on it; a node that runs at least two more than the least loaded one moves half the difference
+ * there. Hysteresis keeps threads from ping-ponging: the difference must be two or more (moving half of it never
+ * reverses it), after a move a node waits {@link #SETTLE_PERIODS} periods for the counts to catch up, and a thread
+ * that moved stays where it is for {@link #COOL_DOWN_PERIODS} periods.
  */
 final class Balancer
 {
@@ -97,6 +97,7 @@ final class Balancer
             return;
         }
         final int target;
+        int toMove;
         synchronized (load)
         {
             load[self] = here.size();
@@ -108,26 +109,28 @@ final class Balancer
                     min = n;
                 }
             }
-            if (load[self] - load[min] < 2)
-            {
-                return;
-            }
+            // half the difference evens the pair out in one step; a difference of one is left alone
+            toMove = (load[self] - load[min]) / 2;
             target = min;
         }
         for (final Thread t : here)
         {
+            if (toMove == 0)
+            {
+                return;
+            }
             final Long until = coolDown.get(t);
             if ((until == null || until <= period) && threads.move(t, target))
             {
+                toMove--;
                 coolDown.put(t, period + COOL_DOWN_PERIODS);
                 nextDecision = period + SETTLE_PERIODS;
                 synchronized (load)
                 {
-                    // counted now, so that the next period does not move a second thread on the old figures
+                    // counted now, so that the next period does not move more threads on the old figures
                     load[self]--;
                     load[target]++;
                 }
-                return;
             }
         }
     }
