@@ -97,7 +97,7 @@ class MigrationTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Tsp", "ProducerConsumer", "Stencil"})
+    @ValueSource(strings = {"Tsp", "ProducerConsumer", "Stencil", "Sor", "Pipeline"})
     @Timeout(120)
     void samplesWithLocksAndWaitGiveThePlainResultWhileTheirThreadsMove(String sample) {
         SamplesTest.Sample s = SamplesTest.SAMPLES.stream().filter(x -> x.name().equals(sample)).findFirst()
