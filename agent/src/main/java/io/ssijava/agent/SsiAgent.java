@@ -182,7 +182,7 @@ public final class SsiAgent
         final Node node = new Node(self, options.nodes(), new JobClasses(ClassLoader.getSystemClassLoader()));
         final NodeRuntime runtime = new NodeRuntime(node);
         final ClusterThreads threads = new ClusterThreads(runtime,
-            options.placement() == NodeOptions.Placement.LOCAL ? Placement.local() : Placement.spread(options.nodes()));
+            Placement.named(options.placement().optionValue(), options.nodes()));
         runtime.threads(threads);
         runtime.threadRefs(threads);
 
@@ -223,10 +223,7 @@ public final class SsiAgent
             // a test of migration under a real program: every movable thread keeps moving to the next node
             threads.moveContinuously(moveEvery);
         }
-        if (options.balance())
-        {
-            threads.balance(Long.getLong("ssi.balance-period", 100L));
-        }
+        threads.schedule(Long.getLong("ssi.balance-period", 100L), options.balance());
         if (options.verbose())
         {
             System.err.println("ssi-java: node " + self + " of " + options.nodes() + " connected");

@@ -147,6 +147,16 @@ public final class Node implements Net, MessageHandler, AutoCloseable
         return stats;
     }
 
+    /**
+     * Sets what is told, on the faulting thread, the home node of every object this node fetched from another node.
+     *
+     * @param observer receives the home node's id; must be quick and must not block.
+     */
+    public void faultObserver(final java.util.function.IntConsumer observer)
+    {
+        space.faultObserver = observer;
+    }
+
     ObjectSpace space()
     {
         return space;

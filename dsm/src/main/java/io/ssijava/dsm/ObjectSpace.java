@@ -43,6 +43,8 @@ final class ObjectSpace
     final Stats stats;
     volatile ThreadRefs threadRefs;
     volatile Locks locks;
+    /** Told the home node of every fault this node served remotely, on the faulting thread (placement policies). */
+    volatile java.util.function.IntConsumer faultObserver;
 
     private final AtomicLong seq = new AtomicLong();
     private final Object shareLock = new Object();
@@ -427,6 +429,11 @@ final class ObjectSpace
                 }
                 final WireIn reply = net.call(m.home, req);
                 stats.faults.incrementAndGet();
+                final java.util.function.IntConsumer observer = faultObserver;
+                if (observer != null)
+                {
+                    observer.accept(m.home);
+                }
                 install(m, reply, gen, diffs, wanted);
             }
             finally

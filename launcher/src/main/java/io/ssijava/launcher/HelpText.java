@@ -42,9 +42,11 @@ public final class HelpText {
                   --nodes N            number of nodes (JVMs), 1 to 64; default 1
                   --stats              print per-node statistics on stderr at exit
                   --verbose            log what ssi-java and the runtime do, on stderr
-                  --placement P        where new threads start: spread (round robin over
-                                       the nodes, the default) or local (on the node that
-                                       starts them)
+                  --placement P        where threads run: spread (new threads round robin
+                                       over the nodes, the default), local (on the node
+                                       that starts them), least-loaded (on the node running
+                                       the fewest), follow-data (spread, then each thread
+                                       moves to the node homing the objects it faults most)
                   --balance            move running threads from busy nodes to idle ones
                   --jvm-opt OPT        add a flag to every node's JVM, e.g. --jvm-opt -Xmx2g;
                                        repeat for several flags
@@ -78,7 +80,7 @@ public final class HelpText {
                 job id is derived from it unless job=ID is given.
 
                 Agent options (comma-separated, no spaces): nodes=N, node=I,
-                peers=host:port;..., job=ID, stats, verbose, placement=spread|local,
+                peers=host:port;..., job=ID, stats, verbose, placement=P,
                 balance, connect-timeout=20s.
 
                 Environment:

@@ -26,7 +26,7 @@ import java.util.Optional;
  * @param nodes       cluster size, 1..{@value #MAX_NODES}
  * @param stats       print per-node statistics at exit
  * @param verbose     log what ssi-java and the runtime do
- * @param placement   where new threads start: {@code spread} or {@code local}
+ * @param placement   the placement policy: {@code spread}, {@code local}, {@code least-loaded} or {@code follow-data}
  * @param balance     move running threads from busy nodes to idle ones
  * @param jvmOptions  extra flags for every node's JVM, in order
  * @param java        the java executable to run nodes with; empty for the launcher's own
@@ -117,6 +117,9 @@ public record LauncherOptions(
         return sb.toString();
     }
 
+    /** The placement policies a job can be started with (and switched to while it runs). */
+    static final List<String> PLACEMENTS = List.of("spread", "local", "least-loaded", "follow-data");
+
     /** One pass over the arguments; a class so the cursor and the partial result stay together. */
     private static final class Parser {
         private final String[] args;
@@ -192,8 +195,8 @@ public record LauncherOptions(
         }
 
         private String placement(String value) throws UsageException {
-            if (!value.equals("spread") && !value.equals("local")) {
-                throw usage("--placement: unknown policy '" + value + "'; valid: spread, local");
+            if (!PLACEMENTS.contains(value)) {
+                throw usage("--placement: unknown policy '" + value + "'; valid: " + String.join(", ", PLACEMENTS));
             }
             return value;
         }

@@ -7,11 +7,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Moves running threads from busy nodes to idle ones. Every node tells the others, each period, how many movable
- * threads run on it; a node that runs at least two more than the least loaded one moves half the difference
- * there. Hysteresis keeps threads from ping-ponging: the difference must be two or more (moving half of it never
- * reverses it), after a move a node waits {@link #SETTLE_PERIODS} periods for the counts to catch up, and a thread
- * that moved stays where it is for {@link #COOL_DOWN_PERIODS} periods.
+ * Keeps every node's view of the loads current and moves running threads. Each period a node tells the others its
+ * load (threads of the program that are not waiting, sampled ten times a period: the average, or the last sample
+ * if higher); then
+ * <ul>
+ * <li>with balancing on, a node whose load is at least two above the least loaded node's moves half the difference
+ * there;</li>
+ * <li>the placement policy may send any movable thread elsewhere ({@link Placement#relocate}, e.g. to its data).</li>
+ * </ul>
+ * Hysteresis keeps threads from ping-ponging: a difference of one is left alone (moving half of a larger one never
+ * reverses it), a node judges the loads again only once its moves are over and {@link #SETTLE_PERIODS} periods
+ * later, when the counts it hears include them, and a thread that moved stays where it is for
+ * {@link #COOL_DOWN_PERIODS} periods.
  */
 final class Balancer
 {
@@ -19,33 +26,31 @@ final class Balancer
     static final int COOL_DOWN_PERIODS = 10;
     /** Periods a node waits after a move before it judges again: the counts it hears meanwhile may predate the move. */
     static final int SETTLE_PERIODS = 3;
+    private static final int SAMPLES_PER_PERIOD = 10;
 
     private final ClusterThreads threads;
     private final Node node;
     private final int self;
     private final long periodMillis;
-    /** The last count each node reported. */
-    private final int[] load;
+    private final boolean balance;
+    private final Loads loads;
     /** Period number after which each thread may move again. */
     private final Map<Thread, Long> coolDown = new ConcurrentHashMap<>();
+    /** Threads asked to move that their target has not taken yet, and the period they were asked in. */
+    private final Map<Thread, Long> inFlight = new ConcurrentHashMap<>();
     private long period;
     private long nextDecision;
 
-    Balancer(final ClusterThreads threads, final Node node, final long periodMillis)
+    Balancer(final ClusterThreads threads, final Node node, final Loads loads, final long periodMillis,
+        final boolean balance)
     {
         this.threads = threads;
         this.node = node;
         this.self = node.self();
+        this.loads = loads;
         this.periodMillis = periodMillis;
-        this.load = new int[node.nodeCount()];
-        node.register(ThreadMessages.LOAD, (from, corr, in) ->
-        {
-            final int count = in.getInt();
-            synchronized (load)
-            {
-                load[from] = count;
-            }
-        });
+        this.balance = balance;
+        node.register(ThreadMessages.LOAD, (from, corr, in) -> loads.report(from, in.getInt()));
     }
 
     void start()
@@ -56,82 +61,134 @@ final class Balancer
 
     private void run()
     {
+        final long sampleMillis = Math.max(1, periodMillis / SAMPLES_PER_PERIOD);
+        int samples = 0;
+        int busy = 0;
+        long periodEnd = System.nanoTime() + periodMillis * 1_000_000L;
         while (!node.isClosing())
         {
             try
             {
-                Thread.sleep(periodMillis);
+                Thread.sleep(sampleMillis);
             }
             catch (final InterruptedException ex)
             {
                 return;
             }
+            final int now = threads.busyThreads();
+            busy += now;
+            samples++;
+            if (System.nanoTime() - periodEnd < 0)
+            {
+                continue;
+            }
+            periodEnd += periodMillis * 1_000_000L;
+            // a load that rises counts at once (threads just started), one that falls only on average (a thread
+            // that waits a moment at a barrier is still there)
+            final int load = Math.max(now, (busy + samples / 2) / samples);
+            busy = 0;
+            samples = 0;
             try
             {
-                step();
+                step(load);
             }
             catch (final RuntimeException ex)
             {
                 if (!node.isClosing())
                 {
-                    System.err.println("ssi-java: node " + self + ": load balancing: " + ex.getMessage());
+                    System.err.println("ssi-java: node " + self + ": moving threads: " + ex.getMessage());
                 }
             }
         }
     }
 
-    private void step()
+    private void step(final int load)
     {
         period++;
         coolDown.values().removeIf(until -> until <= period);
-        final List<Thread> here = threads.movableThreads();
-        for (int n = 0; n < load.length; n++)
+        loads.report(self, load);
+        for (int n = 0; n < node.nodeCount(); n++)
         {
             if (n != self)
             {
-                node.send(n, node.message(ThreadMessages.LOAD).putInt(here.size()));
+                node.send(n, node.message(ThreadMessages.LOAD).putInt(load));
             }
         }
-        if (period < nextDecision)
+        settleMoves();
+        final List<Thread> here = threads.movableThreads();
+        if (balance && period >= nextDecision && inFlight.isEmpty())
         {
-            return;
+            even(here);
         }
-        final int target;
-        int toMove;
-        synchronized (load)
-        {
-            load[self] = here.size();
-            int min = self;
-            for (int n = 0; n < load.length; n++)
-            {
-                if (load[n] < load[min])
-                {
-                    min = n;
-                }
-            }
-            // half the difference evens the pair out in one step; a difference of one is left alone
-            toMove = (load[self] - load[min]) / 2;
-            target = min;
-        }
+        final Placement policy = threads.placement();
         for (final Thread t : here)
         {
-            if (toMove == 0)
+            final int[] faults = threads.takeFaults(t);
+            if (faults != null && !coolDown.containsKey(t))
+            {
+                final int to = policy.relocate(faults, loads);
+                if (to >= 0 && to != self && to < node.nodeCount())
+                {
+                    moveOne(t, to);
+                }
+            }
+        }
+    }
+
+    /**
+     * A move is over once the target has taken the thread (the first arrival on a node can take hundreds of
+     * milliseconds: it loads the thread's classes there); the loads are judged again only once the target has
+     * reported it. A request the thread does not act on (it waits, or JDK code pins it) is withdrawn after a while.
+     */
+    private void settleMoves()
+    {
+        inFlight.entrySet().removeIf(e ->
+        {
+            if (!threads.moving(e.getKey()))
+            {
+                nextDecision = Math.max(nextDecision, period + SETTLE_PERIODS);
+                return true;
+            }
+            if (period - e.getValue() > COOL_DOWN_PERIODS)
+            {
+                threads.cancelMove(e.getKey());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private void even(final List<Thread> here)
+    {
+        final int target = loads.leastLoaded();
+        // half the difference evens the pair out in one step; a difference of one is left alone
+        int toMove = (loads.load(self) - loads.load(target)) / 2;
+        // threads that compute first: moving a waiting thread moves no load
+        here.sort(java.util.Comparator.comparing(t -> t.getState() != Thread.State.RUNNABLE));
+        for (final Thread t : here)
+        {
+            if (toMove <= 0)
             {
                 return;
             }
-            final Long until = coolDown.get(t);
-            if ((until == null || until <= period) && threads.move(t, target))
+            if (!coolDown.containsKey(t) && moveOne(t, target))
             {
                 toMove--;
-                coolDown.put(t, period + COOL_DOWN_PERIODS);
                 nextDecision = period + SETTLE_PERIODS;
-                synchronized (load)
-                {
-                    // counted now, so that the next period does not move more threads on the old figures
-                    load[self]--;
-                    load[target]++;
-                }
             }
         }
+    }
+
+    private boolean moveOne(final Thread t, final int to)
+    {
+        if (!threads.move(t, to))
+        {
+            return false;
+        }
+        coolDown.put(t, period + COOL_DOWN_PERIODS);
+        inFlight.put(t, period);
+        // counted now, so that the next period does not move more threads on the old figures
+        loads.moved(self, to);
+        return true;
     }
 }

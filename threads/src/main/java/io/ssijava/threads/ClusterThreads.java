@@ -35,7 +35,8 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     private final NodeRuntime runtime;
     private final Node node;
     private final int self;
-    private final Placement placement;
+    private volatile Placement placement;
+    private final Loads loads;
     private final ThreadRegistry registry;
     /** Handle of every thread object this node knows as a cluster thread. */
     private final Map<Thread, Long> handles = Collections.synchronizedMap(new WeakHashMap<>());
@@ -63,6 +64,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         this.node = runtime.node();
         this.self = node.self();
         this.placement = placement;
+        this.loads = new Loads(self, node.nodeCount());
         this.registry = self == 0 ? new ThreadRegistry() : null;
         if (self == 0)
         {
@@ -71,6 +73,9 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         this.migration = new Migration(this, runtime);
         node.register(ThreadMessages.START, this::onStart);
         node.register(ThreadMessages.SIGNAL, this::onSignal);
+        node.register(ThreadMessages.POLICY, (from, corr, in) ->
+            this.placement = Placement.named(in.getString(), node.nodeCount()));
+        node.faultObserver(migration::faulted);
         if (registry != null)
         {
             node.register(ThreadMessages.REGISTER, (from, corr, in) ->
@@ -104,7 +109,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         {
             throw new IllegalThreadStateException();
         }
-        final int target = placement.place(self);
+        final int target = placement.place(self, loads);
         if (target == self)
         {
             register(handle, t.isDaemon());
@@ -349,13 +354,86 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     }
 
     /**
-     * Starts moving running threads from busy nodes to idle ones (see {@link Balancer}).
+     * Starts telling the other nodes this node's load every period, and moving threads where the placement policy
+     * asks and, with {@code balance}, from busy nodes to idle ones (see {@link Balancer}). Called once the node is
+     * connected.
      *
      * @param periodMillis how often nodes compare their loads.
+     * @param balance      whether to even out the loads.
      */
-    public void balance(final long periodMillis)
+    public void schedule(final long periodMillis, final boolean balance)
     {
-        new Balancer(this, node, periodMillis).start();
+        if (node.nodeCount() > 1)
+        {
+            new Balancer(this, node, loads, periodMillis, balance).start();
+        }
+    }
+
+    /** @return the placement policy in use. */
+    public Placement placement()
+    {
+        return placement;
+    }
+
+    /**
+     * Switches every node of the job to another placement policy.
+     *
+     * @param name one of {@link Placement#NAMES}.
+     * @throws IllegalArgumentException for an unknown name.
+     */
+    public void placement(final String name)
+    {
+        this.placement = Placement.named(name, node.nodeCount());
+        for (int n = 0; n < node.nodeCount(); n++)
+        {
+            if (n != self)
+            {
+                node.send(n, node.message(ThreadMessages.POLICY).putString(name));
+            }
+        }
+    }
+
+    /** @return how many threads of the program run here and are not waiting. */
+    int busyThreads()
+    {
+        int busy = 0;
+        synchronized (applicationThreads)
+        {
+            for (final Thread t : applicationThreads)
+            {
+                final Thread.State s = t.getState();
+                if (s == Thread.State.RUNNABLE || s == Thread.State.BLOCKED)
+                {
+                    busy++;
+                }
+
+            }
+        }
+        return busy;
+    }
+
+    /** @return whether the thread was asked to move and its target has not yet taken it. */
+    boolean moving(final Thread t)
+    {
+        final Long handle = handles.get(t);
+        return handle != null && migration.moving(handle);
+    }
+
+    /** Withdraws a request to move that the thread has not yet acted on (it is pinned, or waits). */
+    void cancelMove(final Thread t)
+    {
+        final Long handle = handles.get(t);
+        if (handle != null)
+        {
+            migration.cancelMove(handle);
+        }
+    }
+
+    /** @return the thread's remote faults by home node since the last call, or null if it does not run here. */
+    int[] takeFaults(final Thread t)
+    {
+        final Long handle = handles.get(t);
+        return handle == null ? null : migration.takeFaults(handle);
     }
 
     void movedAway(final Thread t, final int to)

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * Moves running threads between nodes. A thread of the program runs its Runnable under a continuation runner
@@ -32,6 +33,8 @@ final class Migration
     private static final Object GONE = new Object();
     private static final int MAX_FRAMES = 100_000;
     private static final int MAX_VALUES = 1 << 20;
+    /** The runner of the movable thread that runs on the current JVM thread. */
+    private static final ThreadLocal<Runner> CURRENT = new ThreadLocal<>();
 
     /** What arrives for a thread that was here before. */
     private static final class Arrival
@@ -57,12 +60,16 @@ final class Migration
         private Arrival first;
         /** Where to go when captured; -1: stay. */
         volatile int target = -1;
+        /** Its frames are on their way to another node, which has not taken them yet. */
+        volatile boolean sending;
         /** Running on another node; this JVM thread waits as its stand-in. */
         volatile boolean away;
         /** Ended on another node: this stand-in ends without ending the thread. */
         volatile boolean endedElsewhere;
         private int moves;
         private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+        /** Remote faults since the placement policy last looked, by home node. */
+        final AtomicIntegerArray faults = new AtomicIntegerArray(node.nodeCount());
 
         Runner(final long handle, final Runnable body)
         {
@@ -73,6 +80,7 @@ final class Migration
         @Override
         public void run()
         {
+            CURRENT.set(this);
             Continuation k;
             if (first != null)
             {
@@ -88,15 +96,17 @@ final class Migration
             while (k != null)
             {
                 final int to = target;
-                target = -1;
                 if (to < 0 || to == self)
                 {
+                    target = -1;
                     k = k.resume();
                     continue;
                 }
                 moves++;
                 // away before the frames leave: the thread may come back before send returns
                 away = true;
+                sending = true; // before target is cleared, so that the move is never seen as over too early
+                target = -1;
                 boolean sent;
                 try
                 {
@@ -109,6 +119,7 @@ final class Migration
                     System.err.println("ssi-java: node " + self + ": thread \"" + thread.getName() +
                         "\" could not move to node " + to + ", it goes on here: " + ex.getMessage());
                 }
+                sending = false;
                 if (!sent)
                 {
                     away = false;
@@ -140,6 +151,10 @@ final class Migration
         private Continuation arrive(final Arrival a)
         {
             moves = a.moves;
+            for (int n = 0; n < faults.length(); n++)
+            {
+                faults.set(n, 0); // counted where it was: they say nothing of the data it wants from here
+            }
             if (a.interrupted)
             {
                 Thread.currentThread().interrupt();
@@ -240,6 +255,32 @@ final class Migration
         pendingSignals.computeIfAbsent(handle, h -> new boolean[2])[interrupt ? 1 : 0] = true;
     }
 
+    /** Counts a remote fault of the current thread, if it is a movable one, against the object's home. */
+    void faulted(final int home)
+    {
+        final Runner r = CURRENT.get();
+        if (r != null)
+        {
+            r.faults.incrementAndGet(home);
+        }
+    }
+
+    /** @return the thread's remote faults by home node since the last call, or null if it does not run here. */
+    int[] takeFaults(final long handle)
+    {
+        final Runner r = runners.get(handle);
+        if (r == null || r.away)
+        {
+            return null;
+        }
+        final int[] out = new int[r.faults.length()];
+        for (int n = 0; n < out.length; n++)
+        {
+            out[n] = r.faults.getAndSet(n, 0);
+        }
+        return out;
+    }
+
     /** @return whether a thread with this handle runs here, or waits here as a stand-in, under a runner. */
     boolean knows(final long handle)
     {
@@ -274,6 +315,24 @@ final class Migration
         }
         r.target = to;
         return Continuation.request(r.thread, false);
+    }
+
+    /** @return whether the thread was asked to move and has not yet been taken by its target (or refused). */
+    boolean moving(final long handle)
+    {
+        final Runner r = runners.get(handle);
+        return r != null && (r.target >= 0 || r.sending);
+    }
+
+    /** Withdraws a request to move that the thread has not yet acted on. */
+    void cancelMove(final long handle)
+    {
+        final Runner r = runners.get(handle);
+        if (r != null && !r.away && r.thread != null)
+        {
+            Continuation.cancel(r.thread);
+            r.target = -1;
+        }
     }
 
     /** @return the handles of the movable threads running here now. */

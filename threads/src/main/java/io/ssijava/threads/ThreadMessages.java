@@ -23,8 +23,14 @@ final class ThreadMessages
     /** A thread that moved ended on another node: its stand-in here ends too. No reply. */
     static final byte GONE = MessageTypes.FIRST_EXTENSION + 7;
 
-    /** How many movable threads run on the sender now; no reply. */
+    /** The sender's load (threads of the program that are not waiting); no reply. */
     static final byte LOAD = MessageTypes.FIRST_EXTENSION + 8;
+    /** Use this placement policy from now on: its name; no reply. */
+    static final byte POLICY = MessageTypes.FIRST_EXTENSION + 9;
+    /** What runs here: reply with every thread of the program that runs on this node (see ThreadInfo). */
+    static final byte LIST = MessageTypes.FIRST_EXTENSION + 10;
+    /** Move the thread with this handle to this node if it runs here: reply with what happened. */
+    static final byte MOVE = MessageTypes.FIRST_EXTENSION + 11;
 
     static final byte KIND_RUNNABLE = 0;
     static final byte KIND_THREAD_OBJECT = 1;

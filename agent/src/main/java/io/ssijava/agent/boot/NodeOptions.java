@@ -28,8 +28,10 @@ import java.util.regex.Pattern;
  *                            given (so nodes started by hand agree), else 8 random hex chars
  *   stats                    flag: print per-node statistics on stderr at exit
  *   verbose                  flag: log what the runtime does on stderr
- *   placement=spread         where new threads start: spread (round robin over the nodes) or local
- *                            (on the node that starts them)
+ *   placement=spread         placement policy: spread (new threads round robin over the nodes),
+ *                            local (on the node that starts them), least-loaded (on the node running
+ *                            the fewest threads) or follow-data (spread, then each thread moves to
+ *                            the node that homes the objects it faults most)
  *   balance                  flag: move running threads from busy nodes to idle ones
  *   connect-timeout=20s      how long nodes wait for each other (ms, s or m suffix)
  * </pre>
@@ -82,11 +84,15 @@ public record NodeOptions(
         /** Spread new threads round-robin over all nodes. */
         SPREAD,
         /** Start new threads on the node that starts them. */
-        LOCAL;
+        LOCAL,
+        /** Start new threads on the node running the fewest threads. */
+        LEAST_LOADED,
+        /** Spread new threads, then move each to the node that homes the objects it faults most. */
+        FOLLOW_DATA;
 
         /** The name used in the option string. */
         public String optionValue() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 

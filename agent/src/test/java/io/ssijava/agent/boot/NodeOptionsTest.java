@@ -73,6 +73,8 @@ class NodeOptionsTest {
         "nodes=2,connect-timeout=90s",
         "nodes=2,connect-timeout=1ms",
         "nodes=2,placement=local,balance",
+        "nodes=3,placement=least-loaded",
+        "nodes=3,placement=follow-data,balance",
         "nodes=64,node=63",
     })
     void shouldRoundTripThroughCanonicalString(String args) {
@@ -173,7 +175,7 @@ class NodeOptionsTest {
         "job=a.b                                   | a job id is 1 to 64 characters",
         "stats=yes                                 | a flag takes no value",
         "verbose=1                                 | a flag takes no value",
-        "placement=packed                          | unknown placement; valid: spread, local",
+        "placement=packed                          | unknown placement; valid: spread, local, least-loaded, follow-data",
         "placement                                 | a value is required",
         "connect-timeout=20                        | not a duration",
         "connect-timeout=1h                        | not a duration",
