@@ -27,6 +27,7 @@ import io.ssijava.threads.cont.CapturableMethods;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,6 +201,17 @@ final class ContinuationRewriter
             (JDK_CALLBACK_TYPES.contains(m.owner) || m.owner.startsWith("java/util/function/"));
     }
 
+    /**
+     * Whether a call makes its loop a safe point even though it cannot be captured inside: a loop that calls the JDK
+     * (sleeps, waits for I/O, polls a queue) must not keep its thread from moving, and next to a call the poll costs
+     * nothing. Math's intrinsics are arithmetic: a loop that only computes stays free of polls.
+     */
+    private static boolean pollsLoop(final MethodInsnNode m)
+    {
+        return !m.owner.startsWith("io/ssijava/") && !m.owner.equals("java/lang/Math") &&
+            !m.owner.equals("java/lang/StrictMath");
+    }
+
     // ---------------------------------------------------------------- analysis
 
     private void rewriteMethod(final MethodNode mn)
@@ -207,18 +219,25 @@ final class ContinuationRewriter
         final InsnList code = mn.instructions;
         final AbstractInsnNode[] insns = code.toArray();
         boolean calls = false;
-        for (final AbstractInsnNode insn : insns)
+        final Set<Integer> loopCalls = new HashSet<>();
+        for (int i = 0; i < insns.length; i++)
         {
-            if (insn instanceof MethodInsnNode && capturableCall((MethodInsnNode)insn))
+            final AbstractInsnNode insn = insns[i];
+            if (insn instanceof MethodInsnNode)
             {
-                calls = true;
+                final MethodInsnNode m = (MethodInsnNode)insn;
+                calls |= capturableCall(m);
+                if (pollsLoop(m))
+                {
+                    loopCalls.add(i);
+                }
             }
             if (insn.getOpcode() == Opcodes.JSR || insn.getOpcode() == Opcodes.RET)
             {
                 return;
             }
         }
-        if (!calls)
+        if (!calls && loopHeaders(mn, insns, loopCalls).isEmpty())
         {
             return;
         }
@@ -253,11 +272,13 @@ final class ContinuationRewriter
                 sites.add(new Site(sites.size(), CALL, m, f, monitors.get(i), below));
             }
         }
-        if (callIndex.isEmpty())
+        loopCalls.addAll(callIndex.keySet());
+        final List<LabelNode> headers = loopHeaders(mn, insns, loopCalls);
+        if (callIndex.isEmpty() && headers.isEmpty())
         {
             return;
         }
-        for (final LabelNode header : loopHeaders(mn, insns, callIndex.keySet()))
+        for (final LabelNode header : headers)
         {
             final int i = code.indexOf(header);
             final Frame<BasicValue> f = types.frames[i];
@@ -503,7 +524,7 @@ final class ContinuationRewriter
         return p;
     }
 
-    /** Labels of loops (a backward jump's target) whose body holds a capture call. */
+    /** Labels of loops (a backward jump's target) whose body holds one of the given calls. */
     private static List<LabelNode> loopHeaders(final MethodNode mn, final AbstractInsnNode[] insns,
         final Set<Integer> calls)
     {

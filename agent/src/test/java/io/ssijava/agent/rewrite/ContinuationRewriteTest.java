@@ -75,14 +75,16 @@ class ContinuationRewriteTest
     void aRequestFromAnotherThreadIsTakenAtTheNextSafePointAndTheFramesCanBeResumedTwice() throws Exception
     {
         final Class<?> c = new RewritingLoader().load("Capture");
+        final AtomicBoolean started = new AtomicBoolean();
         final AtomicBoolean stop = new AtomicBoolean();
         final Object[] out = new Object[1];
-        final Runnable body = (Runnable)c.getMethod("spinner", AtomicBoolean.class, Object[].class)
-            .invoke(null, stop, out);
+        final Runnable body = (Runnable)c.getMethod("spinner", AtomicBoolean.class, AtomicBoolean.class,
+            Object[].class).invoke(null, started, stop, out);
         final AtomicReference<Continuation> captured = new AtomicReference<>();
         final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "spinner");
         t.start();
-        while (!Continuation.request(t))
+        // asked once it has counted: the count it was captured with must come back on resume
+        while (!started.get() || !Continuation.request(t))
         {
             Thread.onSpinWait();
         }

@@ -38,7 +38,8 @@ public class Capture
     }
 
     /** Loops until {@code stop}: a thread that is captured when asked. */
-    public static Runnable spinner(final java.util.concurrent.atomic.AtomicBoolean stop, final Object[] out)
+    public static Runnable spinner(final java.util.concurrent.atomic.AtomicBoolean started,
+        final java.util.concurrent.atomic.AtomicBoolean stop, final Object[] out)
     {
         return () ->
         {
@@ -46,6 +47,7 @@ public class Capture
             while (!stop.get())
             {
                 n += tick((int)(n & 15));
+                started.lazySet(true);
             }
             out[0] = n > 0;
         };
