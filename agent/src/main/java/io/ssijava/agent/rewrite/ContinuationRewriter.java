@@ -204,12 +204,13 @@ final class ContinuationRewriter
     /**
      * Whether a call makes its loop a safe point even though it cannot be captured inside: a loop that calls the JDK
      * (sleeps, waits for I/O, polls a queue) must not keep its thread from moving, and next to a call the poll costs
-     * nothing. Math's intrinsics are arithmetic: a loop that only computes stays free of polls.
+     * nothing. Math's intrinsics are arithmetic, and the access checks the object-space rewriting added (its
+     * {@code __ssi_} helpers) are not calls of the program: a loop that only computes stays free of polls.
      */
     private static boolean pollsLoop(final MethodInsnNode m)
     {
-        return !m.owner.startsWith("io/ssijava/") && !m.owner.equals("java/lang/Math") &&
-            !m.owner.equals("java/lang/StrictMath");
+        return !m.owner.startsWith("io/ssijava/") && !m.name.startsWith("__ssi_") &&
+            !m.owner.equals("java/lang/Math") && !m.owner.equals("java/lang/StrictMath");
     }
 
     // ---------------------------------------------------------------- analysis
