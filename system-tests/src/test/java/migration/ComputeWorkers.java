@@ -2,7 +2,8 @@ package migration;
 
 /**
  * Compute threads that a migration test keeps moving between nodes: each mixes a value through nested loops and
- * calls, checks at every step that it is still itself (same thread object, same name), and prints its result.
+ * calls, checks at every step that it is still itself (same thread object, name and id, the id main sees too), and
+ * prints its result.
  */
 public class ComputeWorkers {
     static long step(long acc, int i) {
@@ -22,16 +23,20 @@ public class ComputeWorkers {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         long[] out = new long[threads];
         int[] identityErrors = new int[threads];
+        long[] ids = new long[threads];
         Thread[] ts = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             final int id = t;
             ts[t] = new Thread(() -> {
                 Thread self = Thread.currentThread();
                 String name = self.getName();
+                long tid = self.getId();
+                ids[id] = tid;
                 long r = 0;
                 for (int k = 0; k < rounds; k++) {
                     r = r * 7 + work(id + k, 20_000);
-                    if (Thread.currentThread() != self || !name.equals(Thread.currentThread().getName())) {
+                    Thread now = Thread.currentThread();
+                    if (now != self || !name.equals(now.getName()) || now.getId() != tid) {
                         identityErrors[id]++;
                     }
                 }
@@ -43,6 +48,9 @@ public class ComputeWorkers {
             t.join();
         }
         for (int t = 0; t < threads; t++) {
+            if (ids[t] != ts[t].getId()) {
+                identityErrors[t]++; // the thread's own id is the one the program sees from main
+            }
             System.out.println("worker-" + t + " = " + out[t] + ", identity errors " + identityErrors[t]);
         }
     }

@@ -1,6 +1,8 @@
 package io.ssijava.agent;
 
 import io.ssijava.agent.boot.JvmCommandLine;
+import io.ssijava.agent.control.ControlCommands;
+import io.ssijava.agent.control.ControlServer;
 import io.ssijava.agent.boot.NodeOptions;
 import io.ssijava.agent.boot.NodeSpawner;
 import io.ssijava.agent.jdk.JdkPatch;
@@ -224,6 +226,18 @@ public final class SsiAgent
             threads.moveContinuously(moveEvery);
         }
         threads.schedule(Long.getLong("ssi.balance-period", 100L), options.balance());
+        if (self == 0 && !"false".equals(System.getProperty("ssi.control")))
+        {
+            try
+            {
+                ControlServer.start(options.jobId(), options.nodes(), new ControlCommands(threads));
+            }
+            catch (final java.io.IOException | RuntimeException ex)
+            {
+                System.err.println("ssi-java: no control point for this job (ssi-java threads etc. will not find " +
+                    "it): " + ex.getMessage());
+            }
+        }
         if (options.verbose())
         {
             System.err.println("ssi-java: node " + self + " of " + options.nodes() + " connected");

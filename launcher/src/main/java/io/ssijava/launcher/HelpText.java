@@ -21,7 +21,32 @@ public final class HelpText {
                                 [--jvm-opt OPT]... [--java PATH]
                                 (-cp|-classpath|--class-path) CP MAIN [ARGS...]
                        ssi-java [options] -jar app.jar [ARGS...]
+                       ssi-java jobs | threads | nodes | migrate THREAD NODE
+                                | placement [P]   [--job ID]     (a running job)
                        ssi-java --help | --version
+                """;
+    }
+
+    /**
+     * The help of the commands that steer a running job.
+     *
+     * @return the help, ending with a line break
+     */
+    public static String controlHelp() {
+        return """
+                Steering a running job, from another terminal (as the user who started it):
+                  ssi-java jobs                 the jobs of yours that are running
+                  ssi-java threads              the program's threads: id, node, state, whether
+                                                they can move, name
+                  ssi-java nodes                each node's load, threads and placement policy
+                  ssi-java migrate THREAD NODE  move a thread (id or name) to a node; it moves
+                                                at its next safe point that holds no monitor
+                  ssi-java placement [P]        show, or switch every node to, placement policy P
+                With several jobs running, name one with --job ID. Node 0 of a job serves these
+                on a loopback port; they need the job's secret, which its job file holds,
+                readable by its owner only, in $SSI_JAVA_RUN, else $XDG_RUNTIME_DIR/ssi-java,
+                else ~/.ssi-java/run. Exit status: 0 done, 1 refused by the job, 2 no such
+                job or a usage error, 3 a move asked that has not happened yet.
                 """;
     }
 
@@ -46,7 +71,8 @@ public final class HelpText {
                                        over the nodes, the default), local (on the node
                                        that starts them), least-loaded (on the node running
                                        the fewest), follow-data (spread, then each thread
-                                       moves to the node homing the objects it faults most)
+                                       moves to the node homing the objects it faults most);
+                                       ssi-java placement P switches a running job
                   --balance            move running threads from busy nodes to idle ones
                   --jvm-opt OPT        add a flag to every node's JVM, e.g. --jvm-opt -Xmx2g;
                                        repeat for several flags
@@ -83,11 +109,14 @@ public final class HelpText {
                 peers=host:port;..., job=ID, stats, verbose, placement=P,
                 balance, connect-timeout=20s.
 
+                """ + controlHelp() + """
+
                 Environment:
                   SSI_AGENT_JAR        the agent jar to use (also -Dssi.agent.jar=...);
                                        default: agent/target/ssi-agent.jar of this checkout
                   JAVA_HOME            the java that the ssi-java script runs
                   SSI_JAVA_NO_BUILD=1  the ssi-java script never (re)builds the jars
+                  SSI_JAVA_RUN         where jobs leave their job files (see above)
 
                 Exit status: the program's (node 0's) exit status; 2 for a usage error, a
                 missing agent jar or a java that cannot be started.

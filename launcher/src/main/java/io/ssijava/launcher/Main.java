@@ -39,10 +39,13 @@ public final class Main {
      * @param properties  system property lookup (for {@code ssi.agent.jar})
      * @param environment environment lookup (for {@code SSI_AGENT_JAR})
      * @return the exit status: 0 after --help/--version, 2 for usage and set-up errors,
-     *         otherwise node 0's exit status
+     *         otherwise node 0's exit status (for a control command, see {@link ControlClient#run})
      */
     public static int run(String[] args, PrintStream out, PrintStream err,
                           Function<String, String> properties, Function<String, String> environment) {
+        if (args.length > 0 && ControlClient.COMMANDS.contains(args[0])) {
+            return ControlClient.run(args, out, err, properties, environment);
+        }
         LauncherOptions options;
         try {
             options = LauncherOptions.parse(args);

@@ -11,7 +11,9 @@ import io.ssijava.rt.Managed;
 import io.ssijava.rt.ThreadStarts;
 
 import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -51,6 +53,9 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     /** Thread objects here that stand for a thread running on another node, and that node. */
     private final Map<Thread, Integer> remoteNode = Collections.synchronizedMap(new WeakHashMap<>());
     private final Migration migration;
+    private final ThreadDirectory directory;
+    /** Node 0's main thread: a thread of the program with no cluster handle, as it never moves. */
+    private final Thread main;
     private final ExecutorService watchers = Executors.newCachedThreadPool(r ->
     {
         final Thread t = new io.ssijava.rt.NodeLocalThread(r, "ssi-thread-watcher");
@@ -66,11 +71,13 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         this.placement = placement;
         this.loads = new Loads(self, node.nodeCount());
         this.registry = self == 0 ? new ThreadRegistry() : null;
-        if (self == 0)
+        this.main = self == 0 ? Thread.currentThread() : null;
+        if (main != null)
         {
-            applicationThreads.add(Thread.currentThread()); // built in premain, on the thread that goes on to run main
+            applicationThreads.add(main); // built in premain, on the thread that goes on to run main
         }
         this.migration = new Migration(this, runtime);
+        this.directory = new ThreadDirectory(this, node);
         node.register(ThreadMessages.START, this::onStart);
         node.register(ThreadMessages.SIGNAL, this::onSignal);
         node.register(ThreadMessages.POLICY, (from, corr, in) ->
@@ -131,7 +138,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
         runtime.release();
         final WireOut msg = node.message(ThreadMessages.START).putLong(handle).putString(t.getName())
-            .putBoolean(t.isDaemon()).putInt(t.getPriority());
+            .putBoolean(t.isDaemon()).putInt(t.getPriority()).putLong(t.getId());
         if (t instanceof Managed)
         {
             msg.putByte(ThreadMessages.KIND_THREAD_OBJECT);
@@ -250,6 +257,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         final String name = in.getString();
         final boolean daemon = in.getBoolean();
         final int priority = in.getInt();
+        final long id = in.getLong();
         final byte kind = in.getByte();
         final Thread t;
         if (kind == ThreadMessages.KIND_THREAD_OBJECT)
@@ -282,6 +290,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
         t.setDaemon(daemon);
         t.setPriority(Math.max(Thread.MIN_PRIORITY, Math.min(Thread.MAX_PRIORITY, priority)));
+        ThreadIds.adopt(t, id);
         handles.put(t, handle);
         proxies.put(handle, t);
         register(handle, daemon);
@@ -393,6 +402,73 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
     }
 
+    /** @return the job's threads as the control commands show them. */
+    public ThreadDirectory directory()
+    {
+        return directory;
+    }
+
+    Loads loads()
+    {
+        return loads;
+    }
+
+    /** @return the threads of the program that run here now (not the stand-ins of threads that moved away). */
+    List<ThreadDirectory.ThreadInfo> threadsHere()
+    {
+        final List<Thread> snapshot;
+        synchronized (applicationThreads)
+        {
+            snapshot = new ArrayList<>(applicationThreads);
+        }
+        final List<ThreadDirectory.ThreadInfo> out = new ArrayList<>();
+        for (final Thread t : snapshot)
+        {
+            final Thread.State state = t.getState();
+            final Long handle = handles.get(t);
+            if (state == Thread.State.NEW || state == Thread.State.TERMINATED || (handle == null && t != main) ||
+                handle != null && migration.isAway(handle))
+            {
+                continue;
+            }
+            final boolean movable = handle != null && migration.knows(handle);
+            String note = "";
+            if (movable && migration.moving(handle))
+            {
+                final String pin = io.ssijava.threads.cont.Continuation.pinnedBy(t);
+                note = "moving" + (pin == null ? "" : ", pinned by " + pin);
+            }
+            out.add(new ThreadDirectory.ThreadInfo(handle == null ? ThreadDirectory.MAIN_ID : handle, self,
+                t.getName(), state.toString(), movable, note));
+        }
+        return out;
+    }
+
+    /** @return the thread of the program with this id that runs here, or null. */
+    Thread runningHere(final long id)
+    {
+        if (id == ThreadDirectory.MAIN_ID)
+        {
+            return main;
+        }
+        final Thread t = proxies.get(id);
+        return t != null && t.isAlive() && !migration.isAway(id) ? t : null;
+    }
+
+    /** @return why a thread of the program cannot move, in words. */
+    String whyNotMovable(final Thread t)
+    {
+        if (t == main)
+        {
+            return "it is the program's main thread";
+        }
+        if (t instanceof Managed)
+        {
+            return "it is a subclass of Thread, whose run method the runtime cannot capture";
+        }
+        return "it runs JDK code that cannot be captured, or no Runnable";
+    }
+
     /** @return how many threads of the program run here and are not waiting. */
     int busyThreads()
     {
@@ -460,8 +536,8 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
      * Starts, for a thread that moved here for the first time, the JVM thread that runs it here: the object this
      * node already uses for it if that one never ran, else a new one.
      */
-    Thread startArrived(final long handle, final String name, final boolean daemon, final int priority,
-        final Migration.Runner runner)
+    Thread startArrived(final long handle, final String name, final long id, final boolean daemon,
+        final int priority, final Migration.Runner runner)
     {
         Thread t = proxies.get(handle);
         if (t != null && t.getState() == Thread.State.NEW && !(t instanceof Managed))
@@ -477,6 +553,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
         handles.put(t, handle);
         remoteNode.remove(t);
+        ThreadIds.adopt(t, id);
         t.setName(name);
         t.setDaemon(daemon);
         t.setPriority(Math.max(Thread.MIN_PRIORITY, Math.min(Thread.MAX_PRIORITY, priority)));
@@ -549,7 +626,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             proxies.putIfAbsent(handle, t);
         }
         final Integer where = remoteNode.get(t);
-        out.putLong(handle).putString(t.getName()).putInt(where != null ? where : self);
+        out.putLong(handle).putString(t.getName()).putLong(t.getId()).putInt(where != null ? where : self);
     }
 
     @Override
@@ -557,6 +634,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     {
         final long handle = in.getLong();
         final String name = in.getString();
+        final long id = in.getLong();
         final int where = in.getInt();
         if (where < 0 || where >= node.nodeCount())
         {
@@ -565,6 +643,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         return proxies.computeIfAbsent(handle, h ->
         {
             final Thread proxy = new Thread(name);
+            ThreadIds.adopt(proxy, id);
             handles.put(proxy, h);
             remoteNode.put(proxy, where);
             return proxy;

@@ -317,6 +317,13 @@ final class Migration
         return Continuation.request(r.thread, false);
     }
 
+    /** @return whether the thread with this handle runs on another node and its JVM thread here is a stand-in. */
+    boolean isAway(final long handle)
+    {
+        final Runner r = runners.get(handle);
+        return r != null && r.away && !r.sending;
+    }
+
     /** @return whether the thread was asked to move and has not yet been taken by its target (or refused). */
     boolean moving(final long handle)
     {
@@ -358,7 +365,7 @@ final class Migration
         runtime.release();
         final Thread t = r.thread;
         final WireOut msg = node.message(ThreadMessages.MIGRATE).putLong(r.handle).putString(t.getName())
-            .putBoolean(t.isDaemon()).putInt(t.getPriority()).putBoolean(interrupted).putInt(r.moves);
+            .putLong(t.getId()).putBoolean(t.isDaemon()).putInt(t.getPriority()).putBoolean(interrupted).putInt(r.moves);
         final List<Frame> frames = k.frames();
         final Object[] receivers = k.receivers();
         msg.putInt(frames.size());
@@ -391,6 +398,7 @@ final class Migration
     {
         final long handle = in.getLong();
         final String name = in.getString();
+        final long id = in.getLong();
         final boolean daemon = in.getBoolean();
         final int priority = in.getInt();
         final boolean interrupted = in.getBoolean();
@@ -441,7 +449,7 @@ final class Migration
             final Runner r = new Runner(handle, null);
             r.first = a;
             runners.put(handle, r);
-            threads.startArrived(handle, name, daemon, priority, r);
+            threads.startArrived(handle, name, id, daemon, priority, r);
         }
         node.sendReply(from, corr, node.reply());
     }

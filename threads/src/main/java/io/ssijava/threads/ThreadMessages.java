@@ -5,7 +5,7 @@ import io.ssijava.dsm.MessageTypes;
 /** Message types of the threads module. */
 final class ThreadMessages
 {
-    /** Start a thread here: handle, name, daemon, priority, kind, runnable or thread object. */
+    /** Start a thread here: handle, name, daemon, priority, id, kind, runnable or thread object. */
     static final byte START = MessageTypes.FIRST_EXTENSION;
     /** To node 0: a thread with this handle is alive. */
     static final byte REGISTER = MessageTypes.FIRST_EXTENSION + 1;
@@ -18,7 +18,7 @@ final class ThreadMessages
     /** To the node a thread runs on: unpark it (or interrupt it); no reply. */
     static final byte SIGNAL = MessageTypes.FIRST_EXTENSION + 5;
 
-    /** A thread moves here: handle, name, daemon, priority, interrupted, moves so far, frames; reply when taken. */
+    /** A thread moves here: handle, name, id, daemon, priority, interrupted, moves so far, frames; reply when taken. */
     static final byte MIGRATE = MessageTypes.FIRST_EXTENSION + 6;
     /** A thread that moved ended on another node: its stand-in here ends too. No reply. */
     static final byte GONE = MessageTypes.FIRST_EXTENSION + 7;

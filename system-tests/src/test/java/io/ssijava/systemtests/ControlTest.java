@@ -1,0 +1,148 @@
+package io.ssijava.systemtests;
+
+import io.ssijava.testsupport.Paths;
+import io.ssijava.testsupport.ProcessCleanupExtension;
+import io.ssijava.testsupport.ProcessRunner;
+import io.ssijava.testsupport.RunningProcess;
+import io.ssijava.testsupport.SsiJava;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Steering a running 2-node job from another process: {@code ssi-java threads|nodes|migrate|placement} against
+ * the job's control point, found through its job file and admitted only with its secret.
+ */
+@ExtendWith(ProcessCleanupExtension.class)
+class ControlTest {
+
+    @TempDir
+    Path tmp;
+
+    private ProcessRunner.Result control(Path runDir, String... words) {
+        List<String> cmd = new ArrayList<>(List.of(Paths.javaExecutable().toString(), "-jar",
+                Paths.requireFile(Paths.launcherJar()).toString()));
+        cmd.addAll(List.of(words));
+        return ProcessRunner.of(cmd).env("SSI_JAVA_RUN", runDir.toString()).timeout(Duration.ofSeconds(60)).run();
+    }
+
+    private static Path awaitJobFile(Path runDir, RunningProcess job) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(runDir)) {
+                try (Stream<Path> files = Files.list(runDir)) {
+                    List<Path> jobs = files.filter(f -> f.toString().endsWith(".job")).toList();
+                    if (!jobs.isEmpty()) {
+                        return jobs.get(0);
+                    }
+                }
+            }
+            assertTrue(job.isAlive(), () -> "the job ended before it wrote its job file\n" + job.stderr());
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no job file in " + runDir + " after 60 s\n" + job.stderr());
+    }
+
+    @Test
+    @Timeout(180)
+    void threadsAreListedMovedAndPlacedFromAnotherProcessOnlyWithTheJobsSecret() throws Exception {
+        Path cp = Cluster.litmusClasses();
+        Path runDir = tmp.resolve("run");
+        Path go = tmp.resolve("go");
+        Path goPlain = Files.createFile(tmp.resolve("go-plain"));
+        String want = Cluster.plain(cp, "control.Steerable", "3", goPlain.toString()).stdout();
+
+        List<String> cmd = SsiJava.agentCommand("nodes=2,stats,placement=local", cp.toString(), "control.Steerable",
+                "3", go.toString());
+        try (RunningProcess job = ProcessRunner.of(cmd).env("SSI_JAVA_RUN", runDir.toString())
+                .timeout(Duration.ofSeconds(150)).start()) {
+            Path jobFile = awaitJobFile(runDir, job);
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(jobFile), "only the job's owner may read its secret");
+
+            ProcessRunner.Result jobs = control(runDir, "jobs");
+            assertEquals(0, jobs.exitCode(), jobs::describe);
+            assertTrue(jobs.stdout().contains("control.Steerable"), jobs::describe);
+
+            ProcessRunner.Result threads = control(runDir, "threads");
+            assertEquals(0, threads.exitCode(), threads::describe);
+            assertEquals(3, threads.stdout().lines()
+                    .filter(l -> l.matches("\\d+\\s+0\\s+\\S+\\s+yes\\s+worker-\\d.*")).count(), threads::describe);
+            assertTrue(threads.stdout().lines().anyMatch(l -> l.matches("0\\s+0\\s+\\S+\\s+no\\s+main")),
+                    threads::describe);
+
+            ProcessRunner.Result moved = control(runDir, "migrate", "worker-1", "1");
+            assertEquals(0, moved.exitCode(), moved::describe);
+            assertTrue(moved.stdout().contains("moved thread \"worker-1\""), moved::describe);
+            ProcessRunner.Result after = control(runDir, "threads");
+            assertTrue(after.stdout().lines().anyMatch(l -> l.matches("\\d+\\s+1\\s+\\S+\\s+yes\\s+worker-1")),
+                    after::describe);
+
+            ProcessRunner.Result mainMove = control(runDir, "migrate", "main", "1");
+            assertEquals(1, mainMove.exitCode(), mainMove::describe);
+            assertTrue(mainMove.stderr().contains("main thread"), mainMove::describe);
+            ProcessRunner.Result noNode = control(runDir, "migrate", "worker-0", "7");
+            assertEquals(1, noNode.exitCode(), noNode::describe);
+            assertTrue(noNode.stderr().contains("no node 7"), noNode::describe);
+
+            ProcessRunner.Result switched = control(runDir, "placement", "follow-data");
+            assertEquals(0, switched.exitCode(), switched::describe);
+            ProcessRunner.Result nodes = control(runDir, "nodes");
+            assertEquals(2, nodes.stdout().lines().filter(l -> l.endsWith(" follow-data")).count(), nodes::describe);
+            ProcessRunner.Result unknown = control(runDir, "placement", "packed");
+            assertEquals(1, unknown.exitCode(), unknown::describe);
+            assertTrue(unknown.stderr().contains("least-loaded"), unknown::describe);
+
+            assertEquals("ERROR wrong secret", withSecret(jobFile, "00ff").split(":")[0],
+                    "a wrong secret is refused");
+            job.awaitStderr("refused a control connection", Duration.ofSeconds(10));
+
+            Files.createFile(go);
+            ProcessRunner.Result r = job.await();
+            assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+            assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+            assertTrue(r.stderr().contains("node 0:") && r.stderr().matches("(?s).*node 0: .*threads moved out 1\\b.*"),
+                    r::stderr);
+            assertTrue(!Files.exists(jobFile), "the job file goes with the job");
+        }
+        ProcessRunner.Result gone = control(runDir, "threads");
+        assertEquals(2, gone.exitCode(), gone::describe);
+        assertTrue(gone.stderr().contains("no running ssi-java job"), gone::describe);
+    }
+
+    /** Sends the {@code threads} command with a given secret; @return the first line of the answer. */
+    private static String withSecret(Path jobFile, String secret) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(jobFile)) {
+            p.load(r);
+        }
+        try (Socket s = new Socket(p.getProperty("host"), Integer.parseInt(p.getProperty("port")))) {
+            Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+            w.write("SSI-CONTROL 1 " + secret + "\nthreads\n");
+            w.flush();
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        }
+    }
+}
