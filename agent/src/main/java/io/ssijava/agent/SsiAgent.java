@@ -225,7 +225,7 @@ public final class SsiAgent
             // a test of migration under a real program: every movable thread keeps moving to the next node
             threads.moveContinuously(moveEvery);
         }
-        threads.schedule(Long.getLong("ssi.balance-period", 100L), options.balance());
+        threads.schedule(options.balance());
         if (self == 0 && !"false".equals(System.getProperty("ssi.control")))
         {
             try

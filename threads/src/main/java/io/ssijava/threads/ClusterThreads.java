@@ -37,6 +37,8 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     private final NodeRuntime runtime;
     private final Node node;
     private final int self;
+    /** How often nodes exchange their loads and the balancer and placement policy decide. */
+    private static final long PERIOD_MILLIS = Long.getLong("ssi.balance-period", 100L);
     private volatile Placement placement;
     private final Loads loads;
     private final ThreadRegistry registry;
@@ -69,7 +71,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         this.node = runtime.node();
         this.self = node.self();
         this.placement = placement;
-        this.loads = new Loads(self, node.nodeCount());
+        this.loads = new Loads(self, node.nodeCount(), PERIOD_MILLIS);
         this.registry = self == 0 ? new ThreadRegistry() : null;
         this.main = self == 0 ? Thread.currentThread() : null;
         if (main != null)
@@ -363,18 +365,17 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     }
 
     /**
-     * Starts telling the other nodes this node's load every period, and moving threads where the placement policy
-     * asks and, with {@code balance}, from busy nodes to idle ones (see {@link Balancer}). Called once the node is
-     * connected.
+     * Starts telling the other nodes this node's load every period ({@code -Dssi.balance-period=MS}, 100 ms), and
+     * moving threads where the placement policy asks and, with {@code balance}, from busy nodes to idle ones (see
+     * {@link Balancer}). Called once the node is connected.
      *
-     * @param periodMillis how often nodes compare their loads.
-     * @param balance      whether to even out the loads.
+     * @param balance whether to even out the loads.
      */
-    public void schedule(final long periodMillis, final boolean balance)
+    public void schedule(final boolean balance)
     {
         if (node.nodeCount() > 1)
         {
-            new Balancer(this, node, loads, periodMillis, balance).start();
+            new Balancer(this, node, loads, PERIOD_MILLIS, balance).start();
         }
     }
 

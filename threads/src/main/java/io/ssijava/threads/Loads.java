@@ -2,18 +2,24 @@ package io.ssijava.threads;
 
 /**
  * What one node knows of every node's load: the threads of the program that each runs and that are not waiting,
- * averaged over the last period, as each node last reported it. Placing a thread counts it at once, so that a burst of
- * starts does not pile onto the node that looked idle before the next report.
+ * averaged over the last period, as each node last reported it. Placing or moving a thread counts it at once, so
+ * that a burst of starts does not pile onto the node that looked idle before the next report; for two periods after
+ * that, a report (which may have been taken before the thread arrived) can raise the count but not lower it.
  */
 public final class Loads
 {
     private final int self;
     private final int[] load;
+    /** When this node last counted a thread onto each node itself (nanoTime), 0 if never. */
+    private final long[] countedAt;
+    private final long trustReportsAfterNanos;
 
-    Loads(final int self, final int nodeCount)
+    Loads(final int self, final int nodeCount, final long periodMillis)
     {
         this.self = self;
         this.load = new int[nodeCount];
+        this.countedAt = new long[nodeCount];
+        this.trustReportsAfterNanos = 2 * periodMillis * 1_000_000L;
     }
 
     /** @return this node's id. */
@@ -36,14 +42,23 @@ public final class Loads
 
     synchronized void report(final int node, final int count)
     {
-        load[node] = count;
+        if (count >= load[node] || countedAt[node] == 0 || System.nanoTime() - countedAt[node] > trustReportsAfterNanos)
+        {
+            load[node] = count;
+        }
     }
 
     /** Counts a thread that moves from one node to another before the nodes report it. */
     synchronized void moved(final int from, final int to)
     {
         load[from] = Math.max(0, load[from] - 1);
-        load[to]++;
+        counted(to);
+    }
+
+    private void counted(final int node)
+    {
+        load[node]++;
+        countedAt[node] = System.nanoTime() | 1;
     }
 
     /**
@@ -60,7 +75,7 @@ public final class Loads
                 min = n;
             }
         }
-        load[min]++;
+        counted(min);
         return min;
     }
 
