@@ -17,6 +17,8 @@ public final class Stats
     public final AtomicLong bytesSent = new AtomicLong();
     /** Threads that left this node for another one. */
     public final AtomicLong threadsMoved = new AtomicLong();
+    /** Time those moves took, from the frames' leaving to the target's taking them (nanoseconds). */
+    public final AtomicLong moveNanos = new AtomicLong();
 
     /**
      * Writes the counters for the end-of-job report.
@@ -27,15 +29,19 @@ public final class Stats
     public void write(final WireOut out, final long messages, final long bytes)
     {
         out.putLong(threadsRun.get()).putLong(objectsHomed.get()).putLong(faults.get()).putLong(lockTransfers.get())
-            .putLong(atomics.get()).putLong(messages).putLong(bytes).putLong(threadsMoved.get());
+            .putLong(atomics.get()).putLong(messages).putLong(bytes).putLong(threadsMoved.get())
+            .putLong(moveNanos.get());
     }
 
     /** @return the user-facing line for counters written by {@link #write}. */
     public static String line(final int node, final WireIn in)
     {
-        return String.format("ssi-java: node %d: threads run %d, objects homed %d, remote faults %d, " +
-            "lock transfers %d, remote atomics %d, messages sent %d, bytes sent %d, threads moved out %d",
-            node, in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(),
-            in.getLong());
+        final String counters = String.format(java.util.Locale.ROOT, "ssi-java: node %d: threads run %d, objects " +
+            "homed %d, remote faults %d, lock transfers %d, remote atomics %d, messages sent %d, bytes sent %d",
+            node, in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
+        final long moved = in.getLong();
+        final long nanos = in.getLong();
+        return counters + ", threads moved out " + moved + (moved == 0 ? "" :
+            String.format(java.util.Locale.ROOT, " (%.2f ms per move)", nanos / 1e6 / moved));
     }
 }

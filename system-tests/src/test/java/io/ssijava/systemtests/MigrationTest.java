@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ProcessCleanupExtension.class)
 class MigrationTest {
 
-    private static final Pattern MOVED = Pattern.compile("(?m)^ssi-java: node (\\d+): .*threads moved out (\\d+)$");
+    private static final Pattern MOVED = Pattern.compile("(?m)^ssi-java: node (\\d+): .*threads moved out (\\d+)");
 
     /** A command with the agent on 2 nodes, moving threads every {@code everyMillis}. */
     private static List<String> movingCommand(Path cp, String main, long everyMillis, String... args) {

@@ -360,6 +360,7 @@ final class Migration
 
     private void send(final Runner r, final Continuation k, final int to)
     {
+        final long started = System.nanoTime();
         final boolean interrupted = Thread.interrupted();
         // moving is a release and an acquire on one thread: what it wrote here must be seen where it goes on
         runtime.release();
@@ -391,6 +392,7 @@ final class Migration
         }
         threads.movedAway(t, to);
         node.call(to, msg);
+        node.stats().moveNanos.addAndGet(System.nanoTime() - started);
         node.stats().threadsMoved.incrementAndGet();
     }
 
