@@ -2,10 +2,14 @@ package migration;
 
 /**
  * Compute threads that a migration test keeps moving between nodes: each mixes a value through nested loops and
- * calls, checks at every step that it is still itself (same thread object, name and id, the id main sees too), and
- * prints its result.
+ * calls, checks at every step that it is still itself (same thread object, name and id, the id main sees too, and
+ * the same thread-locals), and prints its result.
  */
 public class ComputeWorkers {
+    /** Thread-locals must follow a thread that moves: a counter, and an object the thread keeps appending to. */
+    static final ThreadLocal<Long> ROUND = new ThreadLocal<>();
+    static final ThreadLocal<java.util.List<Integer>> TRAIL = ThreadLocal.withInitial(java.util.ArrayList::new);
+
     static long step(long acc, int i) {
         return acc * 31 + (i ^ (acc >>> 7)) % 1_000_003;
     }
@@ -33,7 +37,15 @@ public class ComputeWorkers {
                 long tid = self.getId();
                 ids[id] = tid;
                 long r = 0;
+                ROUND.set((long) id * 1_000_000);
                 for (int k = 0; k < rounds; k++) {
+                    Long last = ROUND.get();
+                    java.util.List<Integer> trail = TRAIL.get();
+                    if (last == null || last != (long) id * 1_000_000 + k || trail.size() != k) {
+                        identityErrors[id]++; // a thread-local lost or stale after a move
+                    }
+                    ROUND.set(last == null ? 0 : last + 1);
+                    trail.add(k);
                     r = r * 7 + work(id + k, 20_000);
                     Thread now = Thread.currentThread();
                     if (now != self || !name.equals(now.getName()) || now.getId() != tid) {

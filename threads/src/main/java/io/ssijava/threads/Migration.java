@@ -42,12 +42,15 @@ final class Migration
         final Continuation k;
         final boolean interrupted;
         final int moves;
+        final List<ThreadLocals.Entry> locals;
 
-        Arrival(final Continuation k, final boolean interrupted, final int moves)
+        Arrival(final Continuation k, final boolean interrupted, final int moves,
+            final List<ThreadLocals.Entry> locals)
         {
             this.k = k;
             this.interrupted = interrupted;
             this.moves = moves;
+            this.locals = locals;
         }
     }
 
@@ -151,6 +154,7 @@ final class Migration
         private Continuation arrive(final Arrival a)
         {
             moves = a.moves;
+            ThreadLocals.install(a.locals);
             for (int n = 0; n < faults.length(); n++)
             {
                 faults.set(n, 0); // counted where it was: they say nothing of the data it wants from here
@@ -202,6 +206,8 @@ final class Migration
      * given to it when it arrives, so that none is lost while it moves.
      */
     private final Map<Long, boolean[]> pendingSignals = new ConcurrentHashMap<>();
+    /** Kinds of thread-local that could not move, reported once each. */
+    private final java.util.Set<String> warnedLocals = ConcurrentHashMap.newKeySet();
 
     Migration(final ClusterThreads threads, final NodeRuntime runtime)
     {
@@ -390,10 +396,70 @@ final class Migration
             }
             runtime.writeValue(msg, receivers[i]);
         }
+        writeThreadLocals(msg, t, to, frames, receivers[frames.size() - 1].getClass().getClassLoader());
         threads.movedAway(t, to);
         node.call(to, msg);
         node.stats().moveNanos.addAndGet(System.nanoTime() - started);
         node.stats().threadsMoved.incrementAndGet();
+    }
+
+    /**
+     * The program's thread-locals go with the thread: each one held in a static field of a class on its stack (or of
+     * that class's nest) whose value can be shared. Others stay behind, and the thread finds them unset there, as a
+     * new thread would; each kind is reported once.
+     */
+    private void writeThreadLocals(final WireOut msg, final Thread t, final int to, final List<Frame> frames,
+        final ClassLoader loader)
+    {
+        final int countAt = msg.length();
+        msg.putInt(0);
+        final List<ThreadLocals.Entry> entries = ThreadLocals.of(t);
+        if (entries.isEmpty())
+        {
+            return;
+        }
+        final java.util.Set<Class<?>> classes = new java.util.LinkedHashSet<>();
+        for (final Frame f : frames)
+        {
+            try
+            {
+                classes.add(Class.forName(f.method().owner().replace('/', '.'), false, loader));
+            }
+            catch (final ClassNotFoundException | LinkageError ex)
+            {
+                // a frame of a class this loader does not see: its statics are not searched
+            }
+        }
+        int count = 0;
+        for (final ThreadLocals.Entry e : entries)
+        {
+            final ThreadLocals.Holder holder = ThreadLocals.Holder.of(e.local(), classes);
+            final int mark = msg.length();
+            String why = "no static field of a class on its stack holds it";
+            if (holder != null)
+            {
+                try
+                {
+                    msg.putString(holder.owner()).putString(holder.field());
+                    runtime.writeValue(msg, e.value());
+                    count++;
+                    continue;
+                }
+                catch (final RuntimeException ex)
+                {
+                    msg.rewind(mark);
+                    why = "its value, a " + e.value().getClass().getName() + ", cannot be shared (" + ex.getMessage() +
+                        ")";
+                }
+            }
+            if (warnedLocals.add(holder == null ? e.local().getClass().getName() : holder.toString()))
+            {
+                System.err.println("ssi-java: node " + self + ": a thread-local of \"" + t.getName() +
+                    "\" stays behind as it moves to node " + to + (holder == null ? "" : " (" + holder.owner() + "." +
+                    holder.field() + ")") + ": " + why);
+            }
+        }
+        msg.putIntAt(countAt, count);
     }
 
     private void onMigrate(final int from, final long corr, final WireIn in)
@@ -435,7 +501,23 @@ final class Migration
         {
             throw new WireException("a moving thread whose bottom is not a Runnable");
         }
-        final Arrival a = new Arrival(Continuation.of(frames, receivers), interrupted, moves);
+        final ClassLoader loader = receivers[count - 1].getClass().getClassLoader();
+        final int localCount = in.getCount(MAX_VALUES);
+        final List<ThreadLocals.Entry> locals = new ArrayList<>(localCount);
+        for (int i = 0; i < localCount; i++)
+        {
+            final ThreadLocals.Holder holder = new ThreadLocals.Holder(in.getString(), in.getString());
+            final Object value = runtime.readValue(in);
+            try
+            {
+                locals.add(new ThreadLocals.Entry(holder.resolve(loader), value));
+            }
+            catch (final IllegalStateException ex)
+            {
+                throw new WireException("thread \"" + name + "\": " + ex.getMessage());
+            }
+        }
+        final Arrival a = new Arrival(Continuation.of(frames, receivers), interrupted, moves, locals);
         final Runner known = runners.get(handle);
         if (known != null && !known.away)
         {
