@@ -6,9 +6,9 @@ package migration;
  * the same thread-locals), and prints its result.
  */
 public class ComputeWorkers {
-    /** Thread-locals must follow a thread that moves: a counter, and an object the thread keeps appending to. */
+    /** Thread-locals must follow a thread that moves: a boxed counter, and an array the thread keeps counting in. */
     static final ThreadLocal<Long> ROUND = new ThreadLocal<>();
-    static final ThreadLocal<java.util.List<Integer>> TRAIL = ThreadLocal.withInitial(java.util.ArrayList::new);
+    static final ThreadLocal<int[]> TRAIL = ThreadLocal.withInitial(() -> new int[1]);
 
     static long step(long acc, int i) {
         return acc * 31 + (i ^ (acc >>> 7)) % 1_000_003;
@@ -40,12 +40,12 @@ public class ComputeWorkers {
                 ROUND.set((long) id * 1_000_000);
                 for (int k = 0; k < rounds; k++) {
                     Long last = ROUND.get();
-                    java.util.List<Integer> trail = TRAIL.get();
-                    if (last == null || last != (long) id * 1_000_000 + k || trail.size() != k) {
+                    int[] trail = TRAIL.get();
+                    if (last == null || last != (long) id * 1_000_000 + k || trail[0] != k) {
                         identityErrors[id]++; // a thread-local lost or stale after a move
                     }
                     ROUND.set(last == null ? 0 : last + 1);
-                    trail.add(k);
+                    trail[0]++;
                     r = r * 7 + work(id + k, 20_000);
                     Thread now = Thread.currentThread();
                     if (now != self || !name.equals(now.getName()) || now.getId() != tid) {

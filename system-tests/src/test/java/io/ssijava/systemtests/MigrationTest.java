@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +70,18 @@ class MigrationTest {
 
     @Test
     @Timeout(120)
+    void threadsMoveWhileTheySleepAndSleepWhatIsLeftWhereTheyArrive() {
+        Path cp = Cluster.litmusClasses();
+        String want = Cluster.plain(cp, "migration.Sleepers", "2", "4", "500").stdout();
+        assertTrue(want.lines().allMatch(l -> l.endsWith("slept long enough: true")), want);
+        List<String> cmd = movingCommand(cp, "migration.Sleepers", 50, "2", "4", "500");
+        // 2 threads sleeping 2 s each, asked to move every 50 ms: only a move in the middle of a sleep gets past
+        // the 4 safe points per thread between the sleeps
+        assertSameAsPlain(cmd, Cluster.run(cmd), want, 20);
+    }
+
+    @Test
+    @Timeout(120)
     void aThreadMovedMoreThanAThousandTimesMidComputationComputesWhatPlainJavaComputes() {
         computeWorkersWhileMoving(1, 15000, 1, 1000);
     }
@@ -96,14 +108,15 @@ class MigrationTest {
         assertTrue(Cluster.threadsRun(r.stderr()).getOrDefault(1, 0L) >= 2, () -> Cluster.explain(cmd, r));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Tsp", "ProducerConsumer", "Stencil", "Sor", "Pipeline"})
+    /** Every thread moves every {@code everyMillis}; Pipeline's 5 threads, which hand each item on, every 20 ms. */
+    @ParameterizedTest(name = "{0} every {1} ms")
+    @CsvSource({"Tsp, 5", "ProducerConsumer, 5", "Stencil, 5", "Sor, 5", "Pipeline, 20"})
     @Timeout(120)
-    void samplesWithLocksAndWaitGiveThePlainResultWhileTheirThreadsMove(String sample) {
+    void samplesWithLocksAndWaitGiveThePlainResultWhileTheirThreadsMove(String sample, long everyMillis) {
         SamplesTest.Sample s = SamplesTest.SAMPLES.stream().filter(x -> x.name().equals(sample)).findFirst()
                 .orElseThrow();
         String want = SamplesTest.plainOutput(s);
-        List<String> cmd = movingCommand(Cluster.samplesClasses(), s.main(), 5, s.argv());
+        List<String> cmd = movingCommand(Cluster.samplesClasses(), s.main(), everyMillis, s.argv());
         ProcessRunner.Result r = Cluster.run(cmd);
         assertSameAsPlain(cmd, r, want, 1);
     }

@@ -372,7 +372,8 @@ final class Migration
         runtime.release();
         final Thread t = r.thread;
         final WireOut msg = node.message(ThreadMessages.MIGRATE).putLong(r.handle).putString(t.getName())
-            .putLong(t.getId()).putBoolean(t.isDaemon()).putInt(t.getPriority()).putBoolean(interrupted).putInt(r.moves);
+            .putLong(t.getId()).putBoolean(t.isDaemon()).putInt(t.getPriority()).putBoolean(interrupted)
+            .putInt(r.moves).putLong(k.sleepLeftNanos());
         final List<Frame> frames = k.frames();
         final Object[] receivers = k.receivers();
         msg.putInt(frames.size());
@@ -471,6 +472,7 @@ final class Migration
         final int priority = in.getInt();
         final boolean interrupted = in.getBoolean();
         final int moves = in.getInt();
+        final long sleepLeft = in.getLong();
         final int count = in.getCount(MAX_FRAMES);
         if (count == 0)
         {
@@ -517,7 +519,7 @@ final class Migration
                 throw new WireException("thread \"" + name + "\": " + ex.getMessage());
             }
         }
-        final Arrival a = new Arrival(Continuation.of(frames, receivers), interrupted, moves, locals);
+        final Arrival a = new Arrival(Continuation.of(frames, receivers, sleepLeft), interrupted, moves, locals);
         final Runner known = runners.get(handle);
         if (known != null && !known.away)
         {

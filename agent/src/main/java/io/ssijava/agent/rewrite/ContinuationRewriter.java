@@ -202,6 +202,39 @@ final class ContinuationRewriter
     }
 
     /**
+     * Makes every {@code Thread.sleep} a safe point: the call becomes {@link Cont#sleep} (which only notes the time),
+     * followed by a label that becomes a poll site and a loop of {@code Cont.sleepRest()}, which sleeps and stops
+     * early when a capture is asked. A frame captured there resumes after the poll and sleeps what was left.
+     *
+     * @return the labels after the sleeps, to become safe points.
+     */
+    private static List<LabelNode> replaceSleeps(final InsnList code)
+    {
+        final List<LabelNode> out = new ArrayList<>();
+        for (final AbstractInsnNode insn : code.toArray())
+        {
+            if (insn.getOpcode() == Opcodes.INVOKESTATIC && insn instanceof MethodInsnNode)
+            {
+                final MethodInsnNode m = (MethodInsnNode)insn;
+                if (m.owner.equals("java/lang/Thread") && m.name.equals("sleep") &&
+                    (m.desc.equals("(J)V") || m.desc.equals("(JI)V")))
+                {
+                    m.owner = CONT;
+                    m.itf = false;
+                    final LabelNode site = new LabelNode();
+                    final InsnList rest = new InsnList();
+                    rest.add(site);
+                    rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "sleepRest", "()Z", false));
+                    rest.add(new JumpInsnNode(Opcodes.IFNE, site));
+                    code.insert(m, rest);
+                    out.add(site);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Whether a call makes its loop a safe point even though it cannot be captured inside: a loop that calls the JDK
      * (sleeps, waits for I/O, polls a queue) must not keep its thread from moving, and next to a call the poll costs
      * nothing. Math's intrinsics are arithmetic, and the access checks the object-space rewriting added (its
@@ -218,24 +251,27 @@ final class ContinuationRewriter
     private void rewriteMethod(final MethodNode mn)
     {
         final InsnList code = mn.instructions;
+        for (final AbstractInsnNode insn : code.toArray())
+        {
+            if (insn.getOpcode() == Opcodes.JSR || insn.getOpcode() == Opcodes.RET)
+            {
+                return;
+            }
+        }
+        final List<LabelNode> sleeps = replaceSleeps(code);
         final AbstractInsnNode[] insns = code.toArray();
-        boolean calls = false;
+        boolean calls = !sleeps.isEmpty();
         final Set<Integer> loopCalls = new HashSet<>();
         for (int i = 0; i < insns.length; i++)
         {
-            final AbstractInsnNode insn = insns[i];
-            if (insn instanceof MethodInsnNode)
+            if (insns[i] instanceof MethodInsnNode)
             {
-                final MethodInsnNode m = (MethodInsnNode)insn;
+                final MethodInsnNode m = (MethodInsnNode)insns[i];
                 calls |= capturableCall(m);
                 if (pollsLoop(m))
                 {
                     loopCalls.add(i);
                 }
-            }
-            if (insn.getOpcode() == Opcodes.JSR || insn.getOpcode() == Opcodes.RET)
-            {
-                return;
             }
         }
         if (!calls && loopHeaders(mn, insns, loopCalls).isEmpty())
@@ -275,6 +311,13 @@ final class ContinuationRewriter
         }
         loopCalls.addAll(callIndex.keySet());
         final List<LabelNode> headers = loopHeaders(mn, insns, loopCalls);
+        for (final LabelNode l : sleeps)
+        {
+            if (!headers.contains(l))
+            {
+                headers.add(l);
+            }
+        }
         if (callIndex.isEmpty() && headers.isEmpty())
         {
             return;

@@ -103,6 +103,34 @@ class ContinuationRewriteTest
     }
 
     @Test
+    void aThreadCapturedInASleepResumesSleepingWhatWasLeft() throws Exception
+    {
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final long[] out = new long[1];
+        final long millis = 1500;
+        final Runnable body = (Runnable)c.getMethod("sleeper", long.class, long[].class).invoke(null, millis, out);
+        final AtomicReference<Continuation> captured = new AtomicReference<>();
+        final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "sleeper");
+        t.start();
+        while (t.getState() != Thread.State.TIMED_WAITING || !Continuation.request(t))
+        {
+            Thread.onSpinWait();
+        }
+        t.join(20_000);
+        assertFalse(t.isAlive());
+        final Continuation k = captured.get();
+        assertNotNull(k, "a sleeping thread is captured, not left to finish its sleep");
+        assertTrue(k.sleepLeftNanos() > 0 && k.sleepLeftNanos() <= millis * 1_000_000L, () -> "left " +
+            k.sleepLeftNanos());
+        final long resumedAt = System.nanoTime();
+        final Thread again = new Thread(() -> assertNull(k.resume()), "resumed");
+        again.start();
+        again.join(20_000);
+        assertTrue(System.nanoTime() - resumedAt >= k.sleepLeftNanos(), "the resumed frame sleeps what was left");
+        assertTrue(out[0] >= millis * 1_000_000L, () -> "the sleep took " + out[0] + " ns in all, not " + millis + " ms");
+    }
+
+    @Test
     void aThreadInsideJdkCodeIsPinnedUntilThatFrameReturns() throws Exception
     {
         final Class<?> c = new RewritingLoader().load("Capture");

@@ -105,6 +105,88 @@ public final class Cont
         return c != null && c.restore == null && safePoint(c);
     }
 
+    /** Longest slice of a capturable sleep: how long a request may wait for a sleeping thread. */
+    private static final long SLEEP_SLICE_NANOS = 20_000_000L;
+
+    /**
+     * What the agent puts in place of {@code Thread.sleep(millis)} in capturable code: the same, except that a thread
+     * that runs a body does not sleep here but leaves the time to {@link #sleepRest()}, which follows at once and can
+     * be interrupted by a capture (the frame is then saved with what is left, and sleeps it where it resumes).
+     *
+     * @param millis as for {@code Thread.sleep}.
+     * @throws InterruptedException as {@code Thread.sleep} does.
+     */
+    public static void sleep(final long millis) throws InterruptedException
+    {
+        sleep(millis, 0);
+    }
+
+    /**
+     * As {@link #sleep(long)}, for {@code Thread.sleep(millis, nanos)}.
+     *
+     * @param millis as for {@code Thread.sleep}.
+     * @param nanos  as for {@code Thread.sleep}.
+     * @throws InterruptedException as {@code Thread.sleep} does.
+     */
+    public static void sleep(final long millis, final int nanos) throws InterruptedException
+    {
+        final ContinuationContext c = CONTEXT.get();
+        if (c == null || millis < 0 || nanos < 0 || nanos > 999_999)
+        {
+            Thread.sleep(millis, nanos); // not capturable here, or bad arguments that Thread.sleep reports
+            return;
+        }
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException("sleep interrupted");
+        }
+        c.sleepLeftNanos = millis >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE : millis * 1_000_000L + nanos;
+    }
+
+    /**
+     * Sleeps what is left of the last {@link #sleep}, in slices, and stops early when a capture is asked for that
+     * has not been refused yet: the safe point after the sleep then captures the frame, and the time left travels
+     * with it.
+     *
+     * @return whether it stopped early for a capture (the caller goes back to its safe point and then here again).
+     * @throws InterruptedException as {@code Thread.sleep} does.
+     */
+    public static boolean sleepRest() throws InterruptedException
+    {
+        final ContinuationContext c = CONTEXT.get();
+        if (c == null || c.sleepLeftNanos <= 0)
+        {
+            return false;
+        }
+        final long start = System.nanoTime();
+        final long total = c.sleepLeftNanos;
+        try
+        {
+            while (true)
+            {
+                final long left = total - (System.nanoTime() - start);
+                if (left <= 0)
+                {
+                    c.sleepLeftNanos = 0;
+                    return false;
+                }
+                if (c.requested && c.pinnedBy == null && !c.capturing && !c.sleepYielded)
+                {
+                    c.sleepYielded = true;
+                    c.sleepLeftNanos = left;
+                    return true;
+                }
+                final long slice = Math.min(left, SLEEP_SLICE_NANOS);
+                Thread.sleep(slice / 1_000_000L, (int)(slice % 1_000_000L));
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            c.sleepLeftNanos = 0;
+            throw ex;
+        }
+    }
+
     /** @return whether the thread is capturing: the call that just returned saved its frame, so must its caller. */
     public static boolean unwinding()
     {

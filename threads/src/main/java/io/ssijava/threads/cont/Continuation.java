@@ -26,12 +26,22 @@ public final class Continuation
     private final Class<?> bottomProxy;
     /** The Runnable to call to reach the bottom frame, when the frames came from another node. */
     private final Object bottomReceiver;
+    /** What is left of the sleep the thread was captured in, 0 if none (nanoseconds). */
+    private final long sleepLeftNanos;
 
-    private Continuation(final List<Frame> frames, final Class<?> bottomProxy, final Object bottomReceiver)
+    private Continuation(final List<Frame> frames, final Class<?> bottomProxy, final Object bottomReceiver,
+        final long sleepLeftNanos)
     {
         this.frames = frames;
         this.bottomProxy = bottomProxy;
         this.bottomReceiver = bottomReceiver;
+        this.sleepLeftNanos = sleepLeftNanos;
+    }
+
+    /** @return what is left of the {@code Thread.sleep} the thread was captured in (nanoseconds), 0 if none. */
+    public long sleepLeftNanos()
+    {
+        return sleepLeftNanos;
     }
 
     /**
@@ -56,11 +66,12 @@ public final class Continuation
     /**
      * Rebuilds a continuation from what travelled: the frames and {@link #receivers()}.
      *
-     * @param frames    bottom first.
-     * @param receivers as {@link #receivers()} gave them.
+     * @param frames     bottom first.
+     * @param receivers  as {@link #receivers()} gave them.
+     * @param sleepLeft  as {@link #sleepLeftNanos()} gave it.
      * @return the continuation.
      */
-    public static Continuation of(final List<Frame> frames, final Object[] receivers)
+    public static Continuation of(final List<Frame> frames, final Object[] receivers, final long sleepLeft)
     {
         if (frames.isEmpty() || receivers.length != frames.size())
         {
@@ -71,7 +82,7 @@ public final class Continuation
         {
             copy.get(i).calleeReceiver = receivers[i];
         }
-        return new Continuation(copy, null, receivers[receivers.length - 1]);
+        return new Continuation(copy, null, receivers[receivers.length - 1], Math.max(0, sleepLeft));
     }
 
     /** @return the frames, bottom first. */
@@ -151,6 +162,8 @@ public final class Continuation
             return false;
         }
         c.allowLocked = allowLocked;
+        c.pinnedBy = null; // says why this request waits, once a safe point has refused it
+        c.sleepYielded = false;
         c.requested = true;
         c.recount();
         return true;
@@ -196,6 +209,7 @@ public final class Continuation
                 restore[i] = from.frames.get(i).fresh();
             }
             c.restore = restore;
+            c.sleepLeftNanos = from.sleepLeftNanos;
             target = (Runnable)Cont.receiverOf(from.bottomReceiver, from.bottomProxy, restore[0]);
         }
         Cont.context(c);
@@ -215,7 +229,7 @@ public final class Continuation
             }
             final List<Frame> saved = new ArrayList<>(c.saved);
             Collections.reverse(saved);
-            return new Continuation(saved, c.bottomProxy, null);
+            return new Continuation(saved, c.bottomProxy, null, c.sleepLeftNanos);
         }
         finally
         {

@@ -29,6 +29,10 @@ final class ContinuationContext
     private boolean counted;
     /** The frame that kept the last request from being taken, or null. */
     volatile String pinnedBy;
+    /** What is left of a {@code Thread.sleep} the thread left early to be captured (nanoseconds). */
+    long sleepLeftNanos;
+    /** A sleep already stopped early for the pending request (a sleep with no safe point after it sleeps on). */
+    volatile boolean sleepYielded;
 
     ContinuationContext(final Thread thread)
     {

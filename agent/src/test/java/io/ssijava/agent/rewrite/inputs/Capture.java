@@ -53,6 +53,24 @@ public class Capture
         };
     }
 
+    /** Sleeps once, for {@code millis}, and reports how long the sleep took in all (across a capture too). */
+    public static Runnable sleeper(final long millis, final long[] out)
+    {
+        return () ->
+        {
+            final long start = System.nanoTime();
+            try
+            {
+                Thread.sleep(millis);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            out[0] = System.nanoTime() - start;
+        };
+    }
+
     public static Object run(final String scenario)
     {
         switch (scenario)
