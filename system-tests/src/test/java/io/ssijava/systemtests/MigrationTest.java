@@ -82,6 +82,17 @@ class MigrationTest {
 
     @Test
     @Timeout(120)
+    void aThreadMovesWhileItJoinsAnotherAndStillReturnsWhenThatOneEnds() {
+        Path cp = Cluster.litmusClasses();
+        String want = Cluster.plain(cp, "migration.Joiners", "2000").stdout();
+        assertTrue(want.startsWith("joiner saw the slow thread end: true"), want);
+        List<String> cmd = movingCommand(cp, "migration.Joiners", 50, "2000");
+        // only the joiner can move (the slow thread is a subclass of Thread), and only in the middle of its join
+        assertSameAsPlain(cmd, Cluster.run(cmd), want, 10);
+    }
+
+    @Test
+    @Timeout(120)
     void aThreadMovedMoreThanAThousandTimesMidComputationComputesWhatPlainJavaComputes() {
         computeWorkersWhileMoving(1, 15000, 1, 1000);
     }

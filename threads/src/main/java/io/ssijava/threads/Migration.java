@@ -373,7 +373,10 @@ final class Migration
         final Thread t = r.thread;
         final WireOut msg = node.message(ThreadMessages.MIGRATE).putLong(r.handle).putString(t.getName())
             .putLong(t.getId()).putBoolean(t.isDaemon()).putInt(t.getPriority()).putBoolean(interrupted)
-            .putInt(r.moves).putLong(k.sleepLeftNanos());
+            .putInt(r.moves);
+        final Continuation.Waiting waiting = k.waiting();
+        msg.putByte(waiting.kind()).putLong(waiting.leftNanos());
+        runtime.writeValue(msg, waiting.target());
         final List<Frame> frames = k.frames();
         final Object[] receivers = k.receivers();
         msg.putInt(frames.size());
@@ -472,7 +475,19 @@ final class Migration
         final int priority = in.getInt();
         final boolean interrupted = in.getBoolean();
         final int moves = in.getInt();
-        final long sleepLeft = in.getLong();
+        final int waitKind = in.getByte();
+        final long waitLeft = in.getLong();
+        final Object waitTarget = runtime.readValue(in);
+        final Continuation.Waiting waiting;
+        try
+        {
+            waiting = waitKind == Continuation.Waiting.NONE ? Continuation.Waiting.NOTHING :
+                new Continuation.Waiting(waitKind, waitTarget, waitLeft);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new WireException("thread \"" + name + "\": " + ex.getMessage());
+        }
         final int count = in.getCount(MAX_FRAMES);
         if (count == 0)
         {
@@ -519,7 +534,7 @@ final class Migration
                 throw new WireException("thread \"" + name + "\": " + ex.getMessage());
             }
         }
-        final Arrival a = new Arrival(Continuation.of(frames, receivers, sleepLeft), interrupted, moves, locals);
+        final Arrival a = new Arrival(Continuation.of(frames, receivers, waiting), interrupted, moves, locals);
         final Runner known = runners.get(handle);
         if (known != null && !known.away)
         {

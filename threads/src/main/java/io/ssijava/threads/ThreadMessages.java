@@ -18,9 +18,10 @@ final class ThreadMessages
     /** To the node a thread runs on: unpark it (or interrupt it); no reply. */
     static final byte SIGNAL = MessageTypes.FIRST_EXTENSION + 5;
 
-    /** A thread moves here: handle, name, id, daemon, priority, interrupted, moves so far, sleep left, frames,
-     * thread-locals;
-     * reply when taken. */
+    /**
+     * A thread moves here: handle, name, id, daemon, priority, interrupted, moves so far, the sleep or join it is in,
+     * frames, thread-locals; reply when taken.
+     */
     static final byte MIGRATE = MessageTypes.FIRST_EXTENSION + 6;
     /** A thread that moved ended on another node: its stand-in here ends too. No reply. */
     static final byte GONE = MessageTypes.FIRST_EXTENSION + 7;

@@ -202,34 +202,50 @@ final class ContinuationRewriter
     }
 
     /**
-     * Makes every {@code Thread.sleep} a safe point: the call becomes {@link Cont#sleep} (which only notes the time),
-     * followed by a label that becomes a poll site and a loop of {@code Cont.sleepRest()}, which sleeps and stops
-     * early when a capture is asked. A frame captured there resumes after the poll and sleeps what was left.
+     * Makes every {@code Thread.sleep} and {@code Thread.join} (which the object-space rewriting already turned into
+     * {@code Ssi.threadJoin}) a safe point: the call becomes {@link Cont#sleep} or {@link Cont#join} (which only note
+     * the wait), followed by a label that becomes a poll site and a loop of {@code Cont.waitRest()}, which waits and
+     * stops early when a capture is asked. A frame captured there resumes after the poll and waits what was left.
      *
-     * @return the labels after the sleeps, to become safe points.
+     * @return the labels after the waits, to become safe points.
      */
-    private static List<LabelNode> replaceSleeps(final InsnList code)
+    private static List<LabelNode> replaceWaits(final InsnList code)
     {
         final List<LabelNode> out = new ArrayList<>();
         for (final AbstractInsnNode insn : code.toArray())
         {
-            if (insn.getOpcode() == Opcodes.INVOKESTATIC && insn instanceof MethodInsnNode)
+            if (!(insn instanceof MethodInsnNode))
             {
-                final MethodInsnNode m = (MethodInsnNode)insn;
-                if (m.owner.equals("java/lang/Thread") && m.name.equals("sleep") &&
-                    (m.desc.equals("(J)V") || m.desc.equals("(JI)V")))
-                {
-                    m.owner = CONT;
-                    m.itf = false;
-                    final LabelNode site = new LabelNode();
-                    final InsnList rest = new InsnList();
-                    rest.add(site);
-                    rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "sleepRest", "()Z", false));
-                    rest.add(new JumpInsnNode(Opcodes.IFNE, site));
-                    code.insert(m, rest);
-                    out.add(site);
-                }
+                continue;
             }
+            final MethodInsnNode m = (MethodInsnNode)insn;
+            final boolean sleep = insn.getOpcode() == Opcodes.INVOKESTATIC && m.owner.equals("java/lang/Thread") &&
+                m.name.equals("sleep") && (m.desc.equals("(J)V") || m.desc.equals("(JI)V"));
+            final boolean join = insn.getOpcode() == Opcodes.INVOKESTATIC && m.owner.equals(SSI) &&
+                m.name.equals("threadJoin") &&
+                (m.desc.equals("(Ljava/lang/Thread;)V") || m.desc.equals("(Ljava/lang/Thread;J)V"));
+            // a join the object-space rewriting left alone (its classes were not rewritten for sharing)
+            final boolean plainJoin = insn.getOpcode() == Opcodes.INVOKEVIRTUAL && m.owner.equals("java/lang/Thread") &&
+                m.name.equals("join") && (m.desc.equals("()V") || m.desc.equals("(J)V"));
+            if (!sleep && !join && !plainJoin)
+            {
+                continue;
+            }
+            if (plainJoin)
+            {
+                m.setOpcode(Opcodes.INVOKESTATIC);
+                m.desc = "(Ljava/lang/Thread;" + m.desc.substring(1);
+            }
+            m.owner = CONT;
+            m.name = sleep ? "sleep" : "join";
+            m.itf = false;
+            final LabelNode site = new LabelNode();
+            final InsnList rest = new InsnList();
+            rest.add(site);
+            rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "waitRest", "()Z", false));
+            rest.add(new JumpInsnNode(Opcodes.IFNE, site));
+            code.insert(m, rest);
+            out.add(site);
         }
         return out;
     }
@@ -258,9 +274,9 @@ final class ContinuationRewriter
                 return;
             }
         }
-        final List<LabelNode> sleeps = replaceSleeps(code);
+        final List<LabelNode> waits = replaceWaits(code);
         final AbstractInsnNode[] insns = code.toArray();
-        boolean calls = !sleeps.isEmpty();
+        boolean calls = !waits.isEmpty();
         final Set<Integer> loopCalls = new HashSet<>();
         for (int i = 0; i < insns.length; i++)
         {
@@ -311,7 +327,7 @@ final class ContinuationRewriter
         }
         loopCalls.addAll(callIndex.keySet());
         final List<LabelNode> headers = loopHeaders(mn, insns, loopCalls);
-        for (final LabelNode l : sleeps)
+        for (final LabelNode l : waits)
         {
             if (!headers.contains(l))
             {

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -120,14 +121,56 @@ class ContinuationRewriteTest
         assertFalse(t.isAlive());
         final Continuation k = captured.get();
         assertNotNull(k, "a sleeping thread is captured, not left to finish its sleep");
-        assertTrue(k.sleepLeftNanos() > 0 && k.sleepLeftNanos() <= millis * 1_000_000L, () -> "left " +
-            k.sleepLeftNanos());
+        final long left = k.waiting().leftNanos();
+        assertEquals(Continuation.Waiting.SLEEP, k.waiting().kind());
+        assertTrue(left > 0 && left <= millis * 1_000_000L, () -> "left " + left);
         final long resumedAt = System.nanoTime();
         final Thread again = new Thread(() -> assertNull(k.resume()), "resumed");
         again.start();
         again.join(20_000);
-        assertTrue(System.nanoTime() - resumedAt >= k.sleepLeftNanos(), "the resumed frame sleeps what was left");
+        assertTrue(System.nanoTime() - resumedAt >= left, "the resumed frame sleeps what was left");
         assertTrue(out[0] >= millis * 1_000_000L, () -> "the sleep took " + out[0] + " ns in all, not " + millis + " ms");
+    }
+
+    @Test
+    void aThreadCapturedInAJoinResumesJoiningTheSameThread() throws Exception
+    {
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final Thread other = new Thread(() ->
+        {
+            try
+            {
+                release.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "other");
+        other.start();
+        final Object[] out = new Object[1];
+        final Runnable body = (Runnable)c.getMethod("joiner", Thread.class, Object[].class).invoke(null, other, out);
+        final AtomicReference<Continuation> captured = new AtomicReference<>();
+        final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "joiner");
+        t.start();
+        while (t.getState() != Thread.State.TIMED_WAITING || !Continuation.request(t))
+        {
+            Thread.onSpinWait();
+        }
+        t.join(20_000);
+        assertFalse(t.isAlive());
+        final Continuation k = captured.get();
+        assertNotNull(k, "a joining thread is captured, not left to wait for the other to end");
+        assertEquals(Continuation.Waiting.JOIN, k.waiting().kind());
+        assertSame(other, k.waiting().target());
+        assertNull(out[0], "the join has not returned");
+        final Thread again = new Thread(() -> assertNull(k.resume()), "resumed");
+        again.start();
+        release.countDown();
+        again.join(20_000);
+        assertFalse(again.isAlive());
+        assertEquals(Boolean.TRUE, out[0], "the resumed frame joined the same thread");
     }
 
     @Test

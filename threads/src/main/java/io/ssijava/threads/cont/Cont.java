@@ -105,12 +105,12 @@ public final class Cont
         return c != null && c.restore == null && safePoint(c);
     }
 
-    /** Longest slice of a capturable sleep: how long a request may wait for a sleeping thread. */
-    private static final long SLEEP_SLICE_NANOS = 20_000_000L;
+    /** Longest slice of a capturable sleep or join: how long a request may wait for a thread that waits. */
+    private static final long WAIT_SLICE_NANOS = 20_000_000L;
 
     /**
      * What the agent puts in place of {@code Thread.sleep(millis)} in capturable code: the same, except that a thread
-     * that runs a body does not sleep here but leaves the time to {@link #sleepRest()}, which follows at once and can
+     * that runs a body does not sleep here but leaves the time to {@link #waitRest()}, which follows at once and can
      * be interrupted by a capture (the frame is then saved with what is left, and sleeps it where it resumes).
      *
      * @param millis as for {@code Thread.sleep}.
@@ -140,49 +140,96 @@ public final class Cont
         {
             throw new InterruptedException("sleep interrupted");
         }
-        c.sleepLeftNanos = millis >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE : millis * 1_000_000L + nanos;
+        c.waitKind = Continuation.Waiting.SLEEP;
+        c.waitTarget = null;
+        c.waitLeftNanos = millis >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE - 1 : millis * 1_000_000L + nanos;
     }
 
     /**
-     * Sleeps what is left of the last {@link #sleep}, in slices, and stops early when a capture is asked for that
-     * has not been refused yet: the safe point after the sleep then captures the frame, and the time left travels
-     * with it.
+     * What the agent puts in place of {@code Thread.join()} (through the object space's {@code Ssi.threadJoin}) in
+     * capturable code: as {@link #sleep}, the waiting is left to {@link #waitRest()}.
      *
-     * @return whether it stopped early for a capture (the caller goes back to its safe point and then here again).
-     * @throws InterruptedException as {@code Thread.sleep} does.
+     * @param t the thread to join.
+     * @throws InterruptedException as {@code Thread.join} does.
      */
-    public static boolean sleepRest() throws InterruptedException
+    public static void join(final Thread t) throws InterruptedException
+    {
+        join(t, 0L);
+    }
+
+    /**
+     * As {@link #join(Thread)}, for {@code Thread.join(millis)}.
+     *
+     * @param t      the thread to join.
+     * @param millis as for {@code Thread.join}.
+     * @throws InterruptedException as {@code Thread.join} does.
+     */
+    public static void join(final Thread t, final long millis) throws InterruptedException
     {
         final ContinuationContext c = CONTEXT.get();
-        if (c == null || c.sleepLeftNanos <= 0)
+        if (c == null || millis < 0 || t == null)
+        {
+            io.ssijava.rt.Ssi.threadJoin(t, millis); // not capturable here, or what Thread.join reports
+            return;
+        }
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException();
+        }
+        c.waitKind = Continuation.Waiting.JOIN;
+        c.waitTarget = t;
+        c.waitLeftNanos = millis == 0 ? Continuation.Waiting.FOREVER :
+            millis >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE - 1 : millis * 1_000_000L;
+    }
+
+    /**
+     * Waits out the last {@link #sleep} or {@link #join}, in slices, and stops early when a capture is asked for that
+     * has not been refused yet: the safe point after the wait then captures the frame, and the wait travels with it.
+     *
+     * @return whether it stopped early for a capture (the caller goes back to its safe point and then here again).
+     * @throws InterruptedException as {@code Thread.sleep} and {@code Thread.join} do.
+     */
+    public static boolean waitRest() throws InterruptedException
+    {
+        final ContinuationContext c = CONTEXT.get();
+        if (c == null || c.waitKind == Continuation.Waiting.NONE)
         {
             return false;
         }
         final long start = System.nanoTime();
-        final long total = c.sleepLeftNanos;
+        final long total = c.waitLeftNanos;
+        final boolean forever = total == Continuation.Waiting.FOREVER;
         try
         {
             while (true)
             {
-                final long left = total - (System.nanoTime() - start);
-                if (left <= 0)
+                final long left = forever ? Continuation.Waiting.FOREVER : total - (System.nanoTime() - start);
+                if (left <= 0 || c.waitKind == Continuation.Waiting.JOIN &&
+                    !io.ssijava.rt.Ssi.threadIsAlive((Thread)c.waitTarget))
                 {
-                    c.sleepLeftNanos = 0;
+                    c.waitDone();
                     return false;
                 }
-                if (c.requested && c.pinnedBy == null && !c.capturing && !c.sleepYielded)
+                if (c.requested && c.pinnedBy == null && !c.capturing && !c.waitYielded)
                 {
-                    c.sleepYielded = true;
-                    c.sleepLeftNanos = left;
+                    c.waitYielded = true;
+                    c.waitLeftNanos = left;
                     return true;
                 }
-                final long slice = Math.min(left, SLEEP_SLICE_NANOS);
-                Thread.sleep(slice / 1_000_000L, (int)(slice % 1_000_000L));
+                final long slice = Math.min(left, WAIT_SLICE_NANOS);
+                if (c.waitKind == Continuation.Waiting.SLEEP)
+                {
+                    Thread.sleep(slice / 1_000_000L, (int)(slice % 1_000_000L));
+                }
+                else
+                {
+                    io.ssijava.rt.Ssi.threadJoin((Thread)c.waitTarget, Math.max(1, slice / 1_000_000L));
+                }
             }
         }
         catch (final InterruptedException ex)
         {
-            c.sleepLeftNanos = 0;
+            c.waitDone();
             throw ex;
         }
     }

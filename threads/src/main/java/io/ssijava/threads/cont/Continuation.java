@@ -26,22 +26,48 @@ public final class Continuation
     private final Class<?> bottomProxy;
     /** The Runnable to call to reach the bottom frame, when the frames came from another node. */
     private final Object bottomReceiver;
-    /** What is left of the sleep the thread was captured in, 0 if none (nanoseconds). */
-    private final long sleepLeftNanos;
+    /** The sleep or join the thread was captured in, to go on with where it resumes. */
+    private final Waiting waiting;
+
+    /**
+     * A {@code Thread.sleep} or {@code Thread.join} that a thread was captured in.
+     *
+     * @param kind      {@link #NONE}, {@link #SLEEP} or {@link #JOIN}.
+     * @param target    the thread joined, or null.
+     * @param leftNanos the time left, {@link #FOREVER} for a join without a timeout.
+     */
+    public record Waiting(int kind, Object target, long leftNanos)
+    {
+        public static final int NONE = 0;
+        public static final int SLEEP = 1;
+        public static final int JOIN = 2;
+        public static final long FOREVER = Long.MAX_VALUE;
+        /** Not waiting. */
+        public static final Waiting NOTHING = new Waiting(NONE, null, 0);
+
+        public Waiting
+        {
+            if (kind < NONE || kind > JOIN || leftNanos < 0 || kind == JOIN && !(target instanceof Thread))
+            {
+                throw new IllegalArgumentException("no such wait: kind " + kind + ", " + leftNanos + " ns, on " +
+                    target);
+            }
+        }
+    }
 
     private Continuation(final List<Frame> frames, final Class<?> bottomProxy, final Object bottomReceiver,
-        final long sleepLeftNanos)
+        final Waiting waiting)
     {
         this.frames = frames;
         this.bottomProxy = bottomProxy;
         this.bottomReceiver = bottomReceiver;
-        this.sleepLeftNanos = sleepLeftNanos;
+        this.waiting = waiting;
     }
 
-    /** @return what is left of the {@code Thread.sleep} the thread was captured in (nanoseconds), 0 if none. */
-    public long sleepLeftNanos()
+    /** @return the sleep or join the thread was captured in, {@link Waiting#NOTHING} if none. */
+    public Waiting waiting()
     {
-        return sleepLeftNanos;
+        return waiting;
     }
 
     /**
@@ -68,10 +94,10 @@ public final class Continuation
      *
      * @param frames     bottom first.
      * @param receivers  as {@link #receivers()} gave them.
-     * @param sleepLeft  as {@link #sleepLeftNanos()} gave it.
+     * @param waiting    as {@link #waiting()} gave it.
      * @return the continuation.
      */
-    public static Continuation of(final List<Frame> frames, final Object[] receivers, final long sleepLeft)
+    public static Continuation of(final List<Frame> frames, final Object[] receivers, final Waiting waiting)
     {
         if (frames.isEmpty() || receivers.length != frames.size())
         {
@@ -82,7 +108,7 @@ public final class Continuation
         {
             copy.get(i).calleeReceiver = receivers[i];
         }
-        return new Continuation(copy, null, receivers[receivers.length - 1], Math.max(0, sleepLeft));
+        return new Continuation(copy, null, receivers[receivers.length - 1], waiting);
     }
 
     /** @return the frames, bottom first. */
@@ -163,7 +189,7 @@ public final class Continuation
         }
         c.allowLocked = allowLocked;
         c.pinnedBy = null; // says why this request waits, once a safe point has refused it
-        c.sleepYielded = false;
+        c.waitYielded = false;
         c.requested = true;
         c.recount();
         return true;
@@ -209,7 +235,9 @@ public final class Continuation
                 restore[i] = from.frames.get(i).fresh();
             }
             c.restore = restore;
-            c.sleepLeftNanos = from.sleepLeftNanos;
+            c.waitKind = from.waiting.kind();
+            c.waitTarget = from.waiting.target();
+            c.waitLeftNanos = from.waiting.leftNanos();
             target = (Runnable)Cont.receiverOf(from.bottomReceiver, from.bottomProxy, restore[0]);
         }
         Cont.context(c);
@@ -229,7 +257,8 @@ public final class Continuation
             }
             final List<Frame> saved = new ArrayList<>(c.saved);
             Collections.reverse(saved);
-            return new Continuation(saved, c.bottomProxy, null, c.sleepLeftNanos);
+            return new Continuation(saved, c.bottomProxy, null, c.waitKind == Waiting.NONE ? Waiting.NOTHING :
+                new Waiting(c.waitKind, c.waitTarget, c.waitLeftNanos));
         }
         finally
         {

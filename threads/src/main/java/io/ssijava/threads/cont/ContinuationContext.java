@@ -29,10 +29,20 @@ final class ContinuationContext
     private boolean counted;
     /** The frame that kept the last request from being taken, or null. */
     volatile String pinnedBy;
-    /** What is left of a {@code Thread.sleep} the thread left early to be captured (nanoseconds). */
-    long sleepLeftNanos;
-    /** A sleep already stopped early for the pending request (a sleep with no safe point after it sleeps on). */
-    volatile boolean sleepYielded;
+    /** The sleep or join the thread is in ({@link Cont#waitRest}): kind, thread joined, time left (nanoseconds). */
+    int waitKind;
+    Object waitTarget;
+    long waitLeftNanos;
+    /** A wait already stopped early for the pending request (a wait with no safe point after it waits on). */
+    volatile boolean waitYielded;
+
+    /** The wait is over. */
+    void waitDone()
+    {
+        waitKind = Continuation.Waiting.NONE;
+        waitTarget = null;
+        waitLeftNanos = 0;
+    }
 
     ContinuationContext(final Thread thread)
     {

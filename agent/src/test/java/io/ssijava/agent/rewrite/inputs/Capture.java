@@ -71,6 +71,23 @@ public class Capture
         };
     }
 
+    /** Joins {@code other} and reports whether it had ended by then. */
+    public static Runnable joiner(final Thread other, final Object[] out)
+    {
+        return () ->
+        {
+            try
+            {
+                other.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            out[0] = !other.isAlive();
+        };
+    }
+
     public static Object run(final String scenario)
     {
         switch (scenario)
