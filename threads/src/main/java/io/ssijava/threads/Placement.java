@@ -77,7 +77,7 @@ public interface Placement
     {
         return new Placement()
         {
-            private int next = 1;
+            private final RoundRobin order = new RoundRobin();
 
             @Override
             public String name()
@@ -86,13 +86,22 @@ public interface Placement
             }
 
             @Override
-            public synchronized int place(final int starter, final Loads loads)
+            public int place(final int starter, final Loads loads)
             {
-                final int node = (starter + next) % nodeCount;
-                next++;
-                return node;
+                return order.next(starter, nodeCount);
             }
         };
+    }
+
+    /** Round robin over the nodes, beginning after the starting node. */
+    final class RoundRobin
+    {
+        private int next = 1;
+
+        synchronized int next(final int starter, final int nodeCount)
+        {
+            return (starter + next++) % nodeCount;
+        }
     }
 
     /** Starts each thread on the node that runs the fewest threads, the starting node on a tie. */
@@ -129,7 +138,7 @@ public interface Placement
         /** Faults on one node in one period that make a thread worth moving: a few milliseconds of waiting. */
         static final int MIN_FAULTS = 32;
 
-        private int next = 1;
+        private final RoundRobin order = new RoundRobin();
 
         @Override
         public String name()
@@ -138,11 +147,9 @@ public interface Placement
         }
 
         @Override
-        public synchronized int place(final int starter, final Loads loads)
+        public int place(final int starter, final Loads loads)
         {
-            final int node = (starter + next) % loads.nodeCount();
-            next++;
-            return node;
+            return order.next(starter, loads.nodeCount());
         }
 
         @Override

@@ -103,15 +103,15 @@ class ContinuationRewriteTest
         assertEquals(Boolean.TRUE, out[0]);
     }
 
-    @Test
-    void aThreadCapturedInASleepResumesSleepingWhatWasLeft() throws Exception
+    /**
+     * Runs a body on a new thread and asks for a capture once the thread waits (in a sleep or join slice).
+     *
+     * @return the frames it was captured with: it must not have been left to finish its wait.
+     */
+    private static Continuation captureWhileWaiting(final Runnable body, final String name) throws Exception
     {
-        final Class<?> c = new RewritingLoader().load("Capture");
-        final long[] out = new long[1];
-        final long millis = 1500;
-        final Runnable body = (Runnable)c.getMethod("sleeper", long.class, long[].class).invoke(null, millis, out);
         final AtomicReference<Continuation> captured = new AtomicReference<>();
-        final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "sleeper");
+        final Thread t = new Thread(() -> captured.set(Continuation.run(body)), name);
         t.start();
         while (t.getState() != Thread.State.TIMED_WAITING || !Continuation.request(t))
         {
@@ -120,7 +120,18 @@ class ContinuationRewriteTest
         t.join(20_000);
         assertFalse(t.isAlive());
         final Continuation k = captured.get();
-        assertNotNull(k, "a sleeping thread is captured, not left to finish its sleep");
+        assertNotNull(k, "a waiting thread is captured, not left to finish its wait");
+        return k;
+    }
+
+    @Test
+    void aThreadCapturedInASleepResumesSleepingWhatWasLeft() throws Exception
+    {
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final long[] out = new long[1];
+        final long millis = 1500;
+        final Runnable body = (Runnable)c.getMethod("sleeper", long.class, long[].class).invoke(null, millis, out);
+        final Continuation k = captureWhileWaiting(body, "sleeper");
         final long left = k.waiting().leftNanos();
         assertEquals(Continuation.Waiting.SLEEP, k.waiting().kind());
         assertTrue(left > 0 && left <= millis * 1_000_000L, () -> "left " + left);
@@ -151,17 +162,7 @@ class ContinuationRewriteTest
         other.start();
         final Object[] out = new Object[1];
         final Runnable body = (Runnable)c.getMethod("joiner", Thread.class, Object[].class).invoke(null, other, out);
-        final AtomicReference<Continuation> captured = new AtomicReference<>();
-        final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "joiner");
-        t.start();
-        while (t.getState() != Thread.State.TIMED_WAITING || !Continuation.request(t))
-        {
-            Thread.onSpinWait();
-        }
-        t.join(20_000);
-        assertFalse(t.isAlive());
-        final Continuation k = captured.get();
-        assertNotNull(k, "a joining thread is captured, not left to wait for the other to end");
+        final Continuation k = captureWhileWaiting(body, "joiner");
         assertEquals(Continuation.Waiting.JOIN, k.waiting().kind());
         assertSame(other, k.waiting().target());
         assertNull(out[0], "the join has not returned");
