@@ -139,8 +139,8 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             return;
         }
         runtime.release();
-        final WireOut msg = node.message(ThreadMessages.START).putLong(handle).putString(t.getName())
-            .putBoolean(t.isDaemon()).putInt(t.getPriority()).putLong(t.getId());
+        final WireOut msg = node.message(ThreadMessages.START).putLong(handle);
+        ThreadTraits.of(t).write(msg);
         if (t instanceof Managed)
         {
             msg.putByte(ThreadMessages.KIND_THREAD_OBJECT);
@@ -256,10 +256,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     private void onStart(final int from, final long corr, final WireIn in)
     {
         final long handle = in.getLong();
-        final String name = in.getString();
-        final boolean daemon = in.getBoolean();
-        final int priority = in.getInt();
-        final long id = in.getLong();
+        final ThreadTraits traits = ThreadTraits.read(in);
         final byte kind = in.getByte();
         final Thread t;
         if (kind == ThreadMessages.KIND_THREAD_OBJECT)
@@ -270,7 +267,6 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
                 throw new SsiException("thread start for a non-thread object");
             }
             t = (Thread)copy;
-            t.setName(name);
         }
         else
         {
@@ -281,21 +277,19 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             }
             if (r == null)
             {
-                t = new Thread((Runnable)null, name);
+                t = new Thread((Runnable)null, traits.name());
             }
             else
             {
                 final Migration.Runner runner = migration.runner(handle, (Runnable)r);
-                t = new Thread(runner, name);
+                t = new Thread(runner, traits.name());
                 runner.thread = t;
             }
         }
-        t.setDaemon(daemon);
-        t.setPriority(Math.max(Thread.MIN_PRIORITY, Math.min(Thread.MAX_PRIORITY, priority)));
-        ThreadIds.adopt(t, id);
+        traits.applyTo(t);
         handles.put(t, handle);
         proxies.put(handle, t);
-        register(handle, daemon);
+        register(handle, traits.daemon());
         markStarted(t);
         applicationThreads.add(t);
         ThreadStarts.startThread(t);
@@ -537,8 +531,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
      * Starts, for a thread that moved here for the first time, the JVM thread that runs it here: the object this
      * node already uses for it if that one never ran, else a new one.
      */
-    Thread startArrived(final long handle, final String name, final long id, final boolean daemon,
-        final int priority, final Migration.Runner runner)
+    Thread startArrived(final long handle, final ThreadTraits traits, final Migration.Runner runner)
     {
         Thread t = proxies.get(handle);
         if (t != null && t.getState() == Thread.State.NEW && !(t instanceof Managed))
@@ -549,15 +542,12 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
         else
         {
-            t = new Thread(runner, name);
+            t = new Thread(runner, traits.name());
             proxies.put(handle, t);
         }
         handles.put(t, handle);
         remoteNode.remove(t);
-        ThreadIds.adopt(t, id);
-        t.setName(name);
-        t.setDaemon(daemon);
-        t.setPriority(Math.max(Thread.MIN_PRIORITY, Math.min(Thread.MAX_PRIORITY, priority)));
+        traits.applyTo(t);
         runner.thread = t;
         markStarted(t);
         applicationThreads.add(t);

@@ -67,14 +67,7 @@ public final class Loads
      */
     public synchronized int placeOnLeastLoaded(final int preferred)
     {
-        int min = preferred;
-        for (int n = 0; n < load.length; n++)
-        {
-            if (load[n] < load[min])
-            {
-                min = n;
-            }
-        }
+        final int min = leastLoaded(preferred);
         counted(min);
         return min;
     }
@@ -82,7 +75,12 @@ public final class Loads
     /** @return the least loaded node, {@code self} on a tie. */
     synchronized int leastLoaded()
     {
-        int min = self;
+        return leastLoaded(self);
+    }
+
+    private int leastLoaded(final int preferred)
+    {
+        int min = preferred;
         for (int n = 0; n < load.length; n++)
         {
             if (load[n] < load[min])

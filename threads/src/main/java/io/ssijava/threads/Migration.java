@@ -371,9 +371,9 @@ final class Migration
         // moving is a release and an acquire on one thread: what it wrote here must be seen where it goes on
         runtime.release();
         final Thread t = r.thread;
-        final WireOut msg = node.message(ThreadMessages.MIGRATE).putLong(r.handle).putString(t.getName())
-            .putLong(t.getId()).putBoolean(t.isDaemon()).putInt(t.getPriority()).putBoolean(interrupted)
-            .putInt(r.moves);
+        final WireOut msg = node.message(ThreadMessages.MIGRATE).putLong(r.handle);
+        ThreadTraits.of(t).write(msg);
+        msg.putBoolean(interrupted).putInt(r.moves);
         final Continuation.Waiting waiting = k.waiting();
         msg.putByte(waiting.kind()).putLong(waiting.leftNanos());
         runtime.writeValue(msg, waiting.target());
@@ -469,10 +469,8 @@ final class Migration
     private void onMigrate(final int from, final long corr, final WireIn in)
     {
         final long handle = in.getLong();
-        final String name = in.getString();
-        final long id = in.getLong();
-        final boolean daemon = in.getBoolean();
-        final int priority = in.getInt();
+        final ThreadTraits traits = ThreadTraits.read(in);
+        final String name = traits.name();
         final boolean interrupted = in.getBoolean();
         final int moves = in.getInt();
         final int waitKind = in.getByte();
@@ -550,7 +548,7 @@ final class Migration
             final Runner r = new Runner(handle, null);
             r.first = a;
             runners.put(handle, r);
-            threads.startArrived(handle, name, id, daemon, priority, r);
+            threads.startArrived(handle, traits, r);
         }
         node.sendReply(from, corr, node.reply());
     }

@@ -5,7 +5,7 @@ import io.ssijava.dsm.MessageTypes;
 /** Message types of the threads module. */
 final class ThreadMessages
 {
-    /** Start a thread here: handle, name, daemon, priority, id, kind, runnable or thread object. */
+    /** Start a thread here: handle, traits (ThreadTraits), kind, runnable or thread object. */
     static final byte START = MessageTypes.FIRST_EXTENSION;
     /** To node 0: a thread with this handle is alive. */
     static final byte REGISTER = MessageTypes.FIRST_EXTENSION + 1;
@@ -19,7 +19,7 @@ final class ThreadMessages
     static final byte SIGNAL = MessageTypes.FIRST_EXTENSION + 5;
 
     /**
-     * A thread moves here: handle, name, id, daemon, priority, interrupted, moves so far, the sleep or join it is in,
+     * A thread moves here: handle, traits (ThreadTraits), interrupted, moves so far, the sleep or join it is in,
      * frames, thread-locals; reply when taken.
      */
     static final byte MIGRATE = MessageTypes.FIRST_EXTENSION + 6;
