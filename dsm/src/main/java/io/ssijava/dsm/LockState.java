@@ -34,6 +34,15 @@ final class LockState
     /** Waiter ids of threads in wait() anywhere in the cluster; travels with the token. */
     List<Long> waiters = new ArrayList<>();
 
+    /**
+     * The thread (its cluster-wide id) that left for another node while holding this monitor, or -1: until it
+     * enters again, no other thread may enter, and the token goes where it is asked for without being used.
+     * Travels with the token.
+     */
+    long reservedFor = -1;
+    /** The node that thread went to. */
+    int reservedNode = -1;
+
     /** Home only: the token has left this node at least once (from then on every local entry is counted). */
     boolean departedOnce;
 

@@ -1,8 +1,11 @@
 package io.ssijava.dsm;
 
+import io.ssijava.rt.Managed;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * {@code wait()} registers a waiter id in a list that travels with the token, gives the token up, and sleeps in the
  * JVM's own {@code wait()}; {@code notify} on any node picks waiter ids from the list and wakes them where they are.
+ * <p>
+ * A thread that moves to another node while inside monitors takes them along ({@link #reserve}): until it enters
+ * them again there, no other thread may enter, and the token passes through other nodes unused on its way to it.
  */
 final class Locks
 {
@@ -27,6 +33,10 @@ final class Locks
     private final Executor executor;
     private final AtomicLong waiterIds = new AtomicLong();
     private final Map<Long, Waiter> localWaiters = new ConcurrentHashMap<>();
+    /** Threads in {@link #await}, for {@link #yieldWait}. */
+    private final Map<Thread, Waiter> waitingThreads = new ConcurrentHashMap<>();
+    /** Threads asked to stop waiting (see {@link #yieldWait}) that were not waiting yet. */
+    private final Set<Thread> yieldAsked = ConcurrentHashMap.newKeySet();
     /** Longest JVM-level wait on a still local object before it re-checks whether it was shared. */
     private static final long LOCAL_WAIT_SLICE_MS = 50;
 
@@ -44,6 +54,8 @@ final class Locks
         boolean notified;
         /** Timed out or interrupted: a notify must go to another waiter. */
         boolean gone;
+        /** Asked to stop waiting so that its thread can move (see {@link #yieldWait}). */
+        boolean yielded;
 
         Waiter(final Object monitor)
         {
@@ -125,13 +137,25 @@ final class Locks
     }
 
     /**
-     * Counts the thread in if this node holds the token and may use it: always for a reentry, otherwise unless the
-     * token is being handed over or another node waits for it and this node has used it since it arrived.
-     * Caller holds ls.
+     * Counts the thread in if this node holds the token and may use it: always for a reentry; the thread the monitor
+     * is reserved for whenever the token is not being handed over (the reservation stands until the JVM has let it
+     * in too, see {@link #entered}); otherwise unless it is reserved, being handed over, or another node waits for it
+     * and this node has used it since it arrived. Caller holds ls.
      */
     private static boolean tryEnter(final LockState ls, final Thread me)
     {
         final Integer depth = ls.depth.get(me);
+        if (ls.owned && depth == null && ls.reservedFor >= 0)
+        {
+            if (ls.transferring || ls.reservedFor != me.getId())
+            {
+                return false;
+            }
+            ls.holds++;
+            ls.usesSinceGrant++;
+            ls.depth.put(me, 1);
+            return true;
+        }
         if (ls.owned && (depth != null || !ls.transferring && (ls.revokeTo < 0 || ls.usesSinceGrant == 0)))
         {
             ls.holds++;
@@ -140,6 +164,26 @@ final class Locks
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether the monitor is free of reservations for {@code me}: not reserved, or reserved for it (then the
+     * reservation ends: the thread that took the monitor along is in it again). Caller holds ls.
+     */
+    private static boolean takeReservation(final LockState ls, final Thread me)
+    {
+        if (ls.reservedFor < 0)
+        {
+            return true;
+        }
+        if (ls.reservedFor != me.getId())
+        {
+            return false;
+        }
+        ls.reservedFor = -1;
+        ls.reservedNode = -1;
+        ls.notifyAll(); // threads of this node kept out meanwhile may enter now
+        return true;
     }
 
     void exit(final Object o)
@@ -177,10 +221,15 @@ final class Locks
         }
     }
 
-    private static boolean readyToHandOver(final LockState ls)
+    /**
+     * Whether the token should go now; starts the hand-over if so. A token reserved for a thread on its way here
+     * stays; one reserved for a thread elsewhere goes on unused. Caller holds ls.
+     */
+    private boolean readyToHandOver(final LockState ls)
     {
+        final boolean reserved = ls.reservedFor >= 0;
         if (ls.owned && !ls.transferring && ls.holds == 0 && ls.revokeTo >= 0 &&
-            (ls.usesSinceGrant > 0 || ls.localWaiting == 0))
+            (reserved ? ls.reservedNode != self : ls.usesSinceGrant > 0 || ls.localWaiting == 0))
         {
             ls.transferring = true;
             return true;
@@ -221,6 +270,8 @@ final class Locks
         }
         final int to;
         final List<Long> waiters;
+        final long reservedFor;
+        final int reservedNode;
         synchronized (ls)
         {
             if (ls.holds > 0)
@@ -235,6 +286,10 @@ final class Locks
             waiters = ls.waiters;
             ls.waiters = new ArrayList<>();
             ls.revokeTo = -1;
+            reservedFor = ls.reservedFor;
+            reservedNode = ls.reservedNode;
+            ls.reservedFor = -1;
+            ls.reservedNode = -1;
             ls.owned = false;
             ls.transferring = false;
             ls.usesSinceGrant = 0;
@@ -245,7 +300,8 @@ final class Locks
             }
         }
         space.stats.lockTransfers.incrementAndGet();
-        final WireOut grant = net.message(MessageTypes.LOCK_GRANT).putLong(m.gid).putInt(waiters.size());
+        final WireOut grant = net.message(MessageTypes.LOCK_GRANT).putLong(m.gid).putLong(reservedFor)
+            .putInt(reservedNode).putInt(waiters.size());
         for (final long w : waiters)
         {
             grant.putLong(w);
@@ -326,10 +382,12 @@ final class Locks
         }
     }
 
-    /** The token arrives, with the waiter list. */
+    /** The token arrives, with its reservation and the waiter list. */
     void onGrant(final WireIn in)
     {
         final long gid = in.getLong();
+        final long reservedFor = in.getLong();
+        final int reservedNode = in.getInt();
         final int n = in.getCount(1 << 20);
         final List<Long> waiters = new ArrayList<>(n);
         for (int i = 0; i < n; i++)
@@ -349,6 +407,12 @@ final class Locks
             ls.requested = false;
             ls.usesSinceGrant = 0;
             ls.waiters = waiters;
+            ls.reservedFor = reservedFor;
+            ls.reservedNode = reservedFor < 0 ? -1 : reservedNode;
+            if (reservedFor >= 0)
+            {
+                io.ssijava.rt.Ssi.checkMonitorEntries(); // the reservation ends in entered()
+            }
             if (ls.pendingRevoke >= 0)
             {
                 ls.revokeTo = ls.pendingRevoke;
@@ -365,7 +429,14 @@ final class Locks
 
     // ---------------------------------------------------------------- wait / notify
 
-    void await(final Object o, final long millis, final int nanos) throws InterruptedException
+    /**
+     * {@code o.wait(millis, nanos)} through the cluster.
+     *
+     * @return true if it stopped early only because it was asked to ({@link #yieldWait}): neither notified nor
+     * interrupted, it holds the monitor again and is no longer a waiter, so the caller may wait again (elsewhere)
+     * for the time that is left without missing a notify.
+     */
+    boolean await(final Object o, final long millis, final int nanos) throws InterruptedException
     {
         final Meta m = space.metaOf(o);
         if (m == null)
@@ -374,7 +445,7 @@ final class Locks
             // cluster after the object is shared cannot be missed
             o.wait(millis == 0 ? LOCAL_WAIT_SLICE_MS : Math.min(millis, LOCAL_WAIT_SLICE_MS));
             adoptHeldMonitor(o);
-            return;
+            return false;
         }
         final LockState ls = lockOf(m);
         final Thread me = Thread.currentThread();
@@ -400,7 +471,16 @@ final class Locks
         {
             executor.execute(() -> handOver(m, ls));
         }
+        waitingThreads.put(me, w);
+        if (yieldAsked.remove(me))
+        {
+            synchronized (w)
+            {
+                w.yielded = true;
+            }
+        }
         InterruptedException interrupted = null;
+        boolean yielded = false;
         try
         {
             final long deadline = millis == 0 && nanos == 0 ? 0 : System.nanoTime() + millis * 1_000_000L + nanos;
@@ -408,7 +488,7 @@ final class Locks
             {
                 // the waker sets the flag under w, so a wake-up between our registration and here is not lost
             }
-            while (!isNotified(w))
+            while (!isOver(w))
             {
                 if (deadline == 0)
                 {
@@ -431,24 +511,202 @@ final class Locks
         }
         finally
         {
+            waitingThreads.remove(me);
+            yieldAsked.remove(me);
             synchronized (w)
             {
-                w.gone = !w.notified;
+                // asked to stop: it stays a waiter until it holds the monitor again (its id leaves the list then),
+                // so that a notify meanwhile still counts for it
+                yielded = w.yielded && !w.notified && interrupted == null;
+                if (!yielded)
+                {
+                    w.gone = !w.notified;
+                }
             }
-            localWaiters.remove(id);
+            if (!yielded)
+            {
+                localWaiters.remove(id);
+            }
             reacquire(o, m, ls, me, d, id);
+            if (yielded)
+            {
+                synchronized (w)
+                {
+                    w.gone = !w.notified;
+                    yielded = w.gone;
+                }
+                localWaiters.remove(id);
+            }
         }
         if (interrupted != null)
         {
             throw interrupted;
         }
+        return yielded;
     }
 
-    private static boolean isNotified(final Waiter w)
+    /** Notified, or asked to stop waiting. */
+    private static boolean isOver(final Waiter w)
     {
         synchronized (w)
         {
-            return w.notified;
+            return w.notified || w.yielded;
+        }
+    }
+
+    /**
+     * Makes a thread in {@link #await} (or about to be) stop waiting and take the monitor back, so that its frames
+     * can be captured and move with the monitor (see {@link #reserve}); {@code await} then answers true and the
+     * caller waits again where it arrives. A notify that picks it before it holds the monitor again still counts.
+     *
+     * @param t the thread.
+     */
+    void yieldWait(final Thread t)
+    {
+        yieldAsked.add(t);
+        final Waiter w = waitingThreads.get(t);
+        if (w == null)
+        {
+            return; // not waiting yet: it sees yieldAsked when it registers
+        }
+        yieldAsked.remove(t);
+        synchronized (w)
+        {
+            w.yielded = true;
+        }
+        nudge(w);
+    }
+
+    /** Wakes a waiter to look at its flags, without taking its JVM monitor on this thread. */
+    private void nudge(final Waiter w)
+    {
+        executor.execute(() ->
+        {
+            synchronized (w.monitor)
+            {
+                w.monitor.notifyAll();
+            }
+        });
+    }
+
+    /**
+     * The current thread, inside o's monitor, is captured to move to node {@code to}: the monitor stays its own
+     * (no other thread may enter) until it enters it again there. Shares o if it is still local. No-op for a monitor
+     * that is not shared between nodes (the class of statics that are not).
+     *
+     * @param o  the monitor.
+     * @param to the node the thread goes to.
+     */
+    void reserve(final Object o, final int to)
+    {
+        final Meta m = o instanceof Class ? space.staticsMeta((Class<?>)o) :
+            o instanceof Managed || o.getClass().isArray() || o.getClass() == Object.class ? space.share(o) : null;
+        if (m == null)
+        {
+            return;
+        }
+        final LockState ls = lockOf(m);
+        final Thread me = Thread.currentThread();
+        synchronized (ls)
+        {
+            adoptLocalEntry(ls, o, me);
+            if (!ls.owned || !ls.depth.containsKey(me))
+            {
+                // cannot happen for a monitor the thread entered through enter(); left unreserved, not fatal
+                System.err.println("ssi-java: node " + self + ": a moving thread holds the monitor of " +
+                    o.getClass().getName() + " without its cluster lock; it is not kept for it");
+                return;
+            }
+            if (ls.reservedFor != me.getId())
+            {
+                ls.reservedFor = me.getId();
+                ls.reservedNode = to;
+                space.stats.monitorsCarried.incrementAndGet();
+            }
+            // Threads counted in but not inside (this one holds the JVM monitor) are blocked in monitorenter: they
+            // are counted out, and step back once the JVM lets them in (entered).
+            ls.depth.entrySet().removeIf(e ->
+            {
+                if (e.getKey() == me)
+                {
+                    return false;
+                }
+                ls.holds -= e.getValue();
+                return true;
+            });
+        }
+    }
+
+    /**
+     * After the JVM let the current thread into o's monitor: if the cluster lock did not admit it (it was counted
+     * out by {@link #reserve}, or passed {@link #enter} while o was still local), it is counted in if this node may
+     * use the token now; otherwise (another thread left inside the monitor, or the token left) it waits, with the JVM
+     * monitor given up in {@code o.wait}, until it is admitted.
+     */
+    void entered(final Object o)
+    {
+        final Meta m = space.metaOf(o);
+        if (m == null)
+        {
+            return;
+        }
+        final LockState ls = lockOf(m);
+        final Thread me = Thread.currentThread();
+        synchronized (ls)
+        {
+            if (ls.depth.containsKey(me))
+            {
+                takeReservation(ls, me); // the thread the monitor was kept for is in it now
+                return;
+            }
+            if (ls.owned && !ls.transferring && takeReservation(ls, me))
+            {
+                // in the JVM monitor uncounted, and free to be: count it, as adoptLocalEntry would
+                ls.holds++;
+                ls.usesSinceGrant++;
+                ls.depth.put(me, 1);
+                return;
+            }
+            ls.localWaiting++;
+        }
+        boolean interrupted = false;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    o.wait(2); // rare (a thread left inside this monitor): polling keeps the wake-up paths as they are
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+                synchronized (ls)
+                {
+                    if (ls.depth.containsKey(me) || tryEnter(ls, me))
+                    {
+                        takeReservation(ls, me);
+                        return;
+                    }
+                    if (!ls.owned && !ls.requested)
+                    {
+                        ls.requested = true;
+                        requestToken(m);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            synchronized (ls)
+            {
+                ls.localWaiting--;
+            }
+            if (interrupted)
+            {
+                me.interrupt();
+            }
         }
     }
 
@@ -466,7 +724,7 @@ final class Locks
             {
                 synchronized (ls)
                 {
-                    if (ls.owned && !ls.transferring)
+                    if (ls.owned && !ls.transferring && takeReservation(ls, me))
                     {
                         ls.holds += d;
                         ls.usesSinceGrant++;
@@ -479,7 +737,7 @@ final class Locks
                         ls.requested = true;
                         requestToken(m);
                     }
-                    if (!firstDepartureFromHome(m, ls))
+                    if (!needsJvmMonitor(m, ls, me))
                     {
                         try
                         {
@@ -492,8 +750,9 @@ final class Locks
                         continue;
                     }
                 }
-                // The token's first departure from its home takes o's JVM monitor (see handOver), which this thread
-                // holds again since o.wait returned: give it up while waiting, or each would wait for the other.
+                // The token's first departure from its home, or the thread the lock is kept for, takes o's JVM
+                // monitor, which this thread holds again since o.wait returned: give it up while waiting, or each
+                // would wait for the other.
                 try
                 {
                     o.wait(1);
@@ -515,6 +774,16 @@ final class Locks
                 me.interrupt();
             }
         }
+    }
+
+    /**
+     * Whether a thread that holds o's JVM monitor and waits for its cluster lock must give the JVM monitor up while
+     * it waits: when the token's first departure from its home takes it (see handOver), and when the lock is kept
+     * for a thread that left inside it, which takes the JVM monitor again wherever it enters. Caller holds ls.
+     */
+    private boolean needsJvmMonitor(final Meta m, final LockState ls, final Thread me)
+    {
+        return firstDepartureFromHome(m, ls) || ls.reservedFor >= 0 && ls.reservedFor != me.getId();
     }
 
     /** Whether handing the token over takes the object's JVM monitor first (see handOver). Caller holds ls. */
@@ -622,38 +891,66 @@ final class Locks
         }
         final LockState ls = lockOf(m);
         final Thread me = Thread.currentThread();
+        boolean interrupted = false;
         synchronized (ls)
         {
-            if (ls.depth.containsKey(me))
-            {
-                return;
-            }
             ls.localWaiting++;
-            try
+        }
+        try
+        {
+            while (true)
             {
-                while (!ls.owned)
+                synchronized (ls)
                 {
-                    if (!ls.requested)
+                    if (ls.depth.containsKey(me))
+                    {
+                        return;
+                    }
+                    if (ls.owned && takeReservation(ls, me))
+                    {
+                        ls.holds++;
+                        ls.usesSinceGrant++;
+                        ls.depth.put(me, 1);
+                        return;
+                    }
+                    if (!ls.owned && !ls.requested)
                     {
                         ls.requested = true;
                         requestToken(m);
                     }
-                    try
+                    if (!needsJvmMonitor(m, ls, me))
                     {
-                        ls.wait();
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        me.interrupt();
+                        try
+                        {
+                            ls.wait();
+                        }
+                        catch (final InterruptedException ex)
+                        {
+                            interrupted = true;
+                        }
+                        continue;
                     }
                 }
-                ls.holds++;
-                ls.usesSinceGrant++;
-                ls.depth.put(me, 1);
+                // see reacquire: the JVM monitor must be free for the token's first departure or the kept thread
+                try
+                {
+                    o.wait(1);
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
             }
-            finally
+        }
+        finally
+        {
+            synchronized (ls)
             {
                 ls.localWaiting--;
+            }
+            if (interrupted)
+            {
+                me.interrupt();
             }
         }
     }
@@ -694,12 +991,6 @@ final class Locks
             }
         }
         // the waiter polls its flag while in o.wait(100); nudge it without taking the JVM monitor here
-        executor.execute(() ->
-        {
-            synchronized (w.monitor)
-            {
-                w.monitor.notifyAll();
-            }
-        });
+        nudge(w);
     }
 }

@@ -160,6 +160,12 @@ public final class NodeRuntime implements Runtime
     }
 
     @Override
+    public boolean awaitMovable(final Object o, final long millis, final int nanos) throws InterruptedException
+    {
+        return locks.await(o, millis, nanos);
+    }
+
+    @Override
     public void notify(final Object o, final boolean all)
     {
         locks.notify(o, all);
@@ -169,6 +175,24 @@ public final class NodeRuntime implements Runtime
     public void adoptHeldMonitor(final Object o)
     {
         locks.adoptHeldMonitor(o);
+    }
+
+    @Override
+    public void monitorEntered(final Object o)
+    {
+        locks.entered(o);
+    }
+
+    @Override
+    public void reserveMonitor(final Object o, final int to)
+    {
+        locks.reserve(o, to);
+    }
+
+    @Override
+    public void yieldWait(final Thread t)
+    {
+        locks.yieldWait(t);
     }
 
     @Override

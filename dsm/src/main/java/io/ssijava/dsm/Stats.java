@@ -19,6 +19,8 @@ public final class Stats
     public final AtomicLong threadsMoved = new AtomicLong();
     /** Time those moves took, from the frames' leaving to the target's taking them (nanoseconds). */
     public final AtomicLong moveNanos = new AtomicLong();
+    /** Monitors that threads took along when they left this node (see Locks.reserve). */
+    public final AtomicLong monitorsCarried = new AtomicLong();
 
     /**
      * Writes the counters for the end-of-job report.
@@ -30,7 +32,7 @@ public final class Stats
     {
         out.putLong(threadsRun.get()).putLong(objectsHomed.get()).putLong(faults.get()).putLong(lockTransfers.get())
             .putLong(atomics.get()).putLong(messages).putLong(bytes).putLong(threadsMoved.get())
-            .putLong(moveNanos.get());
+            .putLong(moveNanos.get()).putLong(monitorsCarried.get());
     }
 
     /** @return the user-facing line for counters written by {@link #write}. */
@@ -41,7 +43,9 @@ public final class Stats
             node, in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
         final long moved = in.getLong();
         final long nanos = in.getLong();
+        final long monitors = in.getLong();
         return counters + ", threads moved out " + moved + (moved == 0 ? "" :
-            String.format(java.util.Locale.ROOT, " (%.2f ms per move)", nanos / 1e6 / moved));
+            String.format(java.util.Locale.ROOT, " (%.2f ms per move)", nanos / 1e6 / moved)) +
+            (monitors == 0 ? "" : ", monitors carried " + monitors);
     }
 }

@@ -33,6 +33,36 @@ public interface Runtime
     /** After a JVM-level wait on an object that was shared meanwhile: take its cluster lock too. */
     void adoptHeldMonitor(Object o);
 
+    /** After a JVM monitorenter, once some thread left this node inside a monitor (see {@link Ssi#monitorEntered}). */
+    default void monitorEntered(final Object o)
+    {
+    }
+
+    /**
+     * The current thread leaves for node {@code to} inside o's monitor: keep the monitor its own until it enters it
+     * again there. No-op by default (a runtime without nodes).
+     */
+    default void reserveMonitor(final Object o, final int to)
+    {
+    }
+
+    /**
+     * As {@link #await}, for a thread that may be asked to move while it waits.
+     *
+     * @return true if it stopped early only because of {@link #yieldWait}: it holds the monitor again, was not
+     * notified, and may wait again for the time that is left.
+     */
+    default boolean awaitMovable(final Object o, final long millis, final int nanos) throws InterruptedException
+    {
+        await(o, millis, nanos);
+        return false;
+    }
+
+    /** Makes a thread that waits in {@link #awaitMovable} return early (it is to move). */
+    default void yieldWait(final Thread t)
+    {
+    }
+
     int identityHashCode(Object o);
 
     boolean clinitStart(Class<?> c);

@@ -39,6 +39,12 @@ public final class Ssi
     /** Set once by the node runtime; null in a plain JVM, where nothing is ever shared. */
     static volatile Runtime runtime;
 
+    /**
+     * Whether {@link #monitorEntered} must look at shared monitors: set for good once a thread of this node has
+     * left for another node inside a monitor ({@link #reserveMonitor}).
+     */
+    private static volatile boolean checkEntries;
+
     private Ssi()
     {
     }
@@ -185,6 +191,24 @@ public final class Ssi
         }
     }
 
+    /**
+     * After {@code monitorenter}: a thread that the JVM let into the monitor of a shared object, but that the
+     * cluster lock did not admit (another thread left for another node inside it meanwhile), gives the JVM monitor
+     * up until it is admitted. Free until some thread of this node has left inside a monitor.
+     */
+    public static void monitorEntered(final Object o)
+    {
+        if (!checkEntries || o instanceof Managed && ((Managed)o).__ssi_state() == 0)
+        {
+            return;
+        }
+        final Runtime rt = runtime;
+        if (rt != null)
+        {
+            rt.monitorEntered(o);
+        }
+    }
+
     /** After {@code monitorexit}: gives the cluster lock back to a waiting node if any. */
     public static void monitorExit(final Object o)
     {
@@ -196,6 +220,44 @@ public final class Ssi
         if (rt != null)
         {
             rt.monitorExit(o);
+        }
+    }
+
+    /**
+     * Keeps o's monitor for the current thread, which leaves for node {@code to} while inside it (called for each
+     * monitor its captured frames give up); it enters it again there before any other thread can.
+     *
+     * @param o  a monitor the thread holds.
+     * @param to the node it moves to.
+     */
+    public static void reserveMonitor(final Object o, final int to)
+    {
+        final Runtime rt = runtime;
+        if (rt != null)
+        {
+            checkEntries = true;
+            rt.reserveMonitor(o, to);
+        }
+    }
+
+    /** From now on, {@link #monitorEntered} looks at shared monitors (a monitor kept for a thread came here). */
+    public static void checkMonitorEntries()
+    {
+        checkEntries = true;
+    }
+
+    /**
+     * Makes a thread that waits in {@link #await} on a shared object return at once, as if woken spuriously, so that
+     * it can move; a thread that is about to wait does so when it starts.
+     *
+     * @param t the thread.
+     */
+    public static void yieldWait(final Thread t)
+    {
+        final Runtime rt = runtime;
+        if (rt != null)
+        {
+            rt.yieldWait(t);
         }
     }
 
@@ -214,11 +276,22 @@ public final class Ssi
     /** Replaces {@link Object#wait(long, int)}. */
     public static void await(final Object o, final long millis, final int nanos) throws InterruptedException
     {
+        awaitMovable(o, millis, nanos);
+    }
+
+    /**
+     * As {@link #await(Object, long, int)}, for a thread that may move while it waits (see {@link #yieldWait}).
+     *
+     * @return true if it stopped early only to move: it holds the monitor again, was not notified, and waits again
+     * (wherever it is then) for the time that is left.
+     */
+    public static boolean awaitMovable(final Object o, final long millis, final int nanos) throws InterruptedException
+    {
         final Runtime rt = runtime;
         if (rt == null)
         {
             o.wait(millis, nanos);
-            return;
+            return false;
         }
         if (o instanceof Managed && ((Managed)o).__ssi_state() == 0)
         {
@@ -231,9 +304,9 @@ public final class Ssi
             {
                 rt.adoptHeldMonitor(o);
             }
-            return;
+            return false;
         }
-        rt.await(o, millis, nanos);
+        return rt.awaitMovable(o, millis, nanos);
     }
 
     /** Replaces {@link Object#notify()}. */

@@ -40,7 +40,8 @@ public final class HelpText {
                                                 they can move, name
                   ssi-java nodes                each node's load, threads and placement policy
                   ssi-java migrate THREAD NODE  move a thread (id or name) to a node; it moves
-                                                at its next safe point that holds no monitor
+                                                at its next safe point outside JDK code, with
+                                                the monitors it holds
                   ssi-java placement [P]        show, or switch every node to, placement policy P
                 With several jobs running, name one with --job ID. Node 0 of a job serves these
                 on a loopback port; they need the job's secret, which its job file holds,

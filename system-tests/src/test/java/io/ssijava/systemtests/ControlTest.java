@@ -132,6 +132,61 @@ class ControlTest {
         assertTrue(gone.stderr().contains("no running ssi-java job"), gone::describe);
     }
 
+    /** @return the {@code threads} line of the named thread, once it shows it on {@code node} in a waiting state. */
+    private String awaitWaiting(Path runDir, String name, int node) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            ProcessRunner.Result threads = control(runDir, "threads");
+            assertEquals(0, threads.exitCode(), threads::describe);
+            last = threads.stdout();
+            for (String l : last.lines().toList()) {
+                if (l.matches("\\d+\\s+" + node + "\\s+(TIMED_)?WAITING\\s+yes\\s+" + name + "\\b.*")) {
+                    return l;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(name + " is not seen waiting on node " + node + "\n" + last);
+    }
+
+    @Test
+    @Timeout(180)
+    void aThreadMovesWhileItWaitsOnAMonitorAndIsWokenByANotifyFromAThirdNode() throws Exception {
+        Path cp = Cluster.litmusClasses();
+        Path runDir = tmp.resolve("run");
+        Path go = tmp.resolve("go");
+        Path goPlain = Files.createFile(tmp.resolve("go-plain"));
+        String want = Cluster.plain(cp, "control.WaitAndNotify", goPlain.toString()).stdout();
+        assertEquals("the waiter was notified and saw the release: true\n", want);
+
+        List<String> cmd = SsiJava.agentCommand("nodes=3,stats,placement=local", cp.toString(),
+                "control.WaitAndNotify", go.toString());
+        try (RunningProcess job = ProcessRunner.of(cmd).env("SSI_JAVA_RUN", runDir.toString())
+                .timeout(Duration.ofSeconds(150)).start()) {
+            awaitJobFile(runDir, job);
+            awaitWaiting(runDir, "waiter", 0);
+            ProcessRunner.Result moved = control(runDir, "migrate", "waiter", "1");
+            assertEquals(0, moved.exitCode(), moved::describe);
+            // it goes on waiting where it arrived: in Object.wait again, not back in the program's loop for good
+            awaitWaiting(runDir, "waiter", 1);
+            ProcessRunner.Result notifier = control(runDir, "migrate", "notifier", "2");
+            assertEquals(0, notifier.exitCode(), notifier::describe);
+            ProcessRunner.Result keeper = control(runDir, "migrate", "keeper", "1");
+            assertEquals(1, keeper.exitCode(), keeper::describe);
+            assertTrue(keeper.stderr().contains("could not move: cannot share an instance of sun.nio.fs.UnixPath"),
+                    keeper::describe);
+
+            Files.createFile(go);
+            ProcessRunner.Result r = job.await();
+            assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+            assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+            assertTrue(r.stderr().matches("(?s).*node 0: .*threads moved out 2\\b.*"), r::stderr);
+            assertTrue(r.stderr().matches("(?s).*node 0: .*monitors carried [1-9].*"),
+                    () -> "the waiter moves inside the monitor it waits on\n" + r.stderr());
+        }
+    }
+
     /** Sends the {@code threads} command with a given secret; @return the first line of the answer. */
     private static String withSecret(Path jobFile, String secret) throws IOException {
         Properties p = new Properties();

@@ -91,6 +91,28 @@ class MigrationTest {
         assertSameAsPlain(cmd, Cluster.run(cmd), want, 10);
     }
 
+    private static final Pattern CARRIED = Pattern.compile("(?m)^ssi-java: node \\d+: .*monitors carried (\\d+)");
+
+    @Test
+    @Timeout(120)
+    void threadsThatMoveInsideTwoMonitorsKeepEveryOtherThreadOutOfThem() {
+        Path cp = Cluster.litmusClasses();
+        String want = Cluster.plain(cp, "migration.TwoMonitors", "4", "200").stdout();
+        assertTrue(want.contains("intrusions 0, inside 0"), want);
+        List<String> cmd = movingCommand(cp, "migration.TwoMonitors", 2, "4", "200");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        // the threads spend nearly all their time inside both monitors: most moves take them along
+        assertSameAsPlain(cmd, r, want, 20);
+        long carried = 0;
+        Matcher m = CARRIED.matcher(r.stderr());
+        while (m.find()) {
+            carried += Long.parseLong(m.group(1));
+        }
+        long monitors = carried;
+        assertTrue(monitors >= 20, () -> "expected at least 20 monitors carried, saw " + monitors + "\n" +
+                Cluster.explain(cmd, r));
+    }
+
     @Test
     @Timeout(120)
     void aThreadMovedMoreThanAThousandTimesMidComputationComputesWhatPlainJavaComputes() {

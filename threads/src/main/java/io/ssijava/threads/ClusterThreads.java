@@ -301,7 +301,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
 
     /**
      * Asks a thread of the program that runs on this node to move to another node. It moves at its next safe point
-     * where it holds no monitor and no frame of code that was not rewritten (the JDK's) is on its stack.
+     * where no frame of code that was not rewritten (the JDK's) is on its stack, with the monitors it holds.
      *
      * @param t  the thread.
      * @param to the target node.
@@ -432,6 +432,10 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             {
                 final String pin = io.ssijava.threads.cont.Continuation.pinnedBy(t);
                 note = "moving" + (pin == null ? "" : ", pinned by " + pin);
+            }
+            else if (movable && migration.refused(handle) != null)
+            {
+                note = ThreadDirectory.REFUSED + migration.refused(handle);
             }
             out.add(new ThreadDirectory.ThreadInfo(handle == null ? ThreadDirectory.MAIN_ID : handle, self,
                 t.getName(), state.toString(), movable, note));

@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * Moves running threads between nodes. A thread of the program runs its Runnable under a continuation runner
- * ({@link Continuation#run}); asked to move, it is captured at its next safe point where it holds no monitor, its
- * frames travel to the target node (their objects become shared, as anything another node can reach), and it
- * resumes there.
+ * ({@link Continuation#run}); asked to move, it is captured at its next safe point, its frames travel to the target
+ * node (their objects become shared, as anything another node can reach), and it resumes there. Monitors it holds
+ * stay its own on the way (the object space keeps them for it until it enters them again there), and a thread in
+ * {@code Object.wait} stops waiting, moves with the monitor, and waits again there for the time that was left.
  * <p>
  * The thread keeps one thread object per node: when it leaves a node, the JVM thread there stays parked as the
  * thread's stand-in, so that {@code Thread.currentThread()} gives the same object if it comes back, and objects of
@@ -65,6 +66,8 @@ final class Migration
         volatile int target = -1;
         /** Its frames are on their way to another node, which has not taken them yet. */
         volatile boolean sending;
+        /** Why its last move failed (it went on here), until it is asked to move again; null if it did not. */
+        volatile String refused;
         /** Running on another node; this JVM thread waits as its stand-in. */
         volatile boolean away;
         /** Ended on another node: this stand-in ends without ending the thread. */
@@ -119,6 +122,7 @@ final class Migration
                 catch (final RuntimeException ex)
                 {
                     sent = false;
+                    refused = ex.getMessage();
                     System.err.println("ssi-java: node " + self + ": thread \"" + thread.getName() +
                         "\" could not move to node " + to + ", it goes on here: " + ex.getMessage());
                 }
@@ -319,8 +323,9 @@ final class Migration
         {
             return false;
         }
+        r.refused = null;
         r.target = to;
-        return Continuation.request(r.thread, false);
+        return Continuation.requestMove(r.thread, to);
     }
 
     /** @return whether the thread with this handle runs on another node and its JVM thread here is a stand-in. */
@@ -335,6 +340,13 @@ final class Migration
     {
         final Runner r = runners.get(handle);
         return r != null && (r.target >= 0 || r.sending);
+    }
+
+    /** @return why the thread's last move failed, or null if it did not or it was asked to move again since. */
+    String refused(final long handle)
+    {
+        final Runner r = runners.get(handle);
+        return r == null ? null : r.refused;
     }
 
     /** Withdraws a request to move that the thread has not yet acted on. */

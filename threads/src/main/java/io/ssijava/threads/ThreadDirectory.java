@@ -28,6 +28,9 @@ public final class ThreadDirectory
      * @param movable whether it can move (a plain Thread running a Runnable).
      * @param note    a move asked and not yet done, and what pins the thread if anything; empty if none.
      */
+    /** How the note of a thread whose last move failed begins. */
+    public static final String REFUSED = "could not move: ";
+
     public record ThreadInfo(long id, int node, String name, String state, boolean movable, String note)
     {
     }

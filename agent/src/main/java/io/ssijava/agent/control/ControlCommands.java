@@ -150,6 +150,11 @@ public final class ControlCommands
                 return;
             }
             note = now.note();
+            if (note.startsWith(ThreadDirectory.REFUSED))
+            {
+                out.println("ERROR thread \"" + t.name() + "\" " + note + "; it goes on on node " + now.node());
+                return;
+            }
             try
             {
                 Thread.sleep(10);
@@ -161,7 +166,7 @@ public final class ControlCommands
             }
         }
         out.println("PENDING thread \"" + t.name() + "\" has not moved after " + MOVE_WAIT_MS + " ms" +
-            (note.isEmpty() ? "" : " (" + note + ")") + "; it moves at its next safe point that holds no monitor");
+            (note.isEmpty() ? "" : " (" + note + ")") + "; it moves at its next safe point outside JDK code");
     }
 
     private static ThreadInfo byId(final Listing listing, final long id)

@@ -300,6 +300,7 @@ public final class ClassRewriter
         tempBase = mn.maxLocals + 4;
         tempNeeded = 0;
         final InsnList code = mn.instructions;
+        final List<AbstractInsnNode> enters = new ArrayList<>();
         final LoopHoisting loops = HOIST ? LoopHoisting.analyze(cn.name, mn, this::isVolatileOrUnknown) :
             LoopHoisting.none();
         for (final AbstractInsnNode insn : code.toArray())
@@ -342,13 +343,8 @@ public final class ClassRewriter
                     arrayStore(code, insn, tVal, tIdx);
                     break;
                 case Opcodes.MONITORENTER:
-                {
-                    final InsnList il = new InsnList();
-                    il.add(new InsnNode(Opcodes.DUP));
-                    il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEnter", "(Ljava/lang/Object;)V"));
-                    code.insertBefore(insn, il);
+                    enters.add(insn);
                     break;
-                }
                 case Opcodes.MONITOREXIT:
                 {
                     code.insertBefore(insn, new InsnNode(Opcodes.DUP));
@@ -391,10 +387,33 @@ public final class ClassRewriter
             tempNeeded = Math.max(tempNeeded, JdkAccesses.TEMPS);
         }
         mn.maxLocals += 4 + tempNeeded;
+        for (final AbstractInsnNode enter : enters)
+        {
+            rewriteMonitorEnter(code, enter, mn.maxLocals++);
+        }
         if ((mn.access & Opcodes.ACC_SYNCHRONIZED) != 0)
         {
             wrapSynchronized(mn);
         }
+    }
+
+    /**
+     * {@code monitorenter} takes the cluster lock first and checks after the JVM monitor that it was admitted
+     * ({@code Ssi.monitorEntered}). The object is kept in a local of its own for the check, which is also where the
+     * continuation rewriting finds the monitor a frame holds ("dup; astore; dup; invokestatic Ssi.monitorEnter").
+     */
+    private static void rewriteMonitorEnter(final InsnList code, final AbstractInsnNode enter, final int local)
+    {
+        final InsnList before = new InsnList();
+        before.add(new InsnNode(Opcodes.DUP));
+        before.add(new VarInsnNode(Opcodes.ASTORE, local));
+        before.add(new InsnNode(Opcodes.DUP));
+        before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEnter", "(Ljava/lang/Object;)V"));
+        code.insertBefore(enter, before);
+        final InsnList after = new InsnList();
+        after.add(new VarInsnNode(Opcodes.ALOAD, local));
+        after.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEntered", "(Ljava/lang/Object;)V"));
+        code.insert(enter, after);
     }
 
     /** One check of each hoisted (loop, local, mode) on every edge into its loop. */
@@ -846,6 +865,8 @@ public final class ClassRewriter
         enter.add(new InsnNode(Opcodes.DUP));
         enter.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEnter", "(Ljava/lang/Object;)V"));
         enter.add(new InsnNode(Opcodes.MONITORENTER));
+        pushMonitor(enter, isStatic);
+        enter.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEntered", "(Ljava/lang/Object;)V"));
         final LabelNode start = new LabelNode();
         enter.add(start);
         code.insert(enter);

@@ -202,13 +202,15 @@ final class ContinuationRewriter
     }
 
     /**
-     * Makes every {@code Thread.sleep} and {@code Thread.join} (which the object-space rewriting already turned into
-     * {@code Ssi.threadJoin}) a safe point: the call becomes {@link Cont#sleep} or {@link Cont#join} (which only note
-     * the wait), followed by a label that becomes a poll site and a loop of {@code Cont.waitRest()}, which waits and
+     * Makes every {@code Thread.sleep}, {@code Thread.join} and {@code Object.wait} (which the object-space rewriting
+     * already turned into {@code Ssi.threadJoin} and {@code Ssi.await}) a safe point: the call becomes
+     * {@link Cont#sleep}, {@link Cont#join} or {@link Cont#await} (which only note the wait), followed by a label that becomes a poll site and a loop of {@code Cont.waitRest()}, which waits and
      * stops early when a capture is asked. A frame captured there resumes after the poll and waits what was left.
      *
      * @return the labels after the waits, to become safe points.
      */
+    private static final Set<String> WAIT_DESCS = Set.of("()V", "(J)V", "(JI)V");
+
     private static List<LabelNode> replaceWaits(final InsnList code)
     {
         final List<LabelNode> out = new ArrayList<>();
@@ -227,17 +229,22 @@ final class ContinuationRewriter
             // a join the object-space rewriting left alone (its classes were not rewritten for sharing)
             final boolean plainJoin = insn.getOpcode() == Opcodes.INVOKEVIRTUAL && m.owner.equals("java/lang/Thread") &&
                 m.name.equals("join") && (m.desc.equals("()V") || m.desc.equals("(J)V"));
-            if (!sleep && !join && !plainJoin)
+            final boolean await = insn.getOpcode() == Opcodes.INVOKESTATIC && m.owner.equals(SSI) &&
+                m.name.equals("await") && WAIT_DESCS.contains(m.desc.replace("(Ljava/lang/Object;", "("));
+            // Object.wait is final: any owner names it
+            final boolean plainWait = (insn.getOpcode() == Opcodes.INVOKEVIRTUAL ||
+                insn.getOpcode() == Opcodes.INVOKEINTERFACE) && m.name.equals("wait") && WAIT_DESCS.contains(m.desc);
+            if (!sleep && !join && !plainJoin && !await && !plainWait)
             {
                 continue;
             }
-            if (plainJoin)
+            if (plainJoin || plainWait)
             {
                 m.setOpcode(Opcodes.INVOKESTATIC);
-                m.desc = "(Ljava/lang/Thread;" + m.desc.substring(1);
+                m.desc = (plainJoin ? "(Ljava/lang/Thread;" : "(Ljava/lang/Object;") + m.desc.substring(1);
             }
             m.owner = CONT;
-            m.name = sleep ? "sleep" : "join";
+            m.name = sleep ? "sleep" : join || plainJoin ? "join" : "await";
             m.itf = false;
             final LabelNode site = new LabelNode();
             final InsnList rest = new InsnList();
@@ -545,7 +552,7 @@ final class ContinuationRewriter
     /** Where the object entered by this {@code monitorenter} is kept: a local's number, a class, or null. */
     private static Object monitorSource(final AbstractInsnNode enter)
     {
-        // the access rewriting emits "dup; invokestatic Ssi.monitorEnter" before every monitorenter
+        // the access rewriting emits "dup; astore; dup; invokestatic Ssi.monitorEnter" before every monitorenter
         AbstractInsnNode p = previous(enter);
         if (!(p instanceof MethodInsnNode && SSI.equals(((MethodInsnNode)p).owner)))
         {
@@ -797,8 +804,11 @@ final class ContinuationRewriter
         il.add(new InsnNode(Opcodes.POP));
         for (int i = s.monitors.size() - 1; i >= 0; i--)
         {
+            // a thread that moves keeps the monitor its own until it enters it again where it arrives
             loadMonitor(il, s.monitors.get(i));
             il.add(new InsnNode(Opcodes.DUP));
+            il.add(new InsnNode(Opcodes.DUP));
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "leaving", "(Ljava/lang/Object;)V"));
             il.add(new InsnNode(Opcodes.MONITOREXIT));
             il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
         }
@@ -901,6 +911,8 @@ final class ContinuationRewriter
                 il.add(new InsnNode(Opcodes.DUP));
                 il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEnter", "(Ljava/lang/Object;)V"));
                 il.add(new InsnNode(Opcodes.MONITORENTER));
+                loadMonitor(il, m);
+                il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEntered", "(Ljava/lang/Object;)V"));
             }
             il.add(new VarInsnNode(Opcodes.ALOAD, tFrame));
             il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, FRAME, "done", "()V"));

@@ -183,11 +183,51 @@ public final class Cont
     }
 
     /**
-     * Waits out the last {@link #sleep} or {@link #join}, in slices, and stops early when a capture is asked for that
-     * has not been refused yet: the safe point after the wait then captures the frame, and the wait travels with it.
+     * What the agent puts in place of {@code Object.wait} (through the object space's {@code Ssi.await}) in
+     * capturable code: as {@link #sleep}, the waiting is left to {@link #waitRest()}.
+     *
+     * @param o the monitor, which the thread holds.
+     * @throws InterruptedException as {@code Object.wait} does.
+     */
+    public static void await(final Object o) throws InterruptedException
+    {
+        await(o, 0L, 0);
+    }
+
+    /** As {@link #await(Object)}, for {@code Object.wait(millis)}. */
+    public static void await(final Object o, final long millis) throws InterruptedException
+    {
+        await(o, millis, 0);
+    }
+
+    /** As {@link #await(Object)}, for {@code Object.wait(millis, nanos)}. */
+    public static void await(final Object o, final long millis, final int nanos) throws InterruptedException
+    {
+        final ContinuationContext c = CONTEXT.get();
+        if (c == null || o == null || millis < 0 || nanos < 0 || nanos > 999_999)
+        {
+            io.ssijava.rt.Ssi.await(o, millis, nanos); // not capturable here, or what Object.wait reports
+            return;
+        }
+        c.waitKind = Continuation.Waiting.MONITOR;
+        c.waitTarget = o;
+        c.waitLeftNanos = millis == 0 && nanos == 0 ? Continuation.Waiting.FOREVER :
+            millis >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE - 1 : millis * 1_000_000L + nanos;
+    }
+
+    /** A capture was asked for that this thread has not yet refused, nor stopped a wait for. */
+    private static boolean mayYield(final ContinuationContext c)
+    {
+        return c.requested && c.pinnedBy == null && !c.capturing && !c.waitYielded;
+    }
+
+    /**
+     * Waits out the last {@link #sleep}, {@link #join} or {@link #await}, and stops early when a capture is asked
+     * for that has not been refused yet: the safe point after the wait then captures the frame, and the wait travels
+     * with it. Sleeps and joins wait in slices; a monitor wait is cut short by the request ({@code Ssi.yieldWait}).
      *
      * @return whether it stopped early for a capture (the caller goes back to its safe point and then here again).
-     * @throws InterruptedException as {@code Thread.sleep} and {@code Thread.join} do.
+     * @throws InterruptedException as {@code Thread.sleep}, {@code Thread.join} and {@code Object.wait} do.
      */
     public static boolean waitRest() throws InterruptedException
     {
@@ -195,6 +235,10 @@ public final class Cont
         if (c == null || c.waitKind == Continuation.Waiting.NONE)
         {
             return false;
+        }
+        if (c.waitKind == Continuation.Waiting.MONITOR)
+        {
+            return monitorWaitRest(c);
         }
         final long start = System.nanoTime();
         final long total = c.waitLeftNanos;
@@ -231,6 +275,68 @@ public final class Cont
         {
             c.waitDone();
             throw ex;
+        }
+    }
+
+    /**
+     * The monitor wait of {@link #waitRest}: one wait through the object space, which a request to capture cuts short
+     * while the thread is neither notified nor timed out; it then holds the monitor again and is no longer a waiter,
+     * and the wait, with the time left, travels with its frame.
+     */
+    private static boolean monitorWaitRest(final ContinuationContext c) throws InterruptedException
+    {
+        if (mayYield(c))
+        {
+            c.waitYielded = true;
+            return true; // not waiting yet: captured with the wait still to do
+        }
+        final Object o = c.waitTarget;
+        final long total = c.waitLeftNanos;
+        final boolean forever = total == Continuation.Waiting.FOREVER;
+        final long start = System.nanoTime();
+        final boolean stopped;
+        c.inMonitorWait = true;
+        try
+        {
+            // a request that came before the flag was set is seen here; one after it calls yieldWait
+            stopped = mayYield(c) || io.ssijava.rt.Ssi.awaitMovable(o, forever ? 0 : Math.max(0, total / 1_000_000L),
+                forever ? 0 : (int)(total % 1_000_000L));
+        }
+        catch (final InterruptedException | RuntimeException ex)
+        {
+            c.waitDone();
+            throw ex;
+        }
+        finally
+        {
+            c.inMonitorWait = false;
+        }
+        final long left = forever ? Continuation.Waiting.FOREVER : total - (System.nanoTime() - start);
+        if (!stopped || left <= 0)
+        {
+            c.waitDone();
+            return false;
+        }
+        c.waitLeftNanos = left;
+        if (mayYield(c))
+        {
+            c.waitYielded = true;
+        }
+        return true; // to the safe point, and back here to wait again if it did not capture
+    }
+
+    /**
+     * Called by a capturing frame for each monitor it gives up, before it exits it: a thread that moves keeps the
+     * monitor its own until it enters it again where it arrives.
+     *
+     * @param o the monitor.
+     */
+    public static void leaving(final Object o)
+    {
+        final ContinuationContext c = CONTEXT.get();
+        if (c != null && c.moveTo >= 0)
+        {
+            io.ssijava.rt.Ssi.reserveMonitor(o, c.moveTo);
         }
     }
 

@@ -32,22 +32,25 @@ public final class Continuation
     /**
      * A {@code Thread.sleep} or {@code Thread.join} that a thread was captured in.
      *
-     * @param kind      {@link #NONE}, {@link #SLEEP} or {@link #JOIN}.
-     * @param target    the thread joined, or null.
-     * @param leftNanos the time left, {@link #FOREVER} for a join without a timeout.
+     * @param kind      {@link #NONE}, {@link #SLEEP}, {@link #JOIN} or {@link #MONITOR} ({@code Object.wait}: the
+     *                  thread holds the monitor and has not started waiting, or was made to stop to move).
+     * @param target    the thread joined, the monitor waited on, or null.
+     * @param leftNanos the time left, {@link #FOREVER} for a join or wait without a timeout.
      */
     public record Waiting(int kind, Object target, long leftNanos)
     {
         public static final int NONE = 0;
         public static final int SLEEP = 1;
         public static final int JOIN = 2;
+        public static final int MONITOR = 3;
         public static final long FOREVER = Long.MAX_VALUE;
         /** Not waiting. */
         public static final Waiting NOTHING = new Waiting(NONE, null, 0);
 
         public Waiting
         {
-            if (kind < NONE || kind > JOIN || leftNanos < 0 || kind == JOIN && !(target instanceof Thread))
+            if (kind < NONE || kind > MONITOR || leftNanos < 0 || kind == JOIN && !(target instanceof Thread) ||
+                kind == MONITOR && target == null)
             {
                 throw new IllegalArgumentException("no such wait: kind " + kind + ", " + leftNanos + " ns, on " +
                     target);
@@ -177,7 +180,7 @@ public final class Continuation
      *
      * @param thread      the thread.
      * @param allowLocked whether it may be captured while it holds a monitor, which it gives up until it resumes
-     *                    (false for a thread that moves: it is captured once it holds none).
+     *                    (true only where it resumes on this node at once; a move is {@link #requestMove}).
      * @return false if the thread runs no body (nothing of it can be captured).
      */
     public static boolean request(final Thread thread, final boolean allowLocked)
@@ -188,10 +191,41 @@ public final class Continuation
             return false;
         }
         c.allowLocked = allowLocked;
+        c.moveTo = -1;
         c.pinnedBy = null; // says why this request waits, once a safe point has refused it
         c.waitYielded = false;
         c.requested = true;
         c.recount();
+        return true;
+    }
+
+    /**
+     * Asks a thread that runs a body to capture itself at its next safe point to move to another node: frames that
+     * hold monitors are captured too, and each monitor stays the thread's own until it enters it again there. A
+     * thread in {@code Object.wait} stops waiting (it is no longer a waiter, and has not been notified) so that it
+     * can be captured, and waits again where it resumes.
+     *
+     * @param thread the thread.
+     * @param to     the node it moves to.
+     * @return false if the thread runs no body (nothing of it can be captured).
+     */
+    public static boolean requestMove(final Thread thread, final int to)
+    {
+        final ContinuationContext c = RUNNING.get(thread);
+        if (c == null)
+        {
+            return false;
+        }
+        c.allowLocked = true;
+        c.moveTo = to;
+        c.pinnedBy = null;
+        c.waitYielded = false;
+        c.requested = true;
+        c.recount();
+        if (c.inMonitorWait)
+        {
+            io.ssijava.rt.Ssi.yieldWait(thread);
+        }
         return true;
     }
 
@@ -265,6 +299,7 @@ public final class Continuation
             RUNNING.remove(self);
             Cont.context(null);
             c.requested = false;
+            c.moveTo = -1;
             c.every = 0;
             c.capturing = false;
             c.restore = null;

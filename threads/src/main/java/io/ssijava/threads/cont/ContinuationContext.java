@@ -11,6 +11,10 @@ final class ContinuationContext
     volatile boolean requested;
     /** Whether the pending capture may take frames that hold monitors. */
     volatile boolean allowLocked;
+    /** The node the pending capture moves the thread to (its monitors are kept for it meanwhile), or -1. */
+    volatile int moveTo = -1;
+    /** In a monitor wait that a request to capture must cut short ({@link Cont#waitRest}). */
+    volatile boolean inMonitorWait;
     /** Capture at every n-th safe point (0: never by itself). */
     int every;
     int countdown;
@@ -29,7 +33,7 @@ final class ContinuationContext
     private boolean counted;
     /** The frame that kept the last request from being taken, or null. */
     volatile String pinnedBy;
-    /** The sleep or join the thread is in ({@link Cont#waitRest}): kind, thread joined, time left (nanoseconds). */
+    /** The wait the thread is in ({@link Cont#waitRest}): kind, thread joined or monitor, time left (nanoseconds). */
     int waitKind;
     Object waitTarget;
     long waitLeftNanos;
