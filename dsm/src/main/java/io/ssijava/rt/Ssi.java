@@ -41,9 +41,11 @@ public final class Ssi
 
     /**
      * Whether {@link #monitorEntered} must look at shared monitors: set for good once a thread of this node has
-     * left for another node inside a monitor ({@link #reserveMonitor}).
+     * left for another node inside a monitor ({@link #reserveMonitor}), or a monitor kept for one came here. Not
+     * volatile, to keep monitorenter free of a barrier: it is set before the monitor it concerns is unlocked (a
+     * moving thread's exit; the lock state's monitor on a grant), and read just after a monitorenter.
      */
-    private static volatile boolean checkEntries;
+    private static boolean checkEntries;
 
     private Ssi()
     {

@@ -297,7 +297,7 @@ final class ContinuationRewriter
                 }
             }
         }
-        if (!calls && loopHeaders(mn, insns, loopCalls).isEmpty())
+        if (!calls && loopHeaders(mn, insns, loopCalls, waits).isEmpty())
         {
             return;
         }
@@ -333,7 +333,7 @@ final class ContinuationRewriter
             }
         }
         loopCalls.addAll(callIndex.keySet());
-        final List<LabelNode> headers = loopHeaders(mn, insns, loopCalls);
+        final List<LabelNode> headers = loopHeaders(mn, insns, loopCalls, waits);
         for (final LabelNode l : waits)
         {
             if (!headers.contains(l))
@@ -591,11 +591,19 @@ final class ContinuationRewriter
         return p;
     }
 
-    /** Labels of loops (a backward jump's target) whose body holds one of the given calls. */
+    /**
+     * Labels of loops (a backward jump's target) whose body holds one of the given calls, or another loop: an outer
+     * loop is a safe point too, so that a thread that only computes can still move between two runs of its inner
+     * loop, at the cost of one poll per run of it. Innermost loops that only compute get none. (The access
+     * rewriting keeps its hoisted array checks inside such outer loops: see LoopHoisting.holdsLoop.) The loops of
+     * the replaced waits ({@code waits}, see replaceWaits) were not the program's and make no loop an outer one.
+     */
     private static List<LabelNode> loopHeaders(final MethodNode mn, final AbstractInsnNode[] insns,
-        final Set<Integer> calls)
+        final Set<Integer> calls, final List<LabelNode> waits)
     {
-        final List<LabelNode> out = new ArrayList<>();
+        // every backward jump: {header index, jump index}, and its header
+        final List<int[]> edges = new ArrayList<>();
+        final List<LabelNode> edgeHeaders = new ArrayList<>();
         for (int i = 0; i < insns.length; i++)
         {
             final List<LabelNode> targets = new ArrayList<>();
@@ -614,20 +622,48 @@ final class ContinuationRewriter
             for (final LabelNode t : targets)
             {
                 final int h = mn.instructions.indexOf(t);
-                if (h <= i && !out.contains(t))
+                if (h <= i && !waits.contains(t))
                 {
-                    for (final int c : calls)
-                    {
-                        if (c >= h && c <= i)
-                        {
-                            out.add(t);
-                            break;
-                        }
-                    }
+                    edges.add(new int[] {h, i});
+                    edgeHeaders.add(t);
                 }
             }
         }
+        final List<LabelNode> out = new ArrayList<>();
+        for (int e = 0; e < edges.size(); e++)
+        {
+            final LabelNode t = edgeHeaders.get(e);
+            if (!out.contains(t) && (holdsCall(edges.get(e), calls) || holdsLoop(edges.get(e), edges)))
+            {
+                out.add(t);
+            }
+        }
         return out;
+    }
+
+    private static boolean holdsCall(final int[] loop, final Set<Integer> calls)
+    {
+        for (final int c : calls)
+        {
+            if (c >= loop[0] && c <= loop[1])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether another loop, with a header of its own, lies inside this one. */
+    private static boolean holdsLoop(final int[] loop, final List<int[]> edges)
+    {
+        for (final int[] inner : edges)
+        {
+            if (inner[0] > loop[0] && inner[1] <= loop[1])
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- code

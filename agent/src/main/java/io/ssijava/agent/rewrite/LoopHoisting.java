@@ -105,7 +105,8 @@ final class LoopHoisting
             Hoisted h = byKey.get(key);
             if (h == null)
             {
-                final List<AbstractInsnNode> entries = entries(mn, insns, loop);
+                final List<AbstractInsnNode> entries = holdsLoop(mn, insns, loop) ? atHeader(insns, loop) :
+                    entries(mn, insns, loop);
                 if (entries == null)
                 {
                     continue;
@@ -194,6 +195,52 @@ final class LoopHoisting
             }
         }
         return false;
+    }
+
+    /**
+     * Whether another loop, with a header of its own, lies inside this one. The continuation rewriting polls at the
+     * header of such a loop (ContinuationRewriter.loopHeaders), and a thread captured there resumes at its header:
+     * checks hoisted out of it would be skipped, so they go at the start of every iteration instead (a few per run
+     * of the inner loop).
+     */
+    static boolean holdsLoop(final MethodNode mn, final AbstractInsnNode[] insns, final int[] loop)
+    {
+        for (int k = loop[0] + 1; k <= loop[1]; k++)
+        {
+            final List<LabelNode> targets = new ArrayList<>();
+            if (insns[k] instanceof JumpInsnNode)
+            {
+                targets.add(((JumpInsnNode)insns[k]).label);
+            }
+            else if (insns[k] instanceof TableSwitchInsnNode)
+            {
+                targets.addAll(((TableSwitchInsnNode)insns[k]).labels);
+            }
+            else if (insns[k] instanceof LookupSwitchInsnNode)
+            {
+                targets.addAll(((LookupSwitchInsnNode)insns[k]).labels);
+            }
+            for (final LabelNode l : targets)
+            {
+                final int t = mn.instructions.indexOf(l);
+                if (t > loop[0] && t <= k)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The first instruction after the loop's header label: a check there runs at the start of every iteration. */
+    private static List<AbstractInsnNode> atHeader(final AbstractInsnNode[] insns, final int[] loop)
+    {
+        int k = loop[0] + 1;
+        while (k <= loop[1] && insns[k].getOpcode() < 0)
+        {
+            k++;
+        }
+        return k <= loop[1] ? List.of(insns[k]) : null;
     }
 
     /**

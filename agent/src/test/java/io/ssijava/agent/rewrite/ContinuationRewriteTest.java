@@ -175,6 +175,59 @@ class ContinuationRewriteTest
     }
 
     @Test
+    void aThreadCapturedAtAMonitorWaitResumesWaitingOnTheSameMonitor() throws Exception
+    {
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final Object lock = new Object();
+        final boolean[] go = new boolean[1];
+        final AtomicBoolean inside = new AtomicBoolean();
+        final Object[] out = new Object[1];
+        final Runnable body = (Runnable)c.getMethod("waiter", Object.class, boolean[].class, AtomicBoolean.class,
+            Object[].class).invoke(null, lock, go, inside, out);
+        final AtomicReference<Continuation> captured = new AtomicReference<>();
+        final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "waiter");
+        t.start();
+        while (!inside.get() || !Continuation.request(t))
+        {
+            Thread.onSpinWait();
+        }
+        // no node runtime here: the wait is the JVM's, which a request cannot cut short; a notify without the
+        // release makes it wait again, and the safe point at that wait captures it
+        while (t.isAlive())
+        {
+            synchronized (lock)
+            {
+                lock.notifyAll();
+            }
+            t.join(10);
+        }
+        final Continuation k = captured.get();
+        assertNotNull(k, "captured at its wait");
+        assertEquals(Continuation.Waiting.MONITOR, k.waiting().kind());
+        assertSame(lock, k.waiting().target());
+        assertNull(out[0], "it did not get past the wait");
+        final Thread again = new Thread(() -> assertNull(k.resume()), "resumed");
+        again.start();
+        synchronized (lock)
+        {
+            go[0] = true;
+        }
+        // without a node runtime the monitor was free between the capture and the resumed wait: notify until the
+        // resumed frame, waiting on the same monitor, sees the release
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        while (again.isAlive() && System.nanoTime() < deadline)
+        {
+            synchronized (lock)
+            {
+                lock.notifyAll();
+            }
+            again.join(10);
+        }
+        assertFalse(again.isAlive(), "the resumed frame waits on the same monitor, which the release ends");
+        assertEquals(Boolean.TRUE, out[0], "it saw the release, inside the monitor");
+    }
+
+    @Test
     void aThreadInsideJdkCodeIsPinnedUntilThatFrameReturns() throws Exception
     {
         final Class<?> c = new RewritingLoader().load("Capture");

@@ -71,6 +71,31 @@ public class Capture
         };
     }
 
+    /** Waits on {@code lock} until {@code go[0]}, and reports what it saw then; {@code inside} says it got in. */
+    public static Runnable waiter(final Object lock, final boolean[] go, final java.util.concurrent.atomic.AtomicBoolean inside,
+        final Object[] out)
+    {
+        return () ->
+        {
+            synchronized (lock)
+            {
+                inside.set(true);
+                try
+                {
+                    while (!go[0])
+                    {
+                        lock.wait();
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                out[0] = go[0] && Thread.holdsLock(lock);
+            }
+        };
+    }
+
     /** Joins {@code other} and reports whether it had ended by then. */
     public static Runnable joiner(final Thread other, final Object[] out)
     {
