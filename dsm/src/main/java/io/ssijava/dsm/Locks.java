@@ -710,6 +710,13 @@ final class Locks
         }
     }
 
+    /** Waiter ids carry their node in the top bits and count from 1: no waiter has this one. */
+    private static final long NO_WAITER = -1;
+
+    /**
+     * A thread that holds o's JVM monitor (back from a wait, or let in while o was local) takes the cluster lock,
+     * {@code d} deep, and leaves the waiter list ({@code id}).
+     */
     private void reacquire(final Object o, final Meta m, final LockState ls, final Thread me, final int d,
         final long id)
     {
@@ -891,68 +898,14 @@ final class Locks
         }
         final LockState ls = lockOf(m);
         final Thread me = Thread.currentThread();
-        boolean interrupted = false;
         synchronized (ls)
         {
-            ls.localWaiting++;
-        }
-        try
-        {
-            while (true)
+            if (ls.depth.containsKey(me))
             {
-                synchronized (ls)
-                {
-                    if (ls.depth.containsKey(me))
-                    {
-                        return;
-                    }
-                    if (ls.owned && takeReservation(ls, me))
-                    {
-                        ls.holds++;
-                        ls.usesSinceGrant++;
-                        ls.depth.put(me, 1);
-                        return;
-                    }
-                    if (!ls.owned && !ls.requested)
-                    {
-                        ls.requested = true;
-                        requestToken(m);
-                    }
-                    if (!needsJvmMonitor(m, ls, me))
-                    {
-                        try
-                        {
-                            ls.wait();
-                        }
-                        catch (final InterruptedException ex)
-                        {
-                            interrupted = true;
-                        }
-                        continue;
-                    }
-                }
-                // see reacquire: the JVM monitor must be free for the token's first departure or the kept thread
-                try
-                {
-                    o.wait(1);
-                }
-                catch (final InterruptedException ex)
-                {
-                    interrupted = true;
-                }
+                return;
             }
         }
-        finally
-        {
-            synchronized (ls)
-            {
-                ls.localWaiting--;
-            }
-            if (interrupted)
-            {
-                me.interrupt();
-            }
-        }
+        reacquire(o, m, ls, me, 1, NO_WAITER);
     }
 
     /** Counts a thread that shares an object from inside its synchronized block as holding its cluster lock. */
