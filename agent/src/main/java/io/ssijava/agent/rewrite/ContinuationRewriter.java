@@ -606,20 +606,7 @@ final class ContinuationRewriter
         final List<LabelNode> edgeHeaders = new ArrayList<>();
         for (int i = 0; i < insns.length; i++)
         {
-            final List<LabelNode> targets = new ArrayList<>();
-            if (insns[i] instanceof JumpInsnNode)
-            {
-                targets.add(((JumpInsnNode)insns[i]).label);
-            }
-            else if (insns[i] instanceof TableSwitchInsnNode)
-            {
-                targets.addAll(((TableSwitchInsnNode)insns[i]).labels);
-            }
-            else if (insns[i] instanceof LookupSwitchInsnNode)
-            {
-                targets.addAll(((LookupSwitchInsnNode)insns[i]).labels);
-            }
-            for (final LabelNode t : targets)
+            for (final LabelNode t : LoopHoisting.branchTargets(insns[i]))
             {
                 final int h = mn.instructions.indexOf(t);
                 if (h <= i && !waits.contains(t))

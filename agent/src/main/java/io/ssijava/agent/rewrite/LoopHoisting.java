@@ -207,20 +207,7 @@ final class LoopHoisting
     {
         for (int k = loop[0] + 1; k <= loop[1]; k++)
         {
-            final List<LabelNode> targets = new ArrayList<>();
-            if (insns[k] instanceof JumpInsnNode)
-            {
-                targets.add(((JumpInsnNode)insns[k]).label);
-            }
-            else if (insns[k] instanceof TableSwitchInsnNode)
-            {
-                targets.addAll(((TableSwitchInsnNode)insns[k]).labels);
-            }
-            else if (insns[k] instanceof LookupSwitchInsnNode)
-            {
-                targets.addAll(((LookupSwitchInsnNode)insns[k]).labels);
-            }
-            for (final LabelNode l : targets)
+            for (final LabelNode l : branchTargets(insns[k]))
             {
                 final int t = mn.instructions.indexOf(l);
                 if (t > loop[0] && t <= k)
@@ -230,6 +217,24 @@ final class LoopHoisting
             }
         }
         return false;
+    }
+
+    /** The labels a jump or a switch can go to (a switch's default aside); none for other instructions. */
+    static List<LabelNode> branchTargets(final AbstractInsnNode insn)
+    {
+        if (insn instanceof JumpInsnNode)
+        {
+            return List.of(((JumpInsnNode)insn).label);
+        }
+        if (insn instanceof TableSwitchInsnNode)
+        {
+            return ((TableSwitchInsnNode)insn).labels;
+        }
+        if (insn instanceof LookupSwitchInsnNode)
+        {
+            return ((LookupSwitchInsnNode)insn).labels;
+        }
+        return List.of();
     }
 
     /** The first instruction after the loop's header label: a check there runs at the start of every iteration. */
