@@ -187,6 +187,7 @@ final class ObjectSpace
         }
         slots[slot] = m;
         byGid.put(gid, m);
+        earlyInvalidations.remove(gid); // consulted already (statics); any other copy starts invalid
         setState(m, state | slot);
         return m;
     }
@@ -1145,6 +1146,30 @@ final class ObjectSpace
         net.sendReply(from, correlationId, net.reply());
     }
 
+    /**
+     * The entity of a global id, or null after remembering an invalidation for it: a class's statics are registered
+     * as a valid copy once its initializer has run with the values fetched from the home, and an invalidation sent
+     * after that fetch may arrive first. Checked and remembered under the lock that registration takes, or a
+     * registration in between would miss it and keep stale values valid.
+     */
+    private Meta metaOrEarlyInvalidation(final long gid)
+    {
+        final Meta m = byGid.get(gid);
+        if (m != null)
+        {
+            return m;
+        }
+        synchronized (shareLock)
+        {
+            final Meta again = byGid.get(gid);
+            if (again == null && Meta.homeOf(gid) != self)
+            {
+                earlyInvalidations.add(gid);
+            }
+            return again;
+        }
+    }
+
     /** Marks cached copies invalid. Runs on the receiver thread: short, non-blocking. */
     void invalidate(final int from, final long correlationId, final WireIn in)
     {
@@ -1154,16 +1179,8 @@ final class ObjectSpace
         {
             final long gid = in.getLong();
             final int chunk = in.getInt();
-            final Meta m = byGid.get(gid);
-            if (m == null)
-            {
-                if (Meta.homeOf(gid) != self)
-                {
-                    earlyInvalidations.add(gid);
-                }
-                continue;
-            }
-            if (m.home == self)
+            final Meta m = metaOrEarlyInvalidation(gid);
+            if (m == null || m.home == self)
             {
                 continue;
             }
