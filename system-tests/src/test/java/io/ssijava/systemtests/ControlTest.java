@@ -187,6 +187,37 @@ class ControlTest {
         }
     }
 
+    @Test
+    void threadsBlockedInJavaUtilConcurrentWaitsMoveAndAreReleasedFromTheNodeTheyLeft() throws Exception {
+        Path cp = Cluster.litmusClasses();
+        Path runDir = tmp.resolve("run");
+        Path go = tmp.resolve("go");
+        Path goPlain = Files.createFile(tmp.resolve("go-plain"));
+        String want = Cluster.plain(cp, "control.JucWaits", goPlain.toString()).stdout();
+        assertEquals("results [3, 10, 20, 30, 40]\n", want);
+
+        List<String> cmd = SsiJava.agentCommand("nodes=3,stats,placement=local", cp.toString(),
+                "control.JucWaits", go.toString());
+        try (RunningProcess job = ProcessRunner.of(cmd).env("SSI_JAVA_RUN", runDir.toString())
+                .timeout(Duration.ofSeconds(150)).start()) {
+            awaitJobFile(runDir, job);
+            String[] names = {"taker", "latch-waiter", "condition-waiter", "acquirer", "getter"};
+            for (int i = 0; i < names.length; i++) {
+                awaitWaiting(runDir, names[i], 0);
+                int to = 1 + i % 2;
+                ProcessRunner.Result moved = control(runDir, "migrate", names[i], Integer.toString(to));
+                assertEquals(0, moved.exitCode(), moved::describe);
+                // blocked again in the same call where it arrived
+                awaitWaiting(runDir, names[i], to);
+            }
+            Files.createFile(go);
+            ProcessRunner.Result r = job.await();
+            assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+            assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+            assertTrue(r.stderr().matches("(?s).*node 0: .*threads moved out 5\\b.*"), r::stderr);
+        }
+    }
+
     /** Sends the {@code threads} command with a given secret; @return the first line of the answer. */
     private static String withSecret(Path jobFile, String secret) throws IOException {
         Properties p = new Properties();

@@ -9,6 +9,7 @@ import io.ssijava.dsm.WireIn;
 import io.ssijava.dsm.WireOut;
 import io.ssijava.rt.Managed;
 import io.ssijava.rt.ThreadStarts;
+import io.ssijava.threads.cont.Continuation;
 
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -650,6 +651,10 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     @Override
     public boolean signal(final Thread t, final boolean interrupt)
     {
+        if (interrupt)
+        {
+            Continuation.interrupting(t); // it may be interrupted here, by the caller
+        }
         final Integer where = remoteNode.get(t);
         if (where == null || where == self)
         {
@@ -690,6 +695,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
         if (interrupt)
         {
+            Continuation.interrupting(t);
             t.interrupt();
         }
         else

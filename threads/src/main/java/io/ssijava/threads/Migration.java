@@ -254,6 +254,7 @@ final class Migration
         {
             if (interrupt)
             {
+                Continuation.interrupting(r.thread);
                 r.thread.interrupt();
             }
             else

@@ -282,6 +282,7 @@ final class ContinuationRewriter
             }
         }
         final List<LabelNode> waits = replaceWaits(code);
+        waits.addAll(BlockingCalls.rewrite(loader, cn, mn));
         final AbstractInsnNode[] insns = code.toArray();
         boolean calls = !waits.isEmpty();
         final Set<Integer> loopCalls = new HashSet<>();

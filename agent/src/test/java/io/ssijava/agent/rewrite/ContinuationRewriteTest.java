@@ -175,6 +175,43 @@ class ContinuationRewriteTest
     }
 
     @Test
+    void aThreadCapturedInsideABlockingQueueTakeResumesTakingAndNeverSeesTheInterruptThatTookItOut() throws Exception
+    {
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final java.util.concurrent.BlockingQueue<Integer> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        final AtomicBoolean blocked = new AtomicBoolean();
+        final Object[] out = new Object[1];
+        final Runnable body = (Runnable)c.getMethod("taker", java.util.concurrent.BlockingQueue.class,
+            AtomicBoolean.class, Object[].class).invoke(null, queue, blocked, out);
+        final AtomicReference<Continuation> captured = new AtomicReference<>();
+        final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "taker");
+        t.start();
+        while (!blocked.get() || t.getState() != Thread.State.WAITING)
+        {
+            Thread.onSpinWait();
+        }
+        assertTrue(Continuation.request(t));
+        t.join(20_000);
+        assertFalse(t.isAlive(), "a request takes the thread out of take()");
+        final Continuation k = captured.get();
+        assertNotNull(k, "captured inside take()");
+        assertNull(out[0], "it took nothing and saw no interrupt");
+        final AtomicBoolean interruptedAfter = new AtomicBoolean(true);
+        final Thread again = new Thread(() ->
+        {
+            assertNull(k.resume());
+            interruptedAfter.set(Thread.currentThread().isInterrupted());
+        }, "resumed");
+        again.start();
+        queue.put(20);
+        queue.put(22);
+        again.join(20_000);
+        assertFalse(again.isAlive(), "the resumed frame takes again");
+        assertEquals(42, out[0]);
+        assertFalse(interruptedAfter.get());
+    }
+
+    @Test
     void aThreadCapturedAtAMonitorWaitResumesWaitingOnTheSameMonitor() throws Exception
     {
         final Class<?> c = new RewritingLoader().load("Capture");

@@ -215,6 +215,59 @@ public final class Cont
             millis >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE - 1 : millis * 1_000_000L + nanos;
     }
 
+    /**
+     * Before a blocking java.util.concurrent call that the agent made movable (see the agent's BlockingCalls): from
+     * here until {@link #blockingExit} or {@link #blockingInterrupted}, a request to capture interrupts the thread.
+     *
+     * @return true if a capture is asked for already: the caller goes to its safe point first, and then here again.
+     */
+    public static boolean blockingEnter()
+    {
+        final ContinuationContext c = CONTEXT.get();
+        if (c == null)
+        {
+            return false;
+        }
+        synchronized (c)
+        {
+            if (mayYield(c))
+            {
+                c.waitYielded = true;
+                return true;
+            }
+            c.inBlockingCall = true;
+            return false;
+        }
+    }
+
+    /** After the blocking call returned: an interrupt of ours that came too late to end it is taken back. */
+    public static void blockingExit()
+    {
+        final ContinuationContext c = CONTEXT.get();
+        if (c != null)
+        {
+            c.leaveBlockingCall();
+        }
+    }
+
+    /**
+     * The blocking call threw {@code InterruptedException}: if a request to capture alone interrupted it, the caller
+     * goes to its safe point and makes the call again (there, or where the thread moves to); otherwise the program
+     * gets the exception.
+     *
+     * @param e what the call threw.
+     * @throws InterruptedException e, if the program interrupted the thread.
+     */
+    public static void blockingInterrupted(final InterruptedException e) throws InterruptedException
+    {
+        final ContinuationContext c = CONTEXT.get();
+        if (c == null || !c.leaveBlockingCall())
+        {
+            throw e;
+        }
+        c.waitYielded = true; // if the safe point cannot take the capture, the call is made again, not left again
+    }
+
     /** A capture was asked for that this thread has not yet refused, nor stopped a wait for. */
     private static boolean mayYield(final ContinuationContext c)
     {

@@ -196,6 +196,7 @@ public final class Continuation
         c.waitYielded = false;
         c.requested = true;
         c.recount();
+        c.kickOutOfBlockingCall();
         return true;
     }
 
@@ -226,7 +227,22 @@ public final class Continuation
         {
             io.ssijava.rt.Ssi.yieldWait(thread);
         }
+        c.kickOutOfBlockingCall();
         return true;
+    }
+
+    /**
+     * Tells a thread's capture support that the program interrupts it (call before the interrupt): an interrupt of
+     * its own, which takes a thread out of a blocking call to move it, is then not mistaken for this one. A thread
+     * that interrupts itself only keeps an interrupt it had (the JDK's locks do so after an uninterruptible wait).
+     */
+    public static void interrupting(final Thread thread)
+    {
+        final ContinuationContext c = thread == Thread.currentThread() ? null : RUNNING.get(thread);
+        if (c != null)
+        {
+            c.interruptedByProgram();
+        }
     }
 
     /** Withdraws a request that was not yet taken. */

@@ -39,6 +39,14 @@ final class ContinuationContext
     long waitLeftNanos;
     /** A wait already stopped early for the pending request (a wait with no safe point after it waits on). */
     volatile boolean waitYielded;
+    /**
+     * In a blocking java.util.concurrent call that a request to capture interrupts ({@link Cont#blockingEnter});
+     * whether it was interrupted for a request, and whether the program interrupted it too meanwhile. Guarded by
+     * this context's monitor.
+     */
+    boolean inBlockingCall;
+    boolean kicked;
+    boolean interruptedToo;
 
     /** The wait is over. */
     void waitDone()
@@ -56,6 +64,45 @@ final class ContinuationContext
     boolean restoring()
     {
         return restore != null;
+    }
+
+    /**
+     * Interrupts the thread out of a blocking call for the pending request, unless it is not in one, was already,
+     * or is interrupted anyway (then the call ends by itself, and the program sees the interrupt).
+     */
+    synchronized void kickOutOfBlockingCall()
+    {
+        if (inBlockingCall && !kicked && !thread.isInterrupted())
+        {
+            kicked = true;
+            thread.interrupt();
+        }
+    }
+
+    /** An interrupt of the program's: it is kept even if it comes while a kick of ours is pending. */
+    synchronized void interruptedByProgram()
+    {
+        if (kicked)
+        {
+            interruptedToo = true;
+        }
+    }
+
+    /**
+     * The thread left its blocking call. @return whether the call was ended by a kick of ours alone (its interrupt
+     * status is then cleared: the program never sees it).
+     */
+    synchronized boolean leaveBlockingCall()
+    {
+        inBlockingCall = false;
+        final boolean ours = kicked && !interruptedToo;
+        if (ours)
+        {
+            Thread.interrupted();
+        }
+        kicked = false;
+        interruptedToo = false;
+        return ours;
     }
 
     /** Keeps {@link Cont#active} counting this thread exactly while it has something to do at its safe points. */

@@ -96,6 +96,29 @@ public class Capture
         };
     }
 
+    /**
+     * Takes two elements from {@code queue} and reports their sum, or that it was interrupted; {@code blocked} says
+     * it is about to block.
+     */
+    public static Runnable taker(final java.util.concurrent.BlockingQueue<Integer> queue,
+        final java.util.concurrent.atomic.AtomicBoolean blocked, final Object[] out)
+    {
+        return () ->
+        {
+            try
+            {
+                blocked.set(true);
+                final int a = queue.take();
+                final int b = queue.take();
+                out[0] = a + b;
+            }
+            catch (final InterruptedException ex)
+            {
+                out[0] = "interrupted";
+            }
+        };
+    }
+
     /** Joins {@code other} and reports whether it had ended by then. */
     public static Runnable joiner(final Thread other, final Object[] out)
     {

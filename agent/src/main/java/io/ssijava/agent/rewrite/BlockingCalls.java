@@ -1,0 +1,190 @@
+package io.ssijava.agent.rewrite;
+
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Blocking {@code java.util.concurrent} calls that a thread can move out of. The thread waits in JDK frames, which
+ * cannot be captured; but each of these calls, when interrupted, throws {@code InterruptedException} having done
+ * nothing (no element taken, no permit or lock acquired, no signal consumed), so it can be left and made again.
+ * A call made with nothing else on the operand stack becomes:
+ * <pre>
+ *   store receiver and arguments in new locals
+ * retry:                                   (a safe point: the frame is captured here, locals and all)
+ *   if (Cont.blockingEnter()) goto retry   (a capture is waiting: take it before blocking)
+ *   load receiver and arguments; the call  (in a try block)
+ *   Cont.blockingExit()                    (an interrupt of ours that came too late is taken back)
+ *   ...
+ * catch (InterruptedException e):
+ *   Cont.blockingInterrupted(e); goto retry (rethrows unless the interrupt was a request to capture)
+ * </pre>
+ * A request to capture interrupts a thread inside such a call ({@code Continuation.requestMove}); the program
+ * never sees that interrupt. {@code Condition.await} is the exception to making the call again: a signal may come
+ * between the interrupt and the new call, and would be lost; so it returns instead, as the spurious wake-up its
+ * contract allows, and the thread is captured at its next safe point (the loop around the wait). Timed waits are left alone (a retry would have to shorten the timeout), and so are calls
+ * whose interruption has effects: {@code CyclicBarrier.await} breaks the barrier, {@code Lock.lock} ignores it.
+ */
+final class BlockingCalls
+{
+    private static final String CONT = ContinuationRewriter.CONT;
+    private static final String IE = "java/lang/InterruptedException";
+
+    private static final String BQ = "java/util/concurrent/BlockingQueue";
+    private static final Set<String> QUEUES = Set.of(BQ, "java/util/concurrent/BlockingDeque",
+        "java/util/concurrent/TransferQueue", "java/util/concurrent/LinkedBlockingQueue",
+        "java/util/concurrent/ArrayBlockingQueue", "java/util/concurrent/LinkedBlockingDeque",
+        "java/util/concurrent/PriorityBlockingQueue", "java/util/concurrent/DelayQueue",
+        "java/util/concurrent/SynchronousQueue", "java/util/concurrent/LinkedTransferQueue");
+    private static final Set<String> FUTURES = Set.of("java/util/concurrent/Future",
+        "java/util/concurrent/RunnableFuture", "java/util/concurrent/FutureTask",
+        "java/util/concurrent/CompletableFuture");
+    private static final Set<String> CONDITIONS = Set.of("java/util/concurrent/locks/Condition",
+        "java/util/concurrent/locks/AbstractQueuedSynchronizer$ConditionObject",
+        "java/util/concurrent/locks/AbstractQueuedLongSynchronizer$ConditionObject");
+    private static final Set<String> LOCKS = Set.of("java/util/concurrent/locks/Lock",
+        "java/util/concurrent/locks/ReentrantLock", "java/util/concurrent/locks/ReentrantReadWriteLock$ReadLock",
+        "java/util/concurrent/locks/ReentrantReadWriteLock$WriteLock");
+
+    /** Method (name + descriptor) to the types that declare it with the meaning above. */
+    private static final Map<String, Set<String>> CALLS = Map.of(
+        "take()Ljava/lang/Object;", QUEUES,
+        "put(Ljava/lang/Object;)V", QUEUES,
+        "takeFirst()Ljava/lang/Object;", QUEUES,
+        "takeLast()Ljava/lang/Object;", QUEUES,
+        "get()Ljava/lang/Object;", FUTURES,
+        "await()V", union(CONDITIONS, Set.of("java/util/concurrent/CountDownLatch")),
+        "acquire()V", Set.of("java/util/concurrent/Semaphore"),
+        "acquire(I)V", Set.of("java/util/concurrent/Semaphore"),
+        "lockInterruptibly()V", LOCKS,
+        "awaitAdvanceInterruptibly(I)I", Set.of("java/util/concurrent/Phaser"));
+
+    private BlockingCalls()
+    {
+    }
+
+    private static Set<String> union(final Set<String> a, final Set<String> b)
+    {
+        final java.util.HashSet<String> out = new java.util.HashSet<>(a);
+        out.addAll(b);
+        return Set.copyOf(out);
+    }
+
+    static boolean isMovable(final MethodInsnNode m)
+    {
+        final Set<String> owners = CALLS.get(m.name + m.desc);
+        return owners != null && owners.contains(m.owner) && m.getOpcode() != Opcodes.INVOKESTATIC;
+    }
+
+    /**
+     * Rewrites the movable blocking calls of a method that are made with an otherwise empty operand stack.
+     *
+     * @return the retry labels, to become safe points.
+     */
+    static List<LabelNode> rewrite(final ClassLoader loader, final ClassNode cn, final MethodNode mn)
+    {
+        final List<LabelNode> out = new ArrayList<>();
+        final AbstractInsnNode[] insns = mn.instructions.toArray();
+        boolean any = false;
+        for (final AbstractInsnNode insn : insns)
+        {
+            any |= insn instanceof MethodInsnNode && isMovable((MethodInsnNode)insn);
+        }
+        if (!any)
+        {
+            return out;
+        }
+        final FrameTypes types;
+        try
+        {
+            types = FrameTypes.analyze(loader, cn, mn);
+        }
+        catch (final AnalyzerException | RuntimeException ex)
+        {
+            return out;
+        }
+        for (int i = 0; i < insns.length; i++)
+        {
+            if (!(insns[i] instanceof MethodInsnNode) || !isMovable((MethodInsnNode)insns[i]) ||
+                types.frames[i] == null)
+            {
+                continue;
+            }
+            final MethodInsnNode call = (MethodInsnNode)insns[i];
+            final Type[] args = Type.getArgumentTypes(call.desc);
+            if (types.frames[i].getStackSize() != args.length + 1)
+            {
+                continue; // values below the call would be lost to the handler: it stays a pinned wait
+            }
+            out.add(rewriteCall(mn, call, args, CONDITIONS.contains(call.owner)));
+        }
+        return out;
+    }
+
+    /** @param wakes whether a request ends the call as a spurious wake-up (a void call) instead of making it again. */
+    private static LabelNode rewriteCall(final MethodNode mn, final MethodInsnNode call, final Type[] args,
+        final boolean wakes)
+    {
+        // receiver first, then the arguments, each in a local of its own
+        final int[] slots = new int[args.length + 1];
+        int next = mn.maxLocals;
+        slots[0] = next++;
+        for (int a = 0; a < args.length; a++)
+        {
+            slots[a + 1] = next;
+            next += args[a].getSize();
+        }
+        mn.maxLocals = next;
+        final Type receiver = Type.getObjectType(call.owner);
+
+        final InsnList before = new InsnList();
+        for (int a = args.length - 1; a >= 0; a--)
+        {
+            before.add(new VarInsnNode(args[a].getOpcode(Opcodes.ISTORE), slots[a + 1]));
+        }
+        before.add(new VarInsnNode(receiver.getOpcode(Opcodes.ISTORE), slots[0]));
+        final LabelNode retry = new LabelNode();
+        final LabelNode start = new LabelNode();
+        before.add(retry);
+        before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingEnter", "()Z", false));
+        before.add(new JumpInsnNode(Opcodes.IFNE, retry));
+        before.add(start);
+        before.add(new VarInsnNode(Opcodes.ALOAD, slots[0]));
+        for (int a = 0; a < args.length; a++)
+        {
+            before.add(new VarInsnNode(args[a].getOpcode(Opcodes.ILOAD), slots[a + 1]));
+        }
+        mn.instructions.insertBefore(call, before);
+
+        final LabelNode end = new LabelNode();
+        final LabelNode handler = new LabelNode();
+        final LabelNode after = new LabelNode();
+        final InsnList rest = new InsnList();
+        rest.add(end);
+        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingExit", "()V", false));
+        rest.add(new JumpInsnNode(Opcodes.GOTO, after));
+        rest.add(handler);
+        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingInterrupted",
+            "(L" + IE + ";)V", false));
+        rest.add(new JumpInsnNode(Opcodes.GOTO, wakes ? after : retry));
+        rest.add(after);
+        mn.instructions.insert(call, rest);
+        // first in the table: inside any handler of the program's that also covers the call
+        mn.tryCatchBlocks.add(0, new TryCatchBlockNode(start, end, handler, IE));
+        return retry;
+    }
+}

@@ -1,0 +1,115 @@
+package control;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Five threads, each blocked in a different java.util.concurrent wait until the main thread releases them all, which
+ * it does once a file appears: a control test moves each of them while it waits. The condition waiter holds the
+ * lock of its condition whenever it runs, and checks that it does.
+ *
+ * Arguments: GO-FILE
+ */
+public class JucWaits {
+    static final BlockingQueue<Integer> QUEUE = new LinkedBlockingQueue<>();
+    static final CountDownLatch LATCH = new CountDownLatch(1);
+    static final ReentrantLock LOCK = new ReentrantLock();
+    static final Condition READY = LOCK.newCondition();
+    static final Semaphore PERMITS = new Semaphore(0);
+    static final FutureTask<Integer> TASK = new FutureTask<>(() -> 40);
+    static boolean released;
+    static final long[] RESULTS = new long[5];
+
+    /** Keeps the Path out of the caller's frame. */
+    static boolean exists(String file) {
+        return Files.exists(Path.of(file));
+    }
+
+    static void take() throws InterruptedException {
+        int a = QUEUE.take();
+        int b = QUEUE.take();
+        RESULTS[0] = a + b;
+    }
+
+    static void awaitLatch() throws InterruptedException {
+        LATCH.await();
+        RESULTS[1] = 10;
+    }
+
+    static void awaitCondition() throws InterruptedException {
+        LOCK.lock();
+        try {
+            while (!released) {
+                READY.await();
+            }
+            RESULTS[2] = LOCK.isHeldByCurrentThread() ? 20 : -20;
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    static void acquire() throws InterruptedException {
+        PERMITS.acquire();
+        PERMITS.acquire(2);
+        RESULTS[3] = 30;
+    }
+
+    static void get() throws Exception {
+        Integer v = TASK.get();
+        RESULTS[4] = v;
+    }
+
+    interface Body {
+        void run() throws Exception;
+    }
+
+    static Thread thread(String name, Body body) {
+        return new Thread(() -> {
+            try {
+                body.run();
+            } catch (Exception e) {
+                System.out.println(name + " failed: " + e);
+            }
+        }, name);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String goFile = args[0];
+        Thread[] threads = {
+            thread("taker", JucWaits::take),
+            thread("latch-waiter", JucWaits::awaitLatch),
+            thread("condition-waiter", JucWaits::awaitCondition),
+            thread("acquirer", JucWaits::acquire),
+            thread("getter", JucWaits::get),
+        };
+        for (Thread t : threads) {
+            t.start();
+        }
+        while (!exists(goFile)) {
+            Thread.sleep(5);
+        }
+        QUEUE.put(1);
+        QUEUE.put(2);
+        LATCH.countDown();
+        LOCK.lock();
+        try {
+            released = true;
+            READY.signalAll();
+        } finally {
+            LOCK.unlock();
+        }
+        PERMITS.release(3);
+        TASK.run();
+        for (Thread t : threads) {
+            t.join();
+        }
+        System.out.println("results " + java.util.Arrays.toString(RESULTS));
+    }
+}
