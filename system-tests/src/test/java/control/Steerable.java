@@ -20,9 +20,13 @@ public class Steerable {
         return acc;
     }
 
+    static boolean exists(String file) {
+        return Files.exists(Path.of(file));
+    }
+
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
-        Path goFile = Path.of(args[1]);
+        String goFile = args[1]; // a Path in main's frame would keep main from moving
         long[] out = new long[n];
         boolean[] same = new boolean[n];
         Thread[] ts = new Thread[n];
@@ -44,7 +48,7 @@ public class Steerable {
             }, "worker-" + t);
             ts[t].start();
         }
-        while (!Files.exists(goFile)) {
+        while (!exists(goFile)) {
             Thread.sleep(5);
         }
         go = true;

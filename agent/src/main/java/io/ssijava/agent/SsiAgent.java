@@ -65,6 +65,10 @@ public final class SsiAgent
             restartWithInstrumentedJdk(options);
         }
         ClassRewriter.jdkPatched(JdkPatch.isActive());
+        if (options.nodes() > 1)
+        {
+            ClassRewriter.mainClass(mainClass());
+        }
         warmUp();
         inst.addTransformer(new Transformer(options.verbose()), false);
         if (options.nodes() > 1)
@@ -79,6 +83,37 @@ public final class SsiAgent
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("ssi-java: node 0: threads run " +
                 io.ssijava.rt.ThreadStarts.started() + ", objects homed 0, remote faults 0, lock transfers 0, remote atomics 0, " +
                 "messages sent 0, bytes sent 0, threads moved out 0"), "ssi-stats"));
+        }
+    }
+
+    /**
+     * The class whose main method this JVM's command line runs (every node runs the same command line), or null if
+     * it cannot tell: main then stays a thread that cannot move.
+     */
+    private static String mainClass()
+    {
+        try
+        {
+            final JvmCommandLine command = JvmCommandLine.current();
+            switch (command.mode())
+            {
+                case CLASS:
+                    return command.target();
+                case MODULE:
+                    final int slash = command.target().indexOf('/');
+                    return slash < 0 ? null : command.target().substring(slash + 1);
+                default:
+                    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(command.target()))
+                    {
+                        final java.util.jar.Manifest manifest = jar.getManifest();
+                        return manifest == null ? null :
+                            manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.MAIN_CLASS);
+                    }
+            }
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            return null;
         }
     }
 

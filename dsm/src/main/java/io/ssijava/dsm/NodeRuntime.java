@@ -349,6 +349,18 @@ public final class NodeRuntime implements Runtime
     }
 
     @Override
+    public void runMain(final Runnable body)
+    {
+        final ThreadService ts = threads;
+        if (ts == null)
+        {
+            body.run();
+            return;
+        }
+        ts.runMain(body);
+    }
+
+    @Override
     public void threadJoin(final Thread t, final long millis) throws InterruptedException
     {
         final ThreadService ts = threads;

@@ -5,6 +5,9 @@ public interface ThreadService
 {
     void start(Thread t);
 
+    /** Runs the program's main method as a thread that can move; see {@code Runtime.runMain}. */
+    void runMain(Runnable body);
+
     void join(Thread t, long millis) throws InterruptedException;
 
     boolean isAlive(Thread t);

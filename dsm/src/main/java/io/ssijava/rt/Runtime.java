@@ -77,6 +77,12 @@ public interface Runtime
 
     void threadStart(Thread t);
 
+    /**
+     * Runs the program's main method (the agent's wrapper of it calls this) as a thread of the cluster that can
+     * move; returns when main has ended, wherever it ended.
+     */
+    void runMain(Runnable body);
+
     void threadJoin(Thread t, long millis) throws InterruptedException;
 
     boolean threadIsAlive(Thread t);

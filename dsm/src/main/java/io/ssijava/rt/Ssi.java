@@ -429,6 +429,21 @@ public final class Ssi
         rt.threadStart(t);
     }
 
+    /**
+     * What the program's {@code main} becomes: the original body, as a Runnable, runs as a movable thread. Without a
+     * cluster it simply runs.
+     */
+    public static void runMain(final Runnable body)
+    {
+        final Runtime rt = runtime;
+        if (rt == null)
+        {
+            body.run();
+            return;
+        }
+        rt.runMain(body);
+    }
+
     /** Replaces {@link Thread#join()}. */
     public static void threadJoin(final Thread t) throws InterruptedException
     {

@@ -91,6 +91,29 @@ class MigrationTest {
         assertSameAsPlain(cmd, Cluster.run(cmd), want, 10);
     }
 
+    @Test
+    @Timeout(120)
+    void theMainThreadMovesWhileItComputesAndPrintsWhatPlainJavaPrints() {
+        Path cp = Cluster.litmusClasses();
+        String want = Cluster.plain(cp, "migration.MainMoves", "3000").stdout();
+        List<String> cmd = movingCommand(cp, "migration.MainMoves", 5, "3000");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertSameAsPlain(cmd, r, want, 10);
+        assertTrue(r.stderr().contains("main ran in another process"), () -> Cluster.explain(cmd, r));
+    }
+
+    @Test
+    @Timeout(120)
+    void aMainThatEndsByAnExceptionOnAnotherNodeEndsTheJobWithStatusOneAndOneReport() {
+        Path cp = Cluster.litmusClasses();
+        List<String> cmd = movingCommand(cp, "migration.MainMoves", 5, "100000", "throw");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(1, r.exitCode(), () -> Cluster.explain(cmd, r));
+        assertTrue(r.stderr().contains("main ran in another process"), () -> Cluster.explain(cmd, r));
+        String report = "Exception in thread \"main\" java.lang.IllegalStateException: main failed";
+        assertEquals(1, r.stderr().split(Pattern.quote(report), -1).length - 1, () -> Cluster.explain(cmd, r));
+    }
+
     private static final Pattern CARRIED = Pattern.compile("(?m)^ssi-java: node \\d+: .*monitors carried (\\d+)");
 
     @Test

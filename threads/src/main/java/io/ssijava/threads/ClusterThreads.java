@@ -57,8 +57,12 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     private final Map<Thread, Integer> remoteNode = Collections.synchronizedMap(new WeakHashMap<>());
     private final Migration migration;
     private final ThreadDirectory directory;
-    /** Node 0's main thread: a thread of the program with no cluster handle, as it never moves. */
+    /**
+     * Node 0's main thread. It gets a cluster handle and can move once the program's main method runs through
+     * {@link #runMain}; until then (or if the main class was not rewritten) it has none.
+     */
     private final Thread main;
+    private boolean mainRuns;
     private final ExecutorService watchers = Executors.newCachedThreadPool(r ->
     {
         final Thread t = new io.ssijava.rt.NodeLocalThread(r, "ssi-thread-watcher");
@@ -83,6 +87,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         this.directory = new ThreadDirectory(this, node);
         node.register(ThreadMessages.START, this::onStart);
         node.register(ThreadMessages.SIGNAL, this::onSignal);
+        node.register(ThreadMessages.START_THERE, this::onStartThere);
         node.register(ThreadMessages.POLICY, (from, corr, in) ->
             this.placement = Placement.named(in.getString(), node.nodeCount()));
         node.faultObserver(migration::faulted);
@@ -114,6 +119,52 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             ThreadStarts.startThread(t);
             return;
         }
+        final Integer madeOn = remoteNode.get(t);
+        if (madeOn != null && madeOn != self && !(t instanceof Managed))
+        {
+            startWhereMade(t, madeOn);
+            return;
+        }
+        place(t);
+    }
+
+    /**
+     * Starts a thread object that stands here for one the program made on another node (a thread that moved since
+     * it made it, or that was handed it): that node holds what it runs, and starts it.
+     */
+    private void startWhereMade(final Thread t, final int madeOn)
+    {
+        final Long handle = handles.get(t);
+        synchronized (handles)
+        {
+            if (handle == null || started.containsKey(t))
+            {
+                throw new IllegalThreadStateException();
+            }
+            markStarted(t);
+        }
+        final WireIn reply = node.call(madeOn, node.message(ThreadMessages.START_THERE).putLong(handle));
+        if (!reply.getBoolean())
+        {
+            throw new IllegalThreadStateException(); // it had started already
+        }
+    }
+
+    /** At the node a thread object was made on: start it, for a thread of the program on another node. */
+    private void onStartThere(final int from, final long corr, final WireIn in)
+    {
+        final Thread t = proxies.get(in.getLong());
+        final boolean ok = t != null && !remoteNode.containsKey(t) && handleOf(t) != -1;
+        if (ok)
+        {
+            place(t);
+        }
+        node.sendReply(from, corr, node.reply().putBoolean(ok));
+    }
+
+    /** Starts a thread of the program on the node the placement policy names. */
+    private void place(final Thread t)
+    {
         final long handle = handleOf(t);
         if (handle == -1)
         {
@@ -164,6 +215,51 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         remoteNode.put(t, target);
         proxies.put(handle, t);
         node.call(target, msg);
+    }
+
+    /**
+     * Runs the program's main method on node 0's main thread as a movable thread: with a handle, a runner and an
+     * entry in the registry, like a started thread. If main ends on another node, this returns then; if it ended
+     * there by an exception (which that node reported), the JVM still exits with status 1, as after an uncaught
+     * exception in main, without reporting it twice.
+     */
+    @Override
+    public void runMain(final Runnable body)
+    {
+        if (Thread.currentThread() != main || mainRuns)
+        {
+            body.run(); // main called again by the program, or on a worker node
+            return;
+        }
+        mainRuns = true;
+        final long handle = handleFor(main);
+        registry.register(handle, main.isDaemon());
+        final Migration.Runner r = migration.runnerOf(main, handle, body);
+        try
+        {
+            r.run();
+        }
+        finally
+        {
+            if (!migration.ended(handle))
+            {
+                registry.ended(handle); // else the node it ended on reports it
+            }
+        }
+        if (r.threwElsewhere)
+        {
+            main.setUncaughtExceptionHandler((t, e) -> { });
+            throw new MainEndedElsewhere();
+        }
+    }
+
+    /** The exit status of a main that ended by an exception on another node. */
+    private static final class MainEndedElsewhere extends RuntimeException
+    {
+        MainEndedElsewhere()
+        {
+            super("main ended by an exception on another node", null, false, false);
+        }
     }
 
     /** A JDK system thread (system thread group, or an innocuous thread) belongs to the JDK of this node. */
@@ -460,7 +556,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     {
         if (t == main)
         {
-            return "it is the program's main thread";
+            return "it is the program's main thread, and its main method was not rewritten to run as one that moves";
         }
         if (t instanceof Managed)
         {
@@ -605,10 +701,9 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
 
     // ---------------------------------------------------------------- thread objects on the wire
 
-    @Override
-    public void write(final WireOut out, final Thread t)
+    /** The thread's handle, made on first use for a thread object of this node. */
+    private long handleFor(final Thread t)
     {
-        final long handle;
         synchronized (handles)
         {
             Long h = handles.get(t);
@@ -617,10 +712,16 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
                 h = runtime.newGlobalId();
                 handles.put(t, h);
             }
-            handle = h;
             // decoding the handle here must give back this very thread
-            proxies.putIfAbsent(handle, t);
+            proxies.putIfAbsent(h, t);
+            return h;
         }
+    }
+
+    @Override
+    public void write(final WireOut out, final Thread t)
+    {
+        final long handle = handleFor(t);
         final Integer where = remoteNode.get(t);
         out.putLong(handle).putString(t.getName()).putLong(t.getId()).putInt(where != null ? where : self);
     }

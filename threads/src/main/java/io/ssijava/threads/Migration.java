@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 final class Migration
 {
-    /** How the stand-in of a thread that ended on another node learns it. */
+    /** How the stand-in of a thread that ended on another node learns it (and whether it ended by an exception). */
     private static final Object GONE = new Object();
+    private static final Object GONE_THREW = new Object();
     private static final int MAX_FRAMES = 100_000;
     private static final int MAX_VALUES = 1 << 20;
     /** The runner of the movable thread that runs on the current JVM thread. */
@@ -72,8 +73,12 @@ final class Migration
         volatile boolean away;
         /** Ended on another node: this stand-in ends without ending the thread. */
         volatile boolean endedElsewhere;
+        /** Ended on another node by an uncaught exception (reported there). */
+        volatile boolean threwElsewhere;
         private int moves;
         private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+        /** Thread-locals the JVM thread had before it ran the program (main's, from JDK start-up): not the program's. */
+        private java.util.Set<ThreadLocal<?>> before = java.util.Set.of();
         /** Remote faults since the placement policy last looked, by home node. */
         final AtomicIntegerArray faults = new AtomicIntegerArray(node.nodeCount());
 
@@ -87,6 +92,30 @@ final class Migration
         public void run()
         {
             CURRENT.set(this);
+            boolean threw = true;
+            try
+            {
+                runHere();
+                threw = false;
+            }
+            finally
+            {
+                if (moves > 0 && !endedElsewhere)
+                {
+                    // the thread ended here after moving, normally or not: its stand-ins on other nodes end too
+                    for (int n = 0; n < node.nodeCount(); n++)
+                    {
+                        if (n != self)
+                        {
+                            node.send(n, node.message(ThreadMessages.GONE).putLong(handle).putBoolean(threw));
+                        }
+                    }
+                }
+            }
+        }
+
+        private void runHere()
+        {
             Continuation k;
             if (first != null)
             {
@@ -135,23 +164,13 @@ final class Migration
                 }
                 final Object next = awaitReturn();
                 away = false;
-                if (next == GONE)
+                if (next == GONE || next == GONE_THREW)
                 {
+                    threwElsewhere = next == GONE_THREW;
                     endedElsewhere = true;
                     return;
                 }
                 k = arrive((Arrival)next);
-            }
-            if (moves > 0)
-            {
-                // the thread ended here after moving: its stand-ins on other nodes end too
-                for (int n = 0; n < node.nodeCount(); n++)
-                {
-                    if (n != self)
-                    {
-                        node.send(n, node.message(ThreadMessages.GONE).putLong(handle));
-                    }
-                }
             }
         }
 
@@ -223,13 +242,28 @@ final class Migration
         node.register(ThreadMessages.GONE, (from, corr, in) ->
         {
             final long handle = in.getLong();
+            final boolean threw = in.getBoolean();
             pendingSignals.remove(handle);
             final Runner r = runners.get(handle);
             if (r != null && r.away)
             {
-                r.inbox.add(GONE);
+                r.inbox.add(threw ? GONE_THREW : GONE);
             }
         });
+    }
+
+    /** The runner of a thread that already runs (main): it runs the body on the calling thread, {@code t}. */
+    Runner runnerOf(final Thread t, final long handle, final Runnable body)
+    {
+        final Runner r = runner(handle, body);
+        r.thread = t;
+        final java.util.Set<ThreadLocal<?>> had = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (final ThreadLocals.Entry e : ThreadLocals.of(t))
+        {
+            had.add(e.local());
+        }
+        r.before = had;
+        return r;
     }
 
     /** The Runnable a movable thread's JVM thread runs here. */
@@ -413,7 +447,7 @@ final class Migration
             }
             runtime.writeValue(msg, receivers[i]);
         }
-        writeThreadLocals(msg, t, to, frames, receivers[frames.size() - 1].getClass().getClassLoader());
+        writeThreadLocals(msg, t, to, frames, receivers[frames.size() - 1].getClass().getClassLoader(), r.before);
         threads.movedAway(t, to);
         node.call(to, msg);
         node.stats().moveNanos.addAndGet(System.nanoTime() - started);
@@ -426,11 +460,12 @@ final class Migration
      * new thread would; each kind is reported once.
      */
     private void writeThreadLocals(final WireOut msg, final Thread t, final int to, final List<Frame> frames,
-        final ClassLoader loader)
+        final ClassLoader loader, final java.util.Set<ThreadLocal<?>> notTheProgram)
     {
         final int countAt = msg.length();
         msg.putInt(0);
         final List<ThreadLocals.Entry> entries = ThreadLocals.of(t);
+        entries.removeIf(e -> notTheProgram.contains(e.local()));
         if (entries.isEmpty())
         {
             return;

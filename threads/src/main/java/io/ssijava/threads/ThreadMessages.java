@@ -23,7 +23,7 @@ final class ThreadMessages
      * frames, thread-locals; reply when taken.
      */
     static final byte MIGRATE = MessageTypes.FIRST_EXTENSION + 6;
-    /** A thread that moved ended on another node: its stand-in here ends too. No reply. */
+    /** A thread that moved ended on another node (by an exception, or not): its stand-in here ends too. No reply. */
     static final byte GONE = MessageTypes.FIRST_EXTENSION + 7;
 
     /** The sender's load (threads of the program that are not waiting); no reply. */
@@ -34,6 +34,8 @@ final class ThreadMessages
     static final byte LIST = MessageTypes.FIRST_EXTENSION + 10;
     /** Move the thread with this handle to this node if it runs here: reply with what happened. */
     static final byte MOVE = MessageTypes.FIRST_EXTENSION + 11;
+    /** To the node a thread object was made on: start it (handle); reply whether it had not started yet. */
+    static final byte START_THERE = MessageTypes.FIRST_EXTENSION + 12;
 
     static final byte KIND_RUNNABLE = 0;
     static final byte KIND_THREAD_OBJECT = 1;

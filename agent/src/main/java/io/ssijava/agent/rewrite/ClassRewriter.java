@@ -89,6 +89,16 @@ public final class ClassRewriter
         this.continuations = continuations;
     }
 
+    /**
+     * Names the program's main class, whose main method then runs as a thread that can move (see MainMethod).
+     *
+     * @param className binary name, or null.
+     */
+    public static void mainClass(final String className)
+    {
+        MainMethod.mainClass(className);
+    }
+
     /** Tells the rewriter that java.base is the instrumented copy. */
     public static void jdkPatched(final boolean patched)
     {
@@ -204,6 +214,10 @@ public final class ClassRewriter
         }
         if (code)
         {
+            if (continuations && MainMethod.isMainClass(cn))
+            {
+                MainMethod.wrap(cn); // before the rewriting: the wrapper's lambda is a site like any other
+            }
             for (final MethodNode mn : new ArrayList<>(cn.methods))
             {
                 if (mn.instructions.size() > 0)

@@ -216,6 +216,13 @@ final class RecordingRuntime implements Runtime
     }
 
     @Override
+    public void runMain(final Runnable body)
+    {
+        record("runMain", body);
+        body.run();
+    }
+
+    @Override
     public void threadStart(final Thread t)
     {
         record("threadStart", t);
