@@ -361,6 +361,13 @@ public final class NodeRuntime implements Runtime
     }
 
     @Override
+    public String threadName()
+    {
+        final ThreadService ts = threads;
+        return ts == null ? io.ssijava.rt.ThreadNames.local() : ts.threadName();
+    }
+
+    @Override
     public void threadJoin(final Thread t, final long millis) throws InterruptedException
     {
         final ThreadService ts = threads;

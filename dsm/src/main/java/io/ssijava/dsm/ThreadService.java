@@ -8,6 +8,9 @@ public interface ThreadService
     /** Runs the program's main method as a thread that can move; see {@code Runtime.runMain}. */
     void runMain(Runnable body);
 
+    /** The default name of a thread the program makes: node 0 numbers them. */
+    String threadName();
+
     void join(Thread t, long millis) throws InterruptedException;
 
     boolean isAlive(Thread t);

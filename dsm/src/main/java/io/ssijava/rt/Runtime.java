@@ -83,6 +83,9 @@ public interface Runtime
      */
     void runMain(Runnable body);
 
+    /** The default name of a thread the program makes, numbered once for the whole cluster (see ThreadNames). */
+    String threadName();
+
     void threadJoin(Thread t, long millis) throws InterruptedException;
 
     boolean threadIsAlive(Thread t);

@@ -444,6 +444,13 @@ public final class Ssi
         rt.runMain(body);
     }
 
+    /** The name of a thread the program makes without one (the agent passes it to the named constructor). */
+    public static String threadName()
+    {
+        final Runtime rt = runtime;
+        return rt == null ? ThreadNames.local() : rt.threadName();
+    }
+
     /** Replaces {@link Thread#join()}. */
     public static void threadJoin(final Thread t) throws InterruptedException
     {

@@ -46,7 +46,8 @@ class LitmusTest {
             "IdentityHash",
             "LanguageFeatures",
             "StringIdentity",
-            "ArraysThroughJdk");
+            "ArraysThroughJdk",
+            "ThreadNames");
 
     static final String REMOTE_NOTE = "ran in another process";
 

@@ -88,6 +88,8 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         node.register(ThreadMessages.START, this::onStart);
         node.register(ThreadMessages.SIGNAL, this::onSignal);
         node.register(ThreadMessages.START_THERE, this::onStartThere);
+        node.register(ThreadMessages.THREAD_NAME, (from, corr, in) ->
+            node.sendReply(from, corr, node.reply().putString(io.ssijava.rt.ThreadNames.cluster())));
         node.register(ThreadMessages.POLICY, (from, corr, in) ->
             this.placement = Placement.named(in.getString(), node.nodeCount()));
         node.faultObserver(migration::faulted);
@@ -251,6 +253,13 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             main.setUncaughtExceptionHandler((t, e) -> { });
             throw new MainEndedElsewhere();
         }
+    }
+
+    @Override
+    public String threadName()
+    {
+        return self == 0 ? io.ssijava.rt.ThreadNames.cluster() :
+            node.call(0, node.message(ThreadMessages.THREAD_NAME)).getString();
     }
 
     /** The exit status of a main that ended by an exception on another node. */

@@ -36,6 +36,8 @@ final class ThreadMessages
     static final byte MOVE = MessageTypes.FIRST_EXTENSION + 11;
     /** To the node a thread object was made on: start it (handle); reply whether it had not started yet. */
     static final byte START_THERE = MessageTypes.FIRST_EXTENSION + 12;
+    /** To node 0: reply with the next default name of a thread the program makes. */
+    static final byte THREAD_NAME = MessageTypes.FIRST_EXTENSION + 13;
 
     static final byte KIND_RUNNABLE = 0;
     static final byte KIND_THREAD_OBJECT = 1;

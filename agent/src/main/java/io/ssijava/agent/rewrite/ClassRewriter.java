@@ -99,6 +99,10 @@ public final class ClassRewriter
         MainMethod.mainClass(className);
     }
 
+    /** Thread constructors that number the thread's name; each has a twin that takes the name last. */
+    private static final Set<String> UNNAMED_THREAD = Set.of("<init>()V", "<init>(Ljava/lang/Runnable;)V",
+        "<init>(Ljava/lang/ThreadGroup;Ljava/lang/Runnable;)V");
+
     /** Tells the rewriter that java.base is the instrumented copy. */
     public static void jdkPatched(final boolean patched)
     {
@@ -783,6 +787,13 @@ public final class ClassRewriter
         {
             // super.start() inside an overriding start(): start the thread itself, do not dispatch again
             replace(code, m, "threadStartSuper", "(Ljava/lang/Thread;)V");
+        }
+        else if (op == Opcodes.INVOKESPECIAL && !jdkMode && "java/lang/Thread".equals(m.owner) &&
+            UNNAMED_THREAD.contains(nd))
+        {
+            // an unnamed thread of the program: named from one numbering for the whole cluster (Ssi.threadName)
+            code.insertBefore(m, new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "threadName", "()Ljava/lang/String;"));
+            m.desc = m.desc.replace(")V", "Ljava/lang/String;)V");
         }
     }
 

@@ -216,6 +216,12 @@ final class RecordingRuntime implements Runtime
     }
 
     @Override
+    public String threadName()
+    {
+        return io.ssijava.rt.ThreadNames.local();
+    }
+
+    @Override
     public void runMain(final Runnable body)
     {
         record("runMain", body);
