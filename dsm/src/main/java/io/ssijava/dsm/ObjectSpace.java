@@ -754,11 +754,12 @@ final class ObjectSpace
                     flushedCopies.add(m);
                 }
             }
+            final java.util.Set<Meta> released = new java.util.HashSet<>(work);
             for (final Meta m : rechecking)
             {
-                if (work.contains(m))
+                if (!released.add(m))
                 {
-                    continue;
+                    continue; // released above, or listed twice
                 }
                 synchronized (m)
                 {
@@ -1010,6 +1011,19 @@ final class ObjectSpace
             }
             else
             {
+                if (m.twin == null)
+                {
+                    // A thread of this node that checked the object while it was still local may store into it
+                    // without a trap even now: compare with what is sent here at the next releases (the recheck
+                    // list), so that such a store still invalidates this copy before the next holder of a lock
+                    // reads it.
+                    m.twin = snapshot(m);
+                    m.recheckUntil = System.nanoTime() + RECHECK_NANOS;
+                    synchronized (dirtyLock)
+                    {
+                        recheck.add(m);
+                    }
+                }
                 writeAllFields(out, m, false);
                 m.copyset |= 1L << from;
             }
