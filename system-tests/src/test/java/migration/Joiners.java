@@ -1,9 +1,9 @@
 package migration;
 
 /**
- * A thread that waits in {@code join()} for a thread that cannot move (a subclass of Thread, sleeping about 2 s): a
- * migration test moves the joining thread while it waits, and it must still return from the join when the other
- * thread ends, and see its result.
+ * A thread that waits in {@code join()} for another (a subclass of Thread, sleeping about 2 s): a migration test
+ * moves both while they wait, and the joiner must still return from the join when the other thread ends, and see its
+ * result.
  *
  * Arguments: [millis=2000]
  */

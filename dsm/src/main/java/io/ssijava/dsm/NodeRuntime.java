@@ -361,6 +361,18 @@ public final class NodeRuntime implements Runtime
     }
 
     @Override
+    public void runThread(final Thread self, final Runnable body)
+    {
+        final ThreadService ts = threads;
+        if (ts == null)
+        {
+            body.run();
+            return;
+        }
+        ts.runThread(self, body);
+    }
+
+    @Override
     public String threadName()
     {
         final ThreadService ts = threads;

@@ -8,6 +8,9 @@ public interface ThreadService
     /** Runs the program's main method as a thread that can move; see {@code Runtime.runMain}. */
     void runMain(Runnable body);
 
+    /** Runs the {@code run()} of a subclass of Thread as a thread that can move; see {@code Runtime.runThread}. */
+    void runThread(Thread self, Runnable body);
+
     /** The default name of a thread the program makes: node 0 numbers them. */
     String threadName();
 

@@ -83,6 +83,9 @@ public interface Runtime
      */
     void runMain(Runnable body);
 
+    /** Runs the {@code run()} of a subclass of Thread (the agent's wrapper of it calls this) as a movable body. */
+    void runThread(Thread self, Runnable body);
+
     /** The default name of a thread the program makes, numbered once for the whole cluster (see ThreadNames). */
     String threadName();
 

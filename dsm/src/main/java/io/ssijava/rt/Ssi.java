@@ -444,6 +444,22 @@ public final class Ssi
         rt.runMain(body);
     }
 
+    /**
+     * What the {@code run()} of a subclass of Thread becomes: the original body, as a Runnable, runs as a thread
+     * that can move when the JVM runs it as that thread. Without a cluster, or called as a plain method, it simply
+     * runs.
+     */
+    public static void runThread(final Thread self, final Runnable body)
+    {
+        final Runtime rt = runtime;
+        if (rt == null)
+        {
+            body.run();
+            return;
+        }
+        rt.runThread(self, body);
+    }
+
     /** The name of a thread the program makes without one (the agent passes it to the named constructor). */
     public static String threadName()
     {

@@ -87,8 +87,21 @@ class MigrationTest {
         String want = Cluster.plain(cp, "migration.Joiners", "2000").stdout();
         assertTrue(want.startsWith("joiner saw the slow thread end: true"), want);
         List<String> cmd = movingCommand(cp, "migration.Joiners", 50, "2000");
-        // only the joiner can move (the slow thread is a subclass of Thread), and only in the middle of its join
+        // the joiner moves in the middle of its join (the slow thread, a subclass of Thread, and main move too)
         assertSameAsPlain(cmd, Cluster.run(cmd), want, 10);
+    }
+
+    @Test
+    @Timeout(120)
+    void subclassesOfThreadMoveWhileTheyComputeAndStayTheThreadObjectTheyAre() {
+        Path cp = Cluster.litmusClasses();
+        String want = Cluster.plain(cp, "migration.SubclassWorkers", "3", "200").stdout();
+        assertTrue(want.lines().allMatch(l -> l.endsWith("identity errors 0")), want);
+        List<String> cmd = movingCommand(cp, "migration.SubclassWorkers", 5, "3", "200");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertSameAsPlain(cmd, r, want, 20);
+        assertTrue(!r.stderr().contains("stays behind"), () -> "the JDK's own thread-locals are not the program's\n" +
+                r.stderr());
     }
 
     @Test
@@ -166,7 +179,7 @@ class MigrationTest {
 
     /** Every thread moves every {@code everyMillis}; Pipeline's 5 threads, which hand each item on, every 20 ms. */
     @ParameterizedTest(name = "{0} every {1} ms")
-    @CsvSource({"Tsp, 5", "ProducerConsumer, 5", "Stencil, 5", "Sor, 5", "Pipeline, 20"})
+    @CsvSource({"Tsp, 5", "ProducerConsumer, 5", "Stencil, 5", "Sor, 5", "Pipeline, 100"})
     @Timeout(120)
     void samplesWithLocksAndWaitGiveThePlainResultWhileTheirThreadsMove(String sample, long everyMillis) {
         SamplesTest.Sample s = SamplesTest.SAMPLES.stream().filter(x -> x.name().equals(sample)).findFirst()

@@ -255,6 +255,22 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
     }
 
+    /**
+     * Runs the {@code run()} of a subclass of Thread as a movable thread, when the JVM runs it as the thread of the
+     * program it is (started as a cluster thread here, or arrived here by a move); otherwise it simply runs.
+     */
+    @Override
+    public void runThread(final Thread self, final Runnable body)
+    {
+        final Long handle = Thread.currentThread() == self ? handles.get(self) : null;
+        if (handle == null || Continuation.inBody())
+        {
+            body.run();
+            return;
+        }
+        migration.runThreadObject(self, handle, body);
+    }
+
     @Override
     public String threadName()
     {
@@ -569,7 +585,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
         if (t instanceof Managed)
         {
-            return "it is a subclass of Thread, whose run method the runtime cannot capture";
+            return "it is a subclass of Thread whose run() was not rewritten to run as a body that moves";
         }
         return "it runs JDK code that cannot be captured, or no Runnable";
     }
@@ -641,10 +657,17 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
      * Starts, for a thread that moved here for the first time, the JVM thread that runs it here: the object this
      * node already uses for it if that one never ran, else a new one.
      */
-    Thread startArrived(final long handle, final ThreadTraits traits, final Migration.Runner runner)
+    Thread startArrived(final long handle, final ThreadTraits traits, final Migration.Runner runner,
+        final Thread object)
     {
         Thread t = proxies.get(handle);
-        if (t != null && t.getState() == Thread.State.NEW && !(t instanceof Managed))
+        if (object != null && object.getState() == Thread.State.NEW)
+        {
+            // a subclass of Thread: its copy here is the thread, and its run() takes the runner (runThread)
+            t = object;
+            proxies.put(handle, t);
+        }
+        else if (t != null && t.getState() == Thread.State.NEW && !(t instanceof Managed))
         {
             // the object this node knows the thread by (the one started elsewhere, or a stand-in) never ran
             // here: it becomes the running thread, so that identity holds for everything here that refers to it

@@ -266,6 +266,21 @@ final class Migration
         return r;
     }
 
+    /**
+     * Runs the body of a subclass of Thread on its own JVM thread: the frames that arrived for it, if it was started
+     * here by a move, else its run() from the start.
+     */
+    void runThreadObject(final Thread t, final long handle, final Runnable body)
+    {
+        Runner r = runners.get(handle);
+        if (r == null || r.first == null)
+        {
+            r = runner(handle, body);
+        }
+        r.thread = t;
+        r.run();
+    }
+
     /** The Runnable a movable thread's JVM thread runs here. */
     Runner runner(final long handle, final Runnable body)
     {
@@ -421,6 +436,8 @@ final class Migration
         final WireOut msg = node.message(ThreadMessages.MIGRATE).putLong(r.handle);
         ThreadTraits.of(t).write(msg);
         msg.putBoolean(interrupted).putInt(r.moves);
+        // a subclass of Thread is its own JVM thread wherever it runs: its copy there is started
+        runtime.writeValue(msg, t instanceof io.ssijava.rt.Managed ? t : null);
         final Continuation.Waiting waiting = k.waiting();
         msg.putByte(waiting.kind()).putLong(waiting.leftNanos());
         runtime.writeValue(msg, waiting.target());
@@ -521,6 +538,11 @@ final class Migration
         final String name = traits.name();
         final boolean interrupted = in.getBoolean();
         final int moves = in.getInt();
+        final Object object = runtime.readValue(in);
+        if (object != null && !(object instanceof Thread))
+        {
+            throw new WireException("thread \"" + name + "\" arrived as a " + object.getClass().getName());
+        }
         final int waitKind = in.getByte();
         final long waitLeft = in.getLong();
         final Object waitTarget = runtime.readValue(in);
@@ -596,7 +618,7 @@ final class Migration
             final Runner r = new Runner(handle, null);
             r.first = a;
             runners.put(handle, r);
-            threads.startArrived(handle, traits, r);
+            threads.startArrived(handle, traits, r, (Thread)object);
         }
         node.sendReply(from, corr, node.reply());
     }

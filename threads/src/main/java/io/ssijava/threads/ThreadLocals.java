@@ -201,7 +201,16 @@ final class ThreadLocals
 
     private static boolean belongsToProgram(final ThreadLocal<?> local)
     {
-        for (Class<?> c = local.getClass(); c != null && c != ThreadLocal.class; c = c.getSuperclass())
+        final Class<?> type = local.getClass();
+        final ClassLoader loader = type.getClassLoader();
+        if (loader == null || loader == ClassLoader.getPlatformClassLoader())
+        {
+            // the JDK's own kinds (class loading's buffer caches, TerminatingThreadLocal's registry) are not the
+            // program's; the kinds a program makes are ThreadLocal, InheritableThreadLocal and withInitial's
+            return type == ThreadLocal.class || type == InheritableThreadLocal.class ||
+                type.getName().equals("java.lang.ThreadLocal$SuppliedThreadLocal");
+        }
+        for (Class<?> c = type; c != null && c != ThreadLocal.class; c = c.getSuperclass())
         {
             final String name = c.getName();
             if (name.startsWith("io.ssijava.") || name.equals("jdk.internal.misc.TerminatingThreadLocal"))

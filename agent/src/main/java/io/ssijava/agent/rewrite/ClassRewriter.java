@@ -90,13 +90,13 @@ public final class ClassRewriter
     }
 
     /**
-     * Names the program's main class, whose main method then runs as a thread that can move (see MainMethod).
+     * Names the program's main class, whose main method then runs as a thread that can move (see MovableBodies).
      *
      * @param className binary name, or null.
      */
     public static void mainClass(final String className)
     {
-        MainMethod.mainClass(className);
+        MovableBodies.mainClass(className);
     }
 
     /** Thread constructors that number the thread's name; each has a twin that takes the name last. */
@@ -218,9 +218,15 @@ public final class ClassRewriter
         }
         if (code)
         {
-            if (continuations && MainMethod.isMainClass(cn))
+            // before the rewriting: the wrappers' lambdas are sites like any other
+            if (continuations && MovableBodies.isMainClass(cn))
             {
-                MainMethod.wrap(cn); // before the rewriting: the wrapper's lambda is a site like any other
+                MovableBodies.wrapMain(cn);
+            }
+            if (continuations && !isInterface && !"java/lang/Thread".equals(cn.name) &&
+                ClassInfo.isThread(loader, cn.name))
+            {
+                MovableBodies.wrapThreadRun(cn);
             }
             for (final MethodNode mn : new ArrayList<>(cn.methods))
             {

@@ -216,6 +216,13 @@ final class RecordingRuntime implements Runtime
     }
 
     @Override
+    public void runThread(final Thread self, final Runnable body)
+    {
+        record("runThread", self);
+        body.run();
+    }
+
+    @Override
     public String threadName()
     {
         return io.ssijava.rt.ThreadNames.local();

@@ -231,6 +231,12 @@ public final class Continuation
         return true;
     }
 
+    /** @return whether the calling thread runs a body already (a body called from a body simply runs). */
+    public static boolean inBody()
+    {
+        return Cont.context() != null;
+    }
+
     /**
      * Tells a thread's capture support that the program interrupts it (call before the interrupt): an interrupt of
      * its own, which takes a thread out of a blocking call to move it, is then not mistaken for this one. A thread
