@@ -11,7 +11,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Five threads, each blocked in a different java.util.concurrent wait until the main thread releases them all, which
+ * Six threads, each blocked in a different java.util.concurrent wait (one of them timed) until the main thread releases them all, which
  * it does once a file appears: a control test moves each of them while it waits. The condition waiter holds the
  * lock of its condition whenever it runs, and checks that it does.
  *
@@ -25,7 +25,8 @@ public class JucWaits {
     static final Semaphore PERMITS = new Semaphore(0);
     static final FutureTask<Integer> TASK = new FutureTask<>(() -> 40);
     static boolean released;
-    static final long[] RESULTS = new long[5];
+    static final BlockingQueue<Integer> POLLED = new LinkedBlockingQueue<>();
+    static final long[] RESULTS = new long[6];
 
     /** Keeps the Path out of the caller's frame. */
     static boolean exists(String file) {
@@ -66,6 +67,11 @@ public class JucWaits {
         RESULTS[4] = v;
     }
 
+    static void poll() throws InterruptedException {
+        Integer v = POLLED.poll(1, java.util.concurrent.TimeUnit.HOURS);
+        RESULTS[5] = v == null ? -1 : v;
+    }
+
     interface Body {
         void run() throws Exception;
     }
@@ -88,6 +94,7 @@ public class JucWaits {
             thread("condition-waiter", JucWaits::awaitCondition),
             thread("acquirer", JucWaits::acquire),
             thread("getter", JucWaits::get),
+            thread("poller", JucWaits::poll),
         };
         for (Thread t : threads) {
             t.start();
@@ -107,6 +114,7 @@ public class JucWaits {
         }
         PERMITS.release(3);
         TASK.run();
+        POLLED.put(50);
         for (Thread t : threads) {
             t.join();
         }

@@ -4,6 +4,8 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
@@ -34,15 +36,17 @@ import java.util.Set;
  *   Cont.blockingInterrupted(e); goto retry (rethrows unless the interrupt was a request to capture)
  * </pre>
  * A request to capture interrupts a thread inside such a call ({@code Continuation.requestMove}); the program
- * never sees that interrupt. {@code Condition.await} is the exception to making the call again: a signal may come
- * between the interrupt and the new call, and would be lost; so it returns instead, as the spurious wake-up its
- * contract allows, and the thread is captured at its next safe point (the loop around the wait). Timed waits are left alone (a retry would have to shorten the timeout), and so are calls
- * whose interruption has effects: {@code CyclicBarrier.await} breaks the barrier, {@code Lock.lock} ignores it.
+ * never sees that interrupt. A timed call is made again with the time that was left (in nanoseconds, which travel
+ * with the frame). {@code Condition.await} is the exception to making the call again: a signal may come between
+ * the interrupt and the new call, and would be lost; so it returns instead, as the spurious wake-up its contract
+ * allows, and the thread is captured at its next safe point (the loop around the wait). Left alone are calls whose
+ * interruption has effects: {@code CyclicBarrier.await} breaks the barrier, {@code Lock.lock} ignores it.
  */
 final class BlockingCalls
 {
     private static final String CONT = ContinuationRewriter.CONT;
     private static final String IE = "java/lang/InterruptedException";
+    private static final String UNIT = "java/util/concurrent/TimeUnit";
 
     private static final String BQ = "java/util/concurrent/BlockingQueue";
     private static final Set<String> QUEUES = Set.of(BQ, "java/util/concurrent/BlockingDeque",
@@ -60,18 +64,35 @@ final class BlockingCalls
         "java/util/concurrent/locks/ReentrantLock", "java/util/concurrent/locks/ReentrantReadWriteLock$ReadLock",
         "java/util/concurrent/locks/ReentrantReadWriteLock$WriteLock");
 
-    /** Method (name + descriptor) to the types that declare it with the meaning above. */
-    private static final Map<String, Set<String>> CALLS = Map.of(
-        "take()Ljava/lang/Object;", QUEUES,
-        "put(Ljava/lang/Object;)V", QUEUES,
-        "takeFirst()Ljava/lang/Object;", QUEUES,
-        "takeLast()Ljava/lang/Object;", QUEUES,
-        "get()Ljava/lang/Object;", FUTURES,
-        "await()V", union(CONDITIONS, Set.of("java/util/concurrent/CountDownLatch")),
-        "acquire()V", Set.of("java/util/concurrent/Semaphore"),
-        "acquire(I)V", Set.of("java/util/concurrent/Semaphore"),
-        "lockInterruptibly()V", LOCKS,
-        "awaitAdvanceInterruptibly(I)I", Set.of("java/util/concurrent/Phaser"));
+    private static final String TIMED = "JLjava/util/concurrent/TimeUnit;)";
+    private static final String SEMAPHORE = "java/util/concurrent/Semaphore";
+
+    /**
+     * Method (name + descriptor) to the types that declare it with the meaning above. A timed call (its last two
+     * parameters a {@code long} and a {@code TimeUnit}) is made again with the time that is left, in nanoseconds;
+     * once none is left, it is made with none, and answers as a timed-out call does.
+     */
+    private static final Map<String, Set<String>> CALLS = Map.ofEntries(
+        Map.entry("poll(" + TIMED + "Ljava/lang/Object;", QUEUES),
+        Map.entry("offer(Ljava/lang/Object;" + TIMED + "Z", QUEUES),
+        Map.entry("pollFirst(" + TIMED + "Ljava/lang/Object;", QUEUES),
+        Map.entry("pollLast(" + TIMED + "Ljava/lang/Object;", QUEUES),
+        Map.entry("get(" + TIMED + "Ljava/lang/Object;", FUTURES),
+        Map.entry("await(" + TIMED + "Z", Set.of("java/util/concurrent/CountDownLatch")),
+        Map.entry("tryAcquire(" + TIMED + "Z", Set.of(SEMAPHORE)),
+        Map.entry("tryAcquire(I" + TIMED + "Z", Set.of(SEMAPHORE)),
+        Map.entry("tryLock(" + TIMED + "Z", LOCKS),
+        Map.entry("awaitAdvanceInterruptibly(I" + TIMED + "I", Set.of("java/util/concurrent/Phaser")),
+        Map.entry("take()Ljava/lang/Object;", QUEUES),
+        Map.entry("put(Ljava/lang/Object;)V", QUEUES),
+        Map.entry("takeFirst()Ljava/lang/Object;", QUEUES),
+        Map.entry("takeLast()Ljava/lang/Object;", QUEUES),
+        Map.entry("get()Ljava/lang/Object;", FUTURES),
+        Map.entry("await()V", union(CONDITIONS, Set.of("java/util/concurrent/CountDownLatch"))),
+        Map.entry("acquire()V", Set.of(SEMAPHORE)),
+        Map.entry("acquire(I)V", Set.of(SEMAPHORE)),
+        Map.entry("lockInterruptibly()V", LOCKS),
+        Map.entry("awaitAdvanceInterruptibly(I)I", Set.of("java/util/concurrent/Phaser")));
 
     private BlockingCalls()
     {
@@ -148,7 +169,11 @@ final class BlockingCalls
             slots[a + 1] = next;
             next += args[a].getSize();
         }
-        mn.maxLocals = next;
+        // a timed call: the nanoseconds left (they travel with the frame) and when this node made the call
+        final boolean timed = call.desc.contains(TIMED);
+        final int left = next;
+        final int since = next + 2;
+        mn.maxLocals = timed ? next + 4 : next;
         final Type receiver = Type.getObjectType(call.owner);
 
         final InsnList before = new InsnList();
@@ -157,16 +182,33 @@ final class BlockingCalls
             before.add(new VarInsnNode(args[a].getOpcode(Opcodes.ISTORE), slots[a + 1]));
         }
         before.add(new VarInsnNode(receiver.getOpcode(Opcodes.ISTORE), slots[0]));
+        if (timed)
+        {
+            before.add(new VarInsnNode(Opcodes.ALOAD, slots[args.length]));
+            before.add(new VarInsnNode(Opcodes.LLOAD, slots[args.length - 1]));
+            before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNIT, "toNanos", "(J)J", false));
+            before.add(new VarInsnNode(Opcodes.LSTORE, left));
+        }
         final LabelNode retry = new LabelNode();
         final LabelNode start = new LabelNode();
         before.add(retry);
         before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingEnter", "()Z", false));
         before.add(new JumpInsnNode(Opcodes.IFNE, retry));
+        if (timed)
+        {
+            before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false));
+            before.add(new VarInsnNode(Opcodes.LSTORE, since));
+        }
         before.add(start);
         before.add(new VarInsnNode(Opcodes.ALOAD, slots[0]));
-        for (int a = 0; a < args.length; a++)
+        for (int a = 0; a < (timed ? args.length - 2 : args.length); a++)
         {
             before.add(new VarInsnNode(args[a].getOpcode(Opcodes.ILOAD), slots[a + 1]));
+        }
+        if (timed)
+        {
+            before.add(new VarInsnNode(Opcodes.LLOAD, left));
+            before.add(new FieldInsnNode(Opcodes.GETSTATIC, UNIT, "NANOSECONDS", "L" + UNIT + ";"));
         }
         mn.instructions.insertBefore(call, before);
 
@@ -180,6 +222,16 @@ final class BlockingCalls
         rest.add(handler);
         rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingInterrupted",
             "(L" + IE + ";)V", false));
+        if (timed)
+        {
+            // left -= now - since
+            rest.add(new VarInsnNode(Opcodes.LLOAD, left));
+            rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false));
+            rest.add(new VarInsnNode(Opcodes.LLOAD, since));
+            rest.add(new InsnNode(Opcodes.LSUB));
+            rest.add(new InsnNode(Opcodes.LSUB));
+            rest.add(new VarInsnNode(Opcodes.LSTORE, left));
+        }
         rest.add(new JumpInsnNode(Opcodes.GOTO, wakes ? after : retry));
         rest.add(after);
         mn.instructions.insert(call, rest);
