@@ -225,6 +225,7 @@ final class RecordingRuntime implements Runtime
     @Override
     public String threadName()
     {
+        record("threadName", null);
         return io.ssijava.rt.ThreadNames.local();
     }
 
