@@ -102,14 +102,28 @@ final class Migration
             {
                 if (moves > 0 && !endedElsewhere)
                 {
-                    // the thread ended here after moving, normally or not: its stand-ins on other nodes end too
-                    for (int n = 0; n < node.nodeCount(); n++)
-                    {
-                        if (n != self)
-                        {
-                            node.send(n, node.message(ThreadMessages.GONE).putLong(handle).putBoolean(threw));
-                        }
-                    }
+                    releaseStandIns(threw);
+                }
+            }
+        }
+
+        /** The thread ended here after moving, normally or not: its stand-ins on other nodes end too. */
+        private void releaseStandIns(final boolean threw)
+        {
+            for (int n = 0; n < node.nodeCount(); n++)
+            {
+                if (n == self)
+                {
+                    continue;
+                }
+                try
+                {
+                    node.send(n, node.message(ThreadMessages.GONE).putLong(handle).putBoolean(threw));
+                }
+                catch (final RuntimeException ex)
+                {
+                    // a node that failed or is closing has no stand-in to end; the others still must end theirs,
+                    // and an exception of the program's own is not to be hidden by this one
                 }
             }
         }
