@@ -163,15 +163,14 @@ final class Balancer
         final int target = loads.leastLoaded();
         // half the difference evens the pair out in one step; a difference of one is left alone
         int toMove = (loads.load(self) - loads.load(target)) / 2;
-        // threads that compute first: moving a waiting thread moves no load
-        here.sort(java.util.Comparator.comparing(t -> t.getState() != Thread.State.RUNNABLE));
         for (final Thread t : here)
         {
             if (toMove <= 0)
             {
                 return;
             }
-            if (!coolDown.containsKey(t) && moveOne(t, target))
+            // only threads that compute: moving a waiting one (main in join, since main can move) moves no load
+            if (t.getState() == Thread.State.RUNNABLE && !coolDown.containsKey(t) && moveOne(t, target))
             {
                 toMove--;
                 nextDecision = period + SETTLE_PERIODS;
