@@ -203,6 +203,8 @@ public final class SsiAgent
             }
             if (options.mustSpawnWorkers())
             {
+                // the workers learn the transport from node 0, who chose it for all
+                options = options.withTransport(options.effectiveTransport());
                 spawner = NodeSpawner.spawn(options, agentJar());
                 spawner.onUnexpectedExit((node, status) ->
                 {
@@ -228,6 +230,8 @@ public final class SsiAgent
         try
         {
             node.start(TransportConfig.builder().nodeId(self).nodeCount(options.nodes()).endpoints(peers)
+                .mode(options.effectiveTransport() == NodeOptions.TransportKind.IPC ?
+                    TransportConfig.Mode.HOST : TransportConfig.Mode.UDP)
                 .jobId(options.jobId()).connectTimeout(options.connectTimeout()).build());
         }
         catch (final RuntimeException | LinkageError ex)

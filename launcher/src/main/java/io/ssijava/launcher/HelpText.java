@@ -91,7 +91,8 @@ public final class HelpText {
                        -javaagent:ssi-agent.jar=nodes=N[,stats][,verbose] -cp CP MAIN ARGS
                 Node 0 runs main; it starts nodes 1..N-1 itself on this machine, with the
                 same java, JVM flags, class path, main class and arguments. All nodes write
-                to this terminal. Ctrl-C stops every node; no node outlives node 0.
+                to this terminal. Ctrl-C stops every node; no node outlives node 0. Nodes on
+                one machine talk through shared memory (Aeron IPC, node 0's media driver).
 
                 Agent-only mode (no launcher; same effect):
                   java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \\
@@ -108,7 +109,9 @@ public final class HelpText {
 
                 Agent options (comma-separated, no spaces): nodes=N, node=I,
                 peers=host:port;..., job=ID, stats, verbose, placement=P,
-                balance, connect-timeout=20s.
+                balance, connect-timeout=20s, transport=ipc|udp (default: ipc when
+                node 0 starts the nodes, udp when peers are given; transport=ipc with
+                peers runs hand-started nodes of one machine over shared memory).
 
                 """ + controlHelp() + """
 

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Starts the embedded Aeron media drivers: one per node in UDP mode, one per JVM (and Aeron directory) shared by
- * every IPC-mode node, reference counted so the last node to close stops it.
+ * every IPC-mode node, reference counted so the last node to close stops it, and one per job in HOST mode, started
+ * by node 0 in a directory named after the job, to which the other nodes' processes attach.
  */
 final class Drivers
 {
@@ -68,7 +69,43 @@ final class Drivers
         {
             sweepStaleDirectories(defaultRoot());
         }
-        return config.mode() == TransportConfig.Mode.UDP ? startUdpDriver(config) : acquireIpcDriver(config);
+        return switch (config.mode())
+        {
+            case UDP -> startUdpDriver(config);
+            case IPC -> acquireIpcDriver(config);
+            case HOST -> config.nodeId() == 0 ? startHostDriver(config) : attachToHostDriver(config);
+        };
+    }
+
+    /** The directory of a {@link TransportConfig.Mode#HOST HOST}-mode job's driver, the same for all its nodes. */
+    static Path hostDirectory(final TransportConfig config)
+    {
+        final Path base = config.aeronDirectoryBase() != null ? config.aeronDirectoryBase() : defaultRoot();
+        return base.resolve("ssi-" + config.jobId() + "-host");
+    }
+
+    private static Handle startHostDriver(final TransportConfig config)
+    {
+        final Path dir = hostDirectory(config);
+        checkNotInUse(dir);
+        return owned(launch(config, dir, "ssi-driver-host"), dir);
+    }
+
+    /** Node 0 owns the driver and deletes its directory; the client waits for it to come up (see Transport). */
+    private static Handle attachToHostDriver(final TransportConfig config)
+    {
+        final String dir = hostDirectory(config).toString();
+        return new Handle()
+        {
+            public String directory()
+            {
+                return dir;
+            }
+
+            public void close()
+            {
+            }
+        };
     }
 
     private static Handle startUdpDriver(final TransportConfig config)
@@ -83,7 +120,12 @@ final class Drivers
         {
             dir = freshDirectory("ssi-" + config.jobId() + "-node" + config.nodeId() + "-");
         }
-        final MediaDriver driver = launch(config, dir, "ssi-driver-" + config.nodeId());
+        return owned(launch(config, dir, "ssi-driver-" + config.nodeId()), dir);
+    }
+
+    /** A driver this node alone started: closing the handle stops it and deletes its directory. */
+    private static Handle owned(final MediaDriver driver, final Path dir)
+    {
         return new Handle()
         {
             public String directory()

@@ -37,7 +37,8 @@ import static io.ssijava.transport.WireFormat.HEADER_LENGTH;
  * <p>
  * In {@link TransportConfig.Mode#UDP UDP} mode every node starts its own embedded media driver (one thread); in
  * {@link TransportConfig.Mode#IPC IPC} mode all nodes of a JVM share one driver, which lets protocol tests run a
- * whole cluster in one JVM.
+ * whole cluster in one JVM; in {@link TransportConfig.Mode#HOST HOST} mode the nodes are separate JVMs on one host,
+ * which share node 0's driver and talk over shared memory as in IPC mode.
  * <p>
  * <b>JVM flags:</b> Aeron's Agrona library uses {@code jdk.internal.misc.Unsafe}, so the JVM must be started with
  * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}. The ssi-java agent arranges this for nodes it
@@ -81,8 +82,13 @@ public final class Transport implements AutoCloseable
         Aeron client = null;
         try
         {
-            client = Aeron.connect(new Aeron.Context()
-                .aeronDirectoryName(driver.directory())
+            final Aeron.Context context = new Aeron.Context().aeronDirectoryName(driver.directory());
+            if (config.mode() == TransportConfig.Mode.HOST && nodeId != 0)
+            {
+                // node 0 may still be starting its driver: wait for it as long as for a peer
+                context.driverTimeoutMs(Math.max(context.driverTimeoutMs(), config.connectTimeout().toMillis()));
+            }
+            client = Aeron.connect(context
                 .threadFactory(Drivers.daemonThreads("ssi-aeron-client-" + nodeId))
                 .errorHandler(this::onAeronError));
             for (int node = 0; node < nodeCount; node++)

@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
  *                            the node that homes the objects it faults most)
  *   balance                  flag: move running threads from busy nodes to idle ones
  *   connect-timeout=20s      how long nodes wait for each other (ms, s or m suffix)
+ *   transport=ipc            how nodes talk: ipc (every node on this host, over shared memory
+ *                            through node 0's media driver) or udp (also across hosts); default:
+ *                            ipc when node 0 starts the other nodes itself, udp when peers are given
  * </pre>
  * Flags may also be written {@code stats=true} / {@code stats=false}. Unknown keys,
  * repeated keys and malformed values are rejected with an {@link IllegalArgumentException}
@@ -53,6 +56,7 @@ import java.util.regex.Pattern;
  * @param placement      the thread placement policy
  * @param connectTimeout how long nodes wait for each other at start-up
  * @param balance        whether running threads move from busy nodes to idle ones
+ * @param transport      how nodes talk to each other
  */
 public record NodeOptions(
         int nodes,
@@ -63,7 +67,8 @@ public record NodeOptions(
         boolean verbose,
         Placement placement,
         Duration connectTimeout,
-        boolean balance) {
+        boolean balance,
+        TransportKind transport) {
 
     /** The largest supported cluster. */
     public static final int MAX_NODES = 64;
@@ -73,7 +78,8 @@ public record NodeOptions(
 
     /** Every key the option string accepts, in canonical order. */
     public static final List<String> KEYS = List.of(
-            "nodes", "node", "peers", "job", "stats", "verbose", "placement", "connect-timeout", "balance");
+            "nodes", "node", "peers", "job", "stats", "verbose", "placement", "connect-timeout", "balance",
+            "transport");
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
@@ -96,6 +102,21 @@ public record NodeOptions(
         }
     }
 
+    /** How nodes talk to each other. */
+    public enum TransportKind {
+        /** Not chosen: {@link #IPC} on a node 0 that starts the others itself, else {@link #UDP}. */
+        AUTO,
+        /** Aeron IPC through node 0's media driver: every node runs on this host. */
+        IPC,
+        /** Aeron UDP between the peers' endpoints: nodes may run on different hosts. */
+        UDP;
+
+        /** The name used in the option string. */
+        public String optionValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /**
      * Validates the components; every instance is a consistent set of options.
      *
@@ -106,6 +127,7 @@ public record NodeOptions(
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(placement, "placement");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(transport, "transport");
         peers = List.copyOf(Objects.requireNonNull(peers, "peers"));
         if (nodes < 1 || nodes > MAX_NODES) {
             throw bad("nodes=" + nodes, "the cluster size must be between 1 and " + MAX_NODES);
@@ -131,7 +153,7 @@ public record NodeOptions(
      */
     public static NodeOptions defaults() {
         return new NodeOptions(1, OptionalInt.empty(), List.of(), randomJobId(), false, false,
-                Placement.SPREAD, DEFAULT_CONNECT_TIMEOUT, false);
+                Placement.SPREAD, DEFAULT_CONNECT_TIMEOUT, false, TransportKind.AUTO);
     }
 
     /**
@@ -153,6 +175,7 @@ public record NodeOptions(
         Placement placement = Placement.SPREAD;
         Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         boolean balance = false;
+        TransportKind transport = TransportKind.AUTO;
 
         Set<String> seen = new HashSet<>();
         String text = agentArgs == null ? "" : agentArgs.strip();
@@ -180,13 +203,15 @@ public record NodeOptions(
                 case "placement" -> placement = parsePlacement(item, value);
                 case "connect-timeout" -> connectTimeout = parseDuration(item, value);
                 case "balance" -> balance = parseFlag(item, value);
+                case "transport" -> transport = parseTransport(item, value);
                 default -> throw new AssertionError(key);
             }
         }
         if (job == null) {
             job = peers.isEmpty() ? randomJobId() : jobIdFor(peers);
         }
-        return new NodeOptions(nodes, node, peers, job, stats, verbose, placement, connectTimeout, balance);
+        return new NodeOptions(nodes, node, peers, job, stats, verbose, placement, connectTimeout, balance,
+                transport);
     }
 
     /**
@@ -221,6 +246,9 @@ public record NodeOptions(
         }
         if (balance) {
             items.add("balance");
+        }
+        if (transport != TransportKind.AUTO) {
+            items.add("transport=" + transport.optionValue());
         }
         return String.join(",", items);
     }
@@ -262,7 +290,7 @@ public record NodeOptions(
      */
     public NodeOptions withNode(int nodeId) {
         return new NodeOptions(nodes, OptionalInt.of(nodeId), peers, jobId, stats, verbose, placement,
-                connectTimeout, balance);
+                connectTimeout, balance, transport);
     }
 
     /**
@@ -273,7 +301,31 @@ public record NodeOptions(
      * @throws IllegalArgumentException when the list does not have one entry per node
      */
     public NodeOptions withPeers(List<InetSocketAddress> newPeers) {
-        return new NodeOptions(nodes, node, newPeers, jobId, stats, verbose, placement, connectTimeout, balance);
+        return new NodeOptions(nodes, node, newPeers, jobId, stats, verbose, placement, connectTimeout, balance,
+                transport);
+    }
+
+    /**
+     * The transport this node uses: the one given, else IPC on a node 0 that starts the other nodes itself
+     * (they all run here) and UDP where the peers were given (they may run anywhere).
+     *
+     * @return {@link TransportKind#IPC} or {@link TransportKind#UDP}
+     */
+    public TransportKind effectiveTransport() {
+        if (transport != TransportKind.AUTO) {
+            return transport;
+        }
+        return mustSpawnWorkers() ? TransportKind.IPC : TransportKind.UDP;
+    }
+
+    /**
+     * A copy with the transport fixed, as node 0 hands it to the nodes it starts.
+     *
+     * @param kind the transport
+     * @return the copy
+     */
+    public NodeOptions withTransport(TransportKind kind) {
+        return new NodeOptions(nodes, node, peers, jobId, stats, verbose, placement, connectTimeout, balance, kind);
     }
 
     /**
@@ -356,6 +408,16 @@ public record NodeOptions(
             names.add(p.optionValue());
         }
         throw bad(item, "unknown placement; valid: " + String.join(", ", names));
+    }
+
+    private static TransportKind parseTransport(String item, String value) {
+        requireValue(item, value);
+        for (TransportKind k : TransportKind.values()) {
+            if (k != TransportKind.AUTO && k.optionValue().equals(value)) {
+                return k;
+            }
+        }
+        throw bad(item, "unknown transport; valid: ipc, udp");
     }
 
     private static Duration parseDuration(String item, String value) {

@@ -76,6 +76,8 @@ class NodeOptionsTest {
         "nodes=3,placement=least-loaded",
         "nodes=3,placement=follow-data,balance",
         "nodes=64,node=63",
+        "nodes=2,transport=ipc",
+        "nodes=2,node=1,peers=127.0.0.1:1;127.0.0.1:2,transport=udp",
     })
     void shouldRoundTripThroughCanonicalString(String args) {
         NodeOptions o = NodeOptions.parse(args);
@@ -83,6 +85,21 @@ class NodeOptionsTest {
         NodeOptions again = NodeOptions.parse(canonical);
         assertEquals(o, again);
         assertEquals(canonical, again.toAgentArgs());
+    }
+
+    @Test
+    void shouldTalkOverSharedMemoryWhenNodeZeroStartsEveryNodeItselfAndOverUdpWhenPeersAreGiven() {
+        NodeOptions spawner = NodeOptions.parse("nodes=3");
+        assertEquals(NodeOptions.TransportKind.IPC, spawner.effectiveTransport());
+        // what node 0 hands its workers: the transport it chose, not "auto", which would mean udp for them
+        NodeOptions worker = NodeOptions.parse(spawner.withTransport(spawner.effectiveTransport()).withNode(1)
+                .withPeers(List.of(new java.net.InetSocketAddress("127.0.0.1", 7000),
+                        new java.net.InetSocketAddress("127.0.0.1", 7001),
+                        new java.net.InetSocketAddress("127.0.0.1", 7002))).toAgentArgs());
+        assertEquals(NodeOptions.TransportKind.IPC, worker.effectiveTransport());
+        assertEquals(NodeOptions.TransportKind.UDP,
+                NodeOptions.parse("nodes=2,node=1,peers=127.0.0.1:1;127.0.0.1:2").effectiveTransport());
+        assertEquals(NodeOptions.TransportKind.UDP, NodeOptions.parse("nodes=2,transport=udp").effectiveTransport());
     }
 
     @Test
@@ -181,13 +198,16 @@ class NodeOptionsTest {
         "connect-timeout=1h                        | not a duration",
         "connect-timeout=-1s                       | not a duration",
         "connect-timeout=0s                        | must be positive",
+        "transport=tcp                             | unknown transport; valid: ipc, udp",
+        "transport=auto                            | unknown transport; valid: ipc, udp",
+        "transport                                 | a value is required",
     })
     void shouldRejectBadOptionsNamingTheItemAndListingValidKeys(String args, String why) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeOptions.parse(args));
         assertTrue(e.getMessage().contains(why), e.getMessage());
         assertTrue(e.getMessage().startsWith("bad ssi-agent option '"), e.getMessage());
         assertTrue(e.getMessage().contains("valid keys: nodes, node, peers, job, stats, verbose, placement, "
-                + "connect-timeout, balance"), e.getMessage());
+                + "connect-timeout, balance, transport"), e.getMessage());
     }
 
     @Test
