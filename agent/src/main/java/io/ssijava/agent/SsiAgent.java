@@ -279,7 +279,8 @@ public final class SsiAgent
         }
         if (options.verbose())
         {
-            System.err.println("ssi-java: node " + self + " of " + options.nodes() + " connected");
+            System.err.println("ssi-java: node " + self + " of " + options.nodes() + " connected over " +
+                options.effectiveTransport().optionValue());
         }
         if (self != 0)
         {

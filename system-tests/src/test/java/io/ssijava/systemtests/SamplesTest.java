@@ -2,11 +2,13 @@ package io.ssijava.systemtests;
 
 import io.ssijava.testsupport.ProcessCleanupExtension;
 import io.ssijava.testsupport.ProcessRunner;
+import io.ssijava.testsupport.SsiJava;
 
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every sample program, small sizes, on 1, 2 and 3 nodes with the agent and on 2 nodes through
@@ -96,6 +99,24 @@ class SamplesTest {
         if (nodes > 1) {
             Cluster.assertThreadsRanOnSeveralNodes(cmd, r, nodes);
         }
+    }
+
+    @ParameterizedTest(name = "{0} on 3 nodes over {1}")
+    @CsvSource({"ProducerConsumer, udp", "ProducerConsumer, ipc"})
+    @Timeout(120)
+    void shouldPrintWhatPlainJavaPrintsOverEitherTransport(String name, String transport) {
+        Sample sample = SAMPLES.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        String want = plainOutput(sample);
+        List<String> cmd = SsiJava.agentCommand("nodes=3,stats,verbose,transport=" + transport,
+                Cluster.samplesClasses().toString(), sample.main(), sample.argv());
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> (r.timedOut() ? "hang: " : "exit status: ") + Cluster.explain(cmd, r));
+        assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        for (int node = 0; node < 3; node++) {
+            String line = "node " + node + " of 3 connected over " + transport;
+            assertTrue(r.stderr().contains(line), () -> line + "\n" + Cluster.explain(cmd, r));
+        }
+        Cluster.assertThreadsRanOnSeveralNodes(cmd, r, 3);
     }
 
     @ParameterizedTest(name = "{0} through ssi-java on 2 nodes")
