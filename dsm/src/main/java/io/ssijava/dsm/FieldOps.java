@@ -19,6 +19,9 @@ final class FieldOps
 
     /**
      * Sets the field to {@code fresh} if it still holds {@code expected}, atomically with respect to concurrent stores.
+     * "Holds" is meant as the diff means it ({@link ObjectSpace#same}): a boxed number equal to the twin's is no
+     * write of this node, even if it is another object (a local {@code v + 0}); kept, it would hide the fresh value
+     * from this node while its diff, finding nothing changed, never sends it.
      *
      * @return false if this field has no atomic access (final fields): the caller falls back to a plain check.
      */
@@ -29,8 +32,14 @@ final class FieldOps
         {
             return false;
         }
-        vh.compareAndSet(owner, expected, fresh);
-        return true;
+        while (true)
+        {
+            final Object current = vh.getVolatile(owner);
+            if (!ObjectSpace.same(current, expected) || vh.compareAndSet(owner, current, fresh))
+            {
+                return true;
+            }
+        }
     }
 
     private static VarHandle handle(final Field f)
