@@ -31,6 +31,10 @@ final class ClassLayout
     final Field[] mutableStatics;
     final Field stateField;
     final Field staticStateField;
+    /** Whether an instance has a volatile field: a write to one may be a release (see ObjectSpace.flush). */
+    final boolean volatileFields;
+    /** Whether a mutable static is volatile. */
+    final boolean volatileStatics;
     private volatile Constructor<?> allocator;
 
     private ClassLayout(final Class<?> type)
@@ -71,6 +75,20 @@ final class ClassLayout
         mutableStatics = mst.toArray(new Field[0]);
         staticStateField = sst;
         stateField = null;
+        volatileFields = anyVolatile(fields);
+        volatileStatics = anyVolatile(mutableStatics);
+    }
+
+    private static boolean anyVolatile(final Field[] fields)
+    {
+        for (final Field f : fields)
+        {
+            if (Modifier.isVolatile(f.getModifiers()))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ClassLayout of(final Class<?> type)

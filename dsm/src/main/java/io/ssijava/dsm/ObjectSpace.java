@@ -738,7 +738,11 @@ final class ObjectSpace
                 dirty = new LinkedHashSet<>();
                 recheck = new ArrayList<>();
             }
+            // Two rounds where needed: the diffs of objects with volatile fields (lock states, atomics, queue
+            // counts: what another node's acquire reads) reach their homes only once every other diff is applied
+            // and every stale copy of it invalidated, so no node can see the release before what it publishes.
             final Map<Integer, DiffBatch> diffs = new HashMap<>();
+            final Map<Integer, DiffBatch> releases = new HashMap<>();
             final Map<Integer, InvalidationBatch> invalidations = new HashMap<>();
             final List<Meta> flushedCopies = new ArrayList<>();
             boolean arrays = false;
@@ -749,7 +753,7 @@ final class ObjectSpace
                 {
                     m.inDirtySet = false;
                     setState(m, m.state | Ssi.WTRAP);
-                    release(m, diffs, invalidations);
+                    release(m, volatileFields(m) ? releases : diffs, invalidations);
                     // a store racing with this flush is caught by comparing with the twin again next time
                     flushedCopies.add(m);
                 }
@@ -763,7 +767,8 @@ final class ObjectSpace
                 }
                 synchronized (m)
                 {
-                    if (release(m, diffs, invalidations) || System.nanoTime() - m.recheckUntil < 0)
+                    if (release(m, volatileFields(m) ? releases : diffs, invalidations) ||
+                        System.nanoTime() - m.recheckUntil < 0)
                     {
                         // still being written without traps (a racing store, or a loop whose check was
                         // hoisted), or written too recently to be sure: keep comparing until it is quiet
@@ -775,43 +780,18 @@ final class ObjectSpace
             {
                 ArrayGuard.rearmWrites();
             }
-            final List<Integer> targets = new ArrayList<>();
-            final List<WireOut> messages = new ArrayList<>();
-            diffs.forEach((home, batch) ->
-            {
-                if (batch.count > 0)
-                {
-                    targets.add(home);
-                    messages.add(batch.finish());
-                }
-            });
-            invalidations.forEach((node, batch) ->
-            {
-                targets.add(node);
-                messages.add(batch.finish());
-            });
             try
             {
-                if (!targets.isEmpty())
+                final boolean sent = send(diffs, invalidations);
+                if (send(releases, Map.of()) || sent)
                 {
-                    net.callAll(targets.stream().mapToInt(Integer::intValue).toArray(),
-                        messages.toArray(new WireOut[0]));
                     stats.releases.incrementAndGet();
                 }
             }
             finally
             {
-                for (final DiffBatch batch : diffs.values())
-                {
-                    for (final Meta m : batch.sent)
-                    {
-                        synchronized (m)
-                        {
-                            m.diffInFlight = false;
-                            m.notifyAll();
-                        }
-                    }
-                }
+                landed(diffs);
+                landed(releases);
             }
             synchronized (dirtyLock)
             {
@@ -823,6 +803,55 @@ final class ObjectSpace
         finally
         {
             flushLock.unlock();
+        }
+    }
+
+    /** Whether a release must wait for the entity's other writes (see flush): its class has volatile fields. */
+    private static boolean volatileFields(final Meta m)
+    {
+        return m.kind == Meta.Kind.OBJECT ? ClassLayout.of(m.target.getClass()).volatileFields :
+            m.kind == Meta.Kind.STATICS && ClassLayout.of((Class<?>)m.target).volatileStatics;
+    }
+
+    /** Sends diffs and invalidations in one round and waits for every answer; false if there was nothing. */
+    private boolean send(final Map<Integer, DiffBatch> diffs, final Map<Integer, InvalidationBatch> invalidations)
+    {
+        final List<Integer> targets = new ArrayList<>();
+        final List<WireOut> messages = new ArrayList<>();
+        diffs.forEach((home, batch) ->
+        {
+            if (batch.count > 0)
+            {
+                targets.add(home);
+                messages.add(batch.finish());
+            }
+        });
+        invalidations.forEach((node, batch) ->
+        {
+            targets.add(node);
+            messages.add(batch.finish());
+        });
+        if (targets.isEmpty())
+        {
+            return false;
+        }
+        net.callAll(targets.stream().mapToInt(Integer::intValue).toArray(), messages.toArray(new WireOut[0]));
+        return true;
+    }
+
+    /** After a round (or its failure): fetches of what the diffs carried need no longer wait for them. */
+    private static void landed(final Map<Integer, DiffBatch> diffs)
+    {
+        for (final DiffBatch batch : diffs.values())
+        {
+            for (final Meta m : batch.sent)
+            {
+                synchronized (m)
+                {
+                    m.diffInFlight = false;
+                    m.notifyAll();
+                }
+            }
         }
     }
 

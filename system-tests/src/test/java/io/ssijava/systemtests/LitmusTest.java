@@ -47,7 +47,8 @@ class LitmusTest {
             "LanguageFeatures",
             "StringIdentity",
             "ArraysThroughJdk",
-            "ThreadNames");
+            "ThreadNames",
+            "LockedCounters");
 
     static final String REMOTE_NOTE = "ran in another process";
 
