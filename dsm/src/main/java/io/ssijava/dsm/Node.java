@@ -463,6 +463,16 @@ public final class Node implements Net, MessageHandler, AutoCloseable
         return closing;
     }
 
+    /**
+     * The job is ending: the other nodes are told to stop, so from now on their going away is no failure and
+     * background work (balancing, releases) that still reaches for them stays quiet. Over shared memory a node
+     * that exits is seen gone at once.
+     */
+    public void beginClosing()
+    {
+        closing = true;
+    }
+
     @Override
     public void close()
     {

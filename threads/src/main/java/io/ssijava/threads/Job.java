@@ -103,6 +103,7 @@ public final class Job
             }
             lines.forEach(System.err::println);
         }
+        node.beginClosing();
         for (int n = 1; n < node.nodeCount(); n++)
         {
             try
