@@ -34,9 +34,8 @@ public class JucWaits {
     }
 
     static void take() throws InterruptedException {
-        int a = QUEUE.take();
-        int b = QUEUE.take();
-        RESULTS[0] = a + b;
+        // both takes wait with values of the program's on the stack: the array, the index, the first element
+        RESULTS[0] = QUEUE.take() + QUEUE.take();
     }
 
     static void awaitLatch() throws InterruptedException {

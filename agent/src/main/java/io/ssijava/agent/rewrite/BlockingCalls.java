@@ -14,6 +14,8 @@ import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.VarInsnNode;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.BasicValue;
+import org.objectweb.asm.tree.analysis.Frame;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +41,10 @@ import java.util.Set;
  * never sees that interrupt. A timed call is made again with the time that was left (in nanoseconds, which travel
  * with the frame). {@code Condition.await} is the exception to making the call again: a signal may come between
  * the interrupt and the new call, and would be lost; so it returns instead, as the spurious wake-up its contract
- * allows, and the thread is captured at its next safe point (the loop around the wait). Left alone are calls whose
- * interruption has effects: {@code CyclicBarrier.await} breaks the barrier, {@code Lock.lock} ignores it.
+ * allows, and the thread is captured at its next safe point (the loop around the wait). Values the program left on
+ * the stack under the call ({@code list.add(queue.take())}) wait in locals too, and go back under the result. Left
+ * alone are calls whose interruption has effects ({@code CyclicBarrier.await} breaks the barrier, {@code Lock.lock}
+ * ignores it) and calls made with an object under construction on the stack ({@code new Box(queue.take())}).
  */
 final class BlockingCalls
 {
@@ -147,20 +151,44 @@ final class BlockingCalls
             }
             final MethodInsnNode call = (MethodInsnNode)insns[i];
             final Type[] args = Type.getArgumentTypes(call.desc);
-            if (types.frames[i].getStackSize() != args.length + 1)
+            final Type[] below = below(types.frames[i], args.length + 1);
+            if (below == null)
             {
-                continue; // values below the call would be lost to the handler: it stays a pinned wait
+                continue; // an object under construction is on the stack: it cannot be kept, the wait stays pinned
             }
-            out.add(rewriteCall(mn, call, args, CONDITIONS.contains(call.owner)));
+            out.add(rewriteCall(mn, call, args, below, CONDITIONS.contains(call.owner)));
         }
         return out;
     }
 
-    /** @param wakes whether a request ends the call as a spurious wake-up (a void call) instead of making it again. */
-    private static LabelNode rewriteCall(final MethodNode mn, final MethodInsnNode call, final Type[] args,
-        final boolean wakes)
+    /**
+     * The types of the values on the stack under the call's receiver and arguments (bottom first), or null if one
+     * of them cannot be kept in a local (an object between {@code new} and its constructor).
+     */
+    private static Type[] below(final Frame<BasicValue> frame, final int callValues)
     {
-        // receiver first, then the arguments, each in a local of its own
+        final Type[] out = new Type[frame.getStackSize() - callValues];
+        for (int k = 0; k < out.length; k++)
+        {
+            final BasicValue v = frame.getStack(k);
+            if (v instanceof FrameTypes.Uninitialized || v.getType() == null)
+            {
+                return null;
+            }
+            out[k] = v.getType().equals(FrameTypes.NULL) ? Type.getType(Object.class) : v.getType();
+        }
+        return out;
+    }
+
+    /**
+     * @param below the values the program left on the stack under the call (bottom first): kept in locals across
+     *              the retry, which must start with an empty stack, and put back under the call's result.
+     * @param wakes whether a request ends the call as a spurious wake-up (a void call) instead of making it again.
+     */
+    private static LabelNode rewriteCall(final MethodNode mn, final MethodInsnNode call, final Type[] args,
+        final Type[] below, final boolean wakes)
+    {
+        // receiver first, then the arguments, each in a local of its own; then what lies below them
         final int[] slots = new int[args.length + 1];
         int next = mn.maxLocals;
         slots[0] = next++;
@@ -168,6 +196,18 @@ final class BlockingCalls
         {
             slots[a + 1] = next;
             next += args[a].getSize();
+        }
+        final int[] kept = new int[below.length];
+        for (int k = 0; k < below.length; k++)
+        {
+            kept[k] = next;
+            next += below[k].getSize();
+        }
+        final Type result = Type.getReturnType(call.desc);
+        final int resultSlot = next;
+        if (below.length > 0 && result.getSize() > 0)
+        {
+            next += result.getSize();
         }
         // a timed call: the nanoseconds left (they travel with the frame) and when this node made the call
         final boolean timed = call.desc.contains(TIMED);
@@ -182,6 +222,10 @@ final class BlockingCalls
             before.add(new VarInsnNode(args[a].getOpcode(Opcodes.ISTORE), slots[a + 1]));
         }
         before.add(new VarInsnNode(receiver.getOpcode(Opcodes.ISTORE), slots[0]));
+        for (int k = below.length - 1; k >= 0; k--)
+        {
+            before.add(new VarInsnNode(below[k].getOpcode(Opcodes.ISTORE), kept[k]));
+        }
         if (timed)
         {
             before.add(new VarInsnNode(Opcodes.ALOAD, slots[args.length]));
@@ -234,6 +278,22 @@ final class BlockingCalls
         }
         rest.add(new JumpInsnNode(Opcodes.GOTO, wakes ? after : retry));
         rest.add(after);
+        if (below.length > 0)
+        {
+            // the program's values go back under the result
+            if (result.getSize() > 0)
+            {
+                rest.add(new VarInsnNode(result.getOpcode(Opcodes.ISTORE), resultSlot));
+            }
+            for (int k = 0; k < below.length; k++)
+            {
+                rest.add(new VarInsnNode(below[k].getOpcode(Opcodes.ILOAD), kept[k]));
+            }
+            if (result.getSize() > 0)
+            {
+                rest.add(new VarInsnNode(result.getOpcode(Opcodes.ILOAD), resultSlot));
+            }
+        }
         mn.instructions.insert(call, rest);
         // first in the table: inside any handler of the program's that also covers the call
         mn.tryCatchBlocks.add(0, new TryCatchBlockNode(start, end, handler, IE));

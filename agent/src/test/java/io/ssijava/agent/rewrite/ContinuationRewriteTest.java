@@ -212,6 +212,51 @@ class ContinuationRewriteTest
     }
 
     @Test
+    void aBlockingCallWithTheProgramsValuesUnderItOnTheStackIsCapturedAndResumedWithThem() throws Exception
+    {
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final java.util.concurrent.BlockingQueue<Integer> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        final AtomicBoolean blocked = new AtomicBoolean();
+        final Object[] out = new Object[1];
+        final Runnable body = (Runnable)c.getMethod("stackedTaker", java.util.concurrent.BlockingQueue.class,
+            AtomicBoolean.class, Object[].class).invoke(null, queue, blocked, out);
+        final AtomicReference<Continuation> captured = new AtomicReference<>();
+        final Thread first = new Thread(() -> captured.set(Continuation.run(body)), "in got.add(queue.take())");
+        first.start();
+        final Continuation k1 = captureWhenBlocked(first, blocked, captured);
+        assertNotNull(k1, "captured inside take() with the list under it");
+
+        final Thread second = new Thread(() -> captured.set(k1.resume()), "in 100L + queue.take()");
+        second.start();
+        queue.put(20);
+        final Continuation k2 = captureWhenBlocked(second, blocked, captured);
+        assertNotNull(k2, "captured inside take() with a long under it");
+        assertNull(out[0]);
+
+        final Thread third = new Thread(() -> captured.set(k2.resume()), "resumed");
+        third.start();
+        queue.put(22);
+        third.join(20_000);
+        assertFalse(third.isAlive());
+        assertNull(captured.get());
+        assertEquals("[20] 122", out[0]);
+    }
+
+    private static Continuation captureWhenBlocked(final Thread t, final AtomicBoolean blocked,
+        final AtomicReference<Continuation> captured) throws InterruptedException
+    {
+        while (!blocked.get() || t.getState() != Thread.State.WAITING)
+        {
+            Thread.onSpinWait();
+        }
+        blocked.set(false);
+        assertTrue(Continuation.request(t));
+        t.join(20_000);
+        assertFalse(t.isAlive(), "a request takes the thread out of take()");
+        return captured.getAndSet(null);
+    }
+
+    @Test
     void aThreadCapturedAtAMonitorWaitResumesWaitingOnTheSameMonitor() throws Exception
     {
         final Class<?> c = new RewritingLoader().load("Capture");

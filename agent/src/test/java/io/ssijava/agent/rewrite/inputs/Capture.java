@@ -119,6 +119,31 @@ public class Capture
         };
     }
 
+    /**
+     * Takes two elements while the program has values of its own on the operand stack under each call (the list the
+     * first goes into, a long the second is added to) and reports them; {@code blocked} says it is about to block.
+     */
+    public static Runnable stackedTaker(final java.util.concurrent.BlockingQueue<Integer> queue,
+        final java.util.concurrent.atomic.AtomicBoolean blocked, final Object[] out)
+    {
+        return () ->
+        {
+            try
+            {
+                final java.util.List<Object> got = new java.util.ArrayList<>();
+                blocked.set(true);
+                got.add(queue.take());
+                blocked.set(true);
+                final long sum = 100L + queue.take();
+                out[0] = got + " " + sum;
+            }
+            catch (final InterruptedException ex)
+            {
+                out[0] = "interrupted";
+            }
+        };
+    }
+
     /** Joins {@code other} and reports whether it had ended by then. */
     public static Runnable joiner(final Thread other, final Object[] out)
     {
