@@ -326,17 +326,35 @@ public final class Node implements Net, MessageHandler, AutoCloseable
     @Override
     public void onNodeFailed(final int node, final String reason)
     {
+        final FailureListener l = failureListener;
+        if (l != null && !closing)
+        {
+            // the listener first: where it stops the job, threads waiting on that node are not woken to report
+            // the failure once more each, in stack traces, before the job's own message and exit
+            workers.execute(() ->
+            {
+                try
+                {
+                    l.onNodeFailed(node, reason);
+                }
+                finally
+                {
+                    failCallsTo(node, reason);
+                }
+            });
+            return;
+        }
+        failCallsTo(node, reason);
+    }
+
+    private void failCallsTo(final int node, final String reason)
+    {
         for (final Pending p : pending.values())
         {
             if (p.node == node)
             {
                 p.future.completeExceptionally(new SsiException("node " + node + " failed: " + reason));
             }
-        }
-        final FailureListener l = failureListener;
-        if (l != null && !closing)
-        {
-            workers.execute(() -> l.onNodeFailed(node, reason));
         }
     }
 
@@ -425,7 +443,18 @@ public final class Node implements Net, MessageHandler, AutoCloseable
     {
         if (corr != 0 && type != MessageTypes.REPLY)
         {
-            sendError(from, corr, ex.getMessage() == null ? ex.toString() : ex.getMessage());
+            try
+            {
+                sendError(from, corr, ex.getMessage() == null ? ex.toString() : ex.getMessage());
+            }
+            catch (final RuntimeException unsent)
+            {
+                // the asking node is gone (or this one is closing): nobody is left to tell
+                if (!closing && (transport == null || !transport.isFailed(from)))
+                {
+                    System.err.println("ssi-java: node " + self + ": could not answer node " + from + ": " + unsent);
+                }
+            }
         }
         else if (!closing)
         {
