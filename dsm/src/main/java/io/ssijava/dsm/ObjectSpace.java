@@ -753,7 +753,7 @@ final class ObjectSpace
                 {
                     m.inDirtySet = false;
                     setState(m, m.state | Ssi.WTRAP);
-                    release(m, volatileFields(m) ? releases : diffs, invalidations);
+                    release(m, diffs, releases, invalidations);
                     // a store racing with this flush is caught by comparing with the twin again next time
                     flushedCopies.add(m);
                 }
@@ -767,8 +767,7 @@ final class ObjectSpace
                 }
                 synchronized (m)
                 {
-                    if (release(m, volatileFields(m) ? releases : diffs, invalidations) ||
-                        System.nanoTime() - m.recheckUntil < 0)
+                    if (release(m, diffs, releases, invalidations) || System.nanoTime() - m.recheckUntil < 0)
                     {
                         // still being written without traps (a racing store, or a loop whose check was
                         // hoisted), or written too recently to be sure: keep comparing until it is quiet
@@ -856,17 +855,19 @@ final class ObjectSpace
     }
 
     /**
-     * Releases one dirty (or rechecked) entity: a cached copy's diff goes into its home's batch; for a home
-     * entity, the copies of what changed since the twin are invalidated. Caller holds m.
+     * Releases one dirty (or rechecked) entity: a cached copy's diff goes into its home's batch, of the second round
+     * ({@code releases}) if its class has volatile fields; for a home entity, the copies of what changed since the
+     * twin are invalidated. Caller holds m.
      *
      * @return whether anything had changed.
      */
     private boolean release(final Meta m, final Map<Integer, DiffBatch> diffs,
-        final Map<Integer, InvalidationBatch> invalidations)
+        final Map<Integer, DiffBatch> releases, final Map<Integer, InvalidationBatch> invalidations)
     {
         if (m.home != self)
         {
-            final DiffBatch batch = diffs.computeIfAbsent(m.home, h -> new DiffBatch(net));
+            final DiffBatch batch = (volatileFields(m) ? releases : diffs)
+                .computeIfAbsent(m.home, h -> new DiffBatch(net));
             final int before = batch.count;
             batch.add(this, m);
             return batch.count > before;

@@ -186,14 +186,7 @@ class ContinuationRewriteTest
         final AtomicReference<Continuation> captured = new AtomicReference<>();
         final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "taker");
         t.start();
-        while (!blocked.get() || t.getState() != Thread.State.WAITING)
-        {
-            Thread.onSpinWait();
-        }
-        assertTrue(Continuation.request(t));
-        t.join(20_000);
-        assertFalse(t.isAlive(), "a request takes the thread out of take()");
-        final Continuation k = captured.get();
+        final Continuation k = captureWhenBlocked(t, blocked, captured);
         assertNotNull(k, "captured inside take()");
         assertNull(out[0], "it took nothing and saw no interrupt");
         final AtomicBoolean interruptedAfter = new AtomicBoolean(true);
