@@ -11,9 +11,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Six threads, each blocked in a different java.util.concurrent wait (one of them timed) until the main thread releases them all, which
- * it does once a file appears: a control test moves each of them while it waits. The condition waiter holds the
- * lock of its condition whenever it runs, and checks that it does.
+ * Eight threads, each blocked in a different java.util.concurrent wait (two of them timed) until the main thread
+ * releases them all, which it does once a file appears: a control test moves each of them while it waits. The
+ * condition waiters hold the lock of their condition whenever they run, and check that they do. The locker waits in
+ * {@code Lock.lock()} for a lock the main thread holds.
  *
  * Arguments: GO-FILE
  */
@@ -26,7 +27,8 @@ public class JucWaits {
     static final FutureTask<Integer> TASK = new FutureTask<>(() -> 40);
     static boolean released;
     static final BlockingQueue<Integer> POLLED = new LinkedBlockingQueue<>();
-    static final long[] RESULTS = new long[6];
+    static final ReentrantLock GATE = new ReentrantLock();
+    static final long[] RESULTS = new long[8];
 
     /** Keeps the Path out of the caller's frame. */
     static boolean exists(String file) {
@@ -71,6 +73,28 @@ public class JucWaits {
         RESULTS[5] = v == null ? -1 : v;
     }
 
+    static void lock() {
+        GATE.lock();
+        try {
+            RESULTS[6] = GATE.isHeldByCurrentThread() ? 60 : -60;
+        } finally {
+            GATE.unlock();
+        }
+    }
+
+    static void awaitConditionTimed() throws InterruptedException {
+        LOCK.lock();
+        try {
+            long left = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+            while (!released && left > 0) {
+                left = READY.awaitNanos(left);
+            }
+            RESULTS[7] = LOCK.isHeldByCurrentThread() && left > 0 ? 70 : -70;
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
     interface Body {
         void run() throws Exception;
     }
@@ -94,7 +118,10 @@ public class JucWaits {
             thread("acquirer", JucWaits::acquire),
             thread("getter", JucWaits::get),
             thread("poller", JucWaits::poll),
+            thread("locker", JucWaits::lock),
+            thread("timed-condition-waiter", JucWaits::awaitConditionTimed),
         };
+        GATE.lock();
         for (Thread t : threads) {
             t.start();
         }
@@ -114,6 +141,7 @@ public class JucWaits {
         PERMITS.release(3);
         TASK.run();
         POLLED.put(50);
+        GATE.unlock();
         for (Thread t : threads) {
             t.join();
         }

@@ -41,10 +41,12 @@ import java.util.Set;
  * never sees that interrupt. A timed call is made again with the time that was left (in nanoseconds, which travel
  * with the frame). {@code Condition.await} is the exception to making the call again: a signal may come between
  * the interrupt and the new call, and would be lost; so it returns instead, as the spurious wake-up its contract
- * allows, and the thread is captured at its next safe point (the loop around the wait). Values the program left on
- * the stack under the call ({@code list.add(queue.take())}) wait in locals too, and go back under the result. Left
- * alone are calls whose interruption has effects ({@code CyclicBarrier.await} breaks the barrier, {@code Lock.lock}
- * ignores it) and calls made with an object under construction on the stack ({@code new Box(queue.take())}).
+ * allows (a timed await answers true, {@code awaitNanos} the time it had left), and the thread is captured at its
+ * next safe point (the loop around the wait). Values the program left on the stack under the call
+ * ({@code list.add(queue.take())}) wait in locals too, and go back under the result. {@code Lock.lock()}, which an
+ * interrupt does not end, waits in {@code lockInterruptibly} instead ({@link #rewriteLock}). Left alone are calls
+ * whose interruption has effects ({@code CyclicBarrier.await} breaks the barrier) and calls made with an object
+ * under construction on the stack ({@code new Box(queue.take())}).
  */
 final class BlockingCalls
 {
@@ -70,6 +72,7 @@ final class BlockingCalls
 
     private static final String TIMED = "JLjava/util/concurrent/TimeUnit;)";
     private static final String SEMAPHORE = "java/util/concurrent/Semaphore";
+    private static final String LOCK = "lock()V";
 
     /**
      * Method (name + descriptor) to the types that declare it with the meaning above. A timed call (its last two
@@ -82,7 +85,7 @@ final class BlockingCalls
         Map.entry("pollFirst(" + TIMED + "Ljava/lang/Object;", QUEUES),
         Map.entry("pollLast(" + TIMED + "Ljava/lang/Object;", QUEUES),
         Map.entry("get(" + TIMED + "Ljava/lang/Object;", FUTURES),
-        Map.entry("await(" + TIMED + "Z", Set.of("java/util/concurrent/CountDownLatch")),
+        Map.entry("await(" + TIMED + "Z", union(CONDITIONS, Set.of("java/util/concurrent/CountDownLatch"))),
         Map.entry("tryAcquire(" + TIMED + "Z", Set.of(SEMAPHORE)),
         Map.entry("tryAcquire(I" + TIMED + "Z", Set.of(SEMAPHORE)),
         Map.entry("tryLock(" + TIMED + "Z", LOCKS),
@@ -96,6 +99,9 @@ final class BlockingCalls
         Map.entry("acquire()V", Set.of(SEMAPHORE)),
         Map.entry("acquire(I)V", Set.of(SEMAPHORE)),
         Map.entry("lockInterruptibly()V", LOCKS),
+        Map.entry(LOCK, LOCKS),
+        Map.entry("awaitNanos(J)J", CONDITIONS),
+        Map.entry("awaitUntil(Ljava/util/Date;)Z", CONDITIONS),
         Map.entry("awaitAdvanceInterruptibly(I)I", Set.of("java/util/concurrent/Phaser")));
 
     private BlockingCalls()
@@ -156,6 +162,14 @@ final class BlockingCalls
             {
                 continue; // an object under construction is on the stack: it cannot be kept, the wait stays pinned
             }
+            if (LOCK.equals(call.name + call.desc))
+            {
+                if (below.length == 0)
+                {
+                    out.add(rewriteLock(mn, call));
+                }
+                continue;
+            }
             out.add(rewriteCall(mn, call, args, below, CONDITIONS.contains(call.owner)));
         }
         return out;
@@ -178,6 +192,72 @@ final class BlockingCalls
             out[k] = v.getType().equals(FrameTypes.NULL) ? Type.getType(Object.class) : v.getType();
         }
         return out;
+    }
+
+    /**
+     * {@code lock.lock()}, made with an otherwise empty stack, becomes (JDK locks only: see {@code Cont.lockAtOnce}):
+     * <pre>
+     *   store the lock in a new local
+     *   if (Cont.lockAtOnce(lock)) goto taken    (the uncontended case: no wait to move out of)
+     *   interrupted = false
+     * retry:                                     (a safe point)
+     *   if (Cont.blockingEnter()) goto retry
+     *   lock.lockInterruptibly()                 (in a try block)
+     *   Cont.blockingExit(); Cont.lockTaken(interrupted)
+     * taken:
+     *   ...
+     * catch (InterruptedException e):
+     *   interrupted |= Cont.lockInterrupted(); goto retry
+     * </pre>
+     * An interrupt of the program's does not end the wait, as with {@code lock()}: it is set again once the lock is
+     * held.
+     */
+    private static LabelNode rewriteLock(final MethodNode mn, final MethodInsnNode call)
+    {
+        final int lock = mn.maxLocals;
+        final int interrupted = lock + 1;
+        mn.maxLocals = lock + 2;
+        final LabelNode retry = new LabelNode();
+        final LabelNode start = new LabelNode();
+        final LabelNode end = new LabelNode();
+        final LabelNode handler = new LabelNode();
+        final LabelNode taken = new LabelNode();
+
+        final InsnList before = new InsnList();
+        before.add(new VarInsnNode(Opcodes.ASTORE, lock));
+        before.add(new VarInsnNode(Opcodes.ALOAD, lock));
+        before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "lockAtOnce",
+            "(Ljava/util/concurrent/locks/Lock;)Z", false));
+        before.add(new JumpInsnNode(Opcodes.IFNE, taken));
+        before.add(new InsnNode(Opcodes.ICONST_0));
+        before.add(new VarInsnNode(Opcodes.ISTORE, interrupted));
+        before.add(retry);
+        before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingEnter", "()Z", false));
+        before.add(new JumpInsnNode(Opcodes.IFNE, retry));
+        before.add(start);
+        before.add(new VarInsnNode(Opcodes.ALOAD, lock));
+        mn.instructions.insertBefore(call, before);
+        final MethodInsnNode wait = new MethodInsnNode(call.getOpcode(), call.owner, "lockInterruptibly", "()V",
+            call.itf);
+        mn.instructions.set(call, wait);
+
+        final InsnList rest = new InsnList();
+        rest.add(end);
+        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingExit", "()V", false));
+        rest.add(new VarInsnNode(Opcodes.ILOAD, interrupted));
+        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "lockTaken", "(Z)V", false));
+        rest.add(new JumpInsnNode(Opcodes.GOTO, taken));
+        rest.add(handler);
+        rest.add(new InsnNode(Opcodes.POP));
+        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "lockInterrupted", "()Z", false));
+        rest.add(new VarInsnNode(Opcodes.ILOAD, interrupted));
+        rest.add(new InsnNode(Opcodes.IOR));
+        rest.add(new VarInsnNode(Opcodes.ISTORE, interrupted));
+        rest.add(new JumpInsnNode(Opcodes.GOTO, retry));
+        rest.add(taken);
+        mn.instructions.insert(wait, rest);
+        mn.tryCatchBlocks.add(0, new TryCatchBlockNode(start, end, handler, IE));
+        return retry;
     }
 
     /**
@@ -210,10 +290,12 @@ final class BlockingCalls
             next += result.getSize();
         }
         // a timed call: the nanoseconds left (they travel with the frame) and when this node made the call
-        final boolean timed = call.desc.contains(TIMED);
+        final boolean timed = !wakes && call.desc.contains(TIMED);
+        // awaitNanos ended early answers the nanoseconds it had left, as its contract asks
+        final boolean nanosLeft = wakes && result.getSort() == Type.LONG;
         final int left = next;
         final int since = next + 2;
-        mn.maxLocals = timed ? next + 4 : next;
+        mn.maxLocals = timed || nanosLeft ? next + 4 : next;
         final Type receiver = Type.getObjectType(call.owner);
 
         final InsnList before = new InsnList();
@@ -238,7 +320,7 @@ final class BlockingCalls
         before.add(retry);
         before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingEnter", "()Z", false));
         before.add(new JumpInsnNode(Opcodes.IFNE, retry));
-        if (timed)
+        if (timed || nanosLeft)
         {
             before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false));
             before.add(new VarInsnNode(Opcodes.LSTORE, since));
@@ -275,6 +357,19 @@ final class BlockingCalls
             rest.add(new InsnNode(Opcodes.LSUB));
             rest.add(new InsnNode(Opcodes.LSUB));
             rest.add(new VarInsnNode(Opcodes.LSTORE, left));
+        }
+        if (nanosLeft)
+        {
+            // the argument less the time waited
+            rest.add(new VarInsnNode(Opcodes.LLOAD, slots[1]));
+            rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false));
+            rest.add(new VarInsnNode(Opcodes.LLOAD, since));
+            rest.add(new InsnNode(Opcodes.LSUB));
+            rest.add(new InsnNode(Opcodes.LSUB));
+        }
+        else if (wakes && result.getSort() == Type.BOOLEAN)
+        {
+            rest.add(new InsnNode(Opcodes.ICONST_1)); // a timed await woken before its time answers true
         }
         rest.add(new JumpInsnNode(Opcodes.GOTO, wakes ? after : retry));
         rest.add(after);

@@ -235,6 +235,39 @@ class ContinuationRewriteTest
         assertEquals("[20] 122", out[0]);
     }
 
+    @Test
+    void aThreadCapturedWaitingInLockResumesWaitingForTheLockAndKeepsAnInterruptOfTheProgramsAsLockDoes()
+        throws Exception
+    {
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock(true);
+        final AtomicBoolean blocked = new AtomicBoolean();
+        final Object[] out = new Object[1];
+        final Runnable body = (Runnable)c.getMethod("locker", java.util.concurrent.locks.Lock.class,
+            AtomicBoolean.class, Object[].class).invoke(null, lock, blocked, out);
+        final AtomicReference<Continuation> captured = new AtomicReference<>();
+        lock.lock();
+        final Thread first = new Thread(() -> captured.set(Continuation.run(body)), "in lock()");
+        first.start();
+        final Continuation k = captureWhenBlocked(first, blocked, captured);
+        assertNotNull(k, "captured inside lock()");
+        assertNull(out[0]);
+        assertFalse(lock.hasQueuedThreads(), "it left the lock's queue");
+
+        final Thread again = new Thread(() -> captured.set(k.resume()), "resumed");
+        again.start();
+        while (!lock.hasQueuedThread(again))
+        {
+            Thread.onSpinWait();
+        }
+        again.interrupt(); // lock() does not stop for the program's interrupt
+        lock.unlock();
+        again.join(20_000);
+        assertFalse(again.isAlive());
+        assertNull(captured.get());
+        assertEquals("held true, interrupted true", out[0]);
+    }
+
     private static Continuation captureWhenBlocked(final Thread t, final AtomicBoolean blocked,
         final AtomicReference<Continuation> captured) throws InterruptedException
     {

@@ -268,6 +268,71 @@ public final class Cont
         c.waitYielded = true; // if the safe point cannot take the capture, the call is made again, not left again
     }
 
+    /**
+     * {@code Lock.lock()} made movable, fast path: takes a JDK lock if it can be had at once, as {@code lock()}'s
+     * first attempt would. For a non-fair {@code ReentrantLock} that is {@code tryLock()}; other JDK locks take
+     * {@code tryLock(0, NANOSECONDS)}, which honours fairness and a read lock's deference to a queued writer, where
+     * plain {@code tryLock()} would barge. A lock of another class (a program's own, or a subclass that may override
+     * {@code lock()}) is locked here as the program asked, and its wait stays pinned.
+     *
+     * @return true if the lock is held now; false if the caller must wait for it in {@code lockInterruptibly}.
+     */
+    public static boolean lockAtOnce(final java.util.concurrent.locks.Lock lock)
+    {
+        final Class<?> type = lock.getClass();
+        if (type == java.util.concurrent.locks.ReentrantLock.class)
+        {
+            final java.util.concurrent.locks.ReentrantLock r = (java.util.concurrent.locks.ReentrantLock)lock;
+            if (!r.isFair())
+            {
+                return r.tryLock();
+            }
+        }
+        else if (type != java.util.concurrent.locks.ReentrantReadWriteLock.WriteLock.class &&
+            type != java.util.concurrent.locks.ReentrantReadWriteLock.ReadLock.class)
+        {
+            lock.lock();
+            return true;
+        }
+        try
+        {
+            return lock.tryLock(0L, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt(); // the program's; lockInterruptibly meets it again, and lock() keeps it
+            return false;
+        }
+    }
+
+    /**
+     * {@code Lock.lock()} made movable: its wait in {@code lockInterruptibly} was interrupted.
+     *
+     * @return true if the program interrupted the thread: {@code lock()} does not stop for that, so the caller
+     *         waits again and sets the interrupt once it holds the lock ({@link #lockTaken}); false if a request to
+     *         capture alone interrupted it (the caller goes to its safe point, and waits again there or where it
+     *         moved to).
+     */
+    public static boolean lockInterrupted()
+    {
+        final ContinuationContext c = CONTEXT.get();
+        if (c == null || !c.leaveBlockingCall())
+        {
+            return true;
+        }
+        c.waitYielded = true;
+        return false;
+    }
+
+    /** {@code Lock.lock()} made movable: the lock is held; an interrupt the program made meanwhile is set again. */
+    public static void lockTaken(final boolean interrupted)
+    {
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** A capture was asked for that this thread has not yet refused, nor stopped a wait for. */
     private static boolean mayYield(final ContinuationContext c)
     {

@@ -144,6 +144,29 @@ public class Capture
         };
     }
 
+    /**
+     * Takes {@code lock} with {@code lock()} and reports whether it held it and was interrupted by then;
+     * {@code blocked} says it is about to block.
+     */
+    public static Runnable locker(final java.util.concurrent.locks.Lock lock,
+        final java.util.concurrent.atomic.AtomicBoolean blocked, final Object[] out)
+    {
+        return () ->
+        {
+            blocked.set(true);
+            lock.lock();
+            try
+            {
+                out[0] = "held " + ((java.util.concurrent.locks.ReentrantLock)lock).isHeldByCurrentThread() +
+                    ", interrupted " + Thread.currentThread().isInterrupted();
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        };
+    }
+
     /** Joins {@code other} and reports whether it had ended by then. */
     public static Runnable joiner(final Thread other, final Object[] out)
     {
