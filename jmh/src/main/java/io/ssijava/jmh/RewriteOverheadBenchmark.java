@@ -1,5 +1,6 @@
 package io.ssijava.jmh;
 
+import kernels.Locks;
 import kernels.MatMul;
 import kernels.NBody;
 import kernels.PiIntegration;
@@ -50,6 +51,7 @@ public class RewriteOverheadBenchmark
     private DoubleSupplier nBody;
     private DoubleSupplier sor;
     private DoubleSupplier tsp;
+    private DoubleSupplier locks;
 
     /** Loads the agent if asked, then creates the kernels (which loads, and so rewrites, their classes). */
     @Setup
@@ -70,8 +72,9 @@ public class RewriteOverheadBenchmark
         nBody = new NBody(256)::step;
         sor = new Sor(256)::sweep;
         tsp = new TspSearch(11)::solve;
+        locks = new Locks()::lockAndUnlock;
         for (final Class<?> kernel : List.of(MatMul.class, PiIntegration.class, NBody.class, Sor.class,
-            TspSearch.class))
+            TspSearch.class, Locks.class))
         {
             if (AgentLoader.isRewritten(kernel) != agent)
             {
@@ -115,5 +118,12 @@ public class RewriteOverheadBenchmark
     public double tsp()
     {
         return tsp.getAsDouble();
+    }
+
+    /** @return the count the locks guard. */
+    @Benchmark
+    public double locks()
+    {
+        return locks.getAsDouble();
     }
 }
