@@ -119,7 +119,22 @@ public final class LambdaSites
         }
     }
 
+    /** The captured-value fields of a lambda class, in argument order: looked up once per class. */
+    private static final ClassValue<Field[]> CAPTURED = new ClassValue<>()
+    {
+        @Override
+        protected Field[] computeValue(final Class<?> c)
+        {
+            return fieldsOf(c);
+        }
+    };
+
     private static Field[] captured(final Class<?> c)
+    {
+        return CAPTURED.get(c);
+    }
+
+    private static Field[] fieldsOf(final Class<?> c)
     {
         final Field[] fs = Arrays.stream(c.getDeclaredFields())
             .filter(f -> !Modifier.isStatic(f.getModifiers()))
@@ -177,10 +192,12 @@ public final class LambdaSites
                 final CallSite cs = LambdaMetafactory.metafactory(lookup, s.samName, indyType,
                     MethodType.fromMethodDescriptorString(s.samDescriptor, loader), impl,
                     MethodType.fromMethodDescriptorString(s.instantiatedDescriptor, loader));
-                factory = cs.getTarget();
+                // takes the captured values as one Object[]: invokeWithArguments would build this adapter anew
+                // for every lambda that arrives
+                factory = cs.getTarget().asType(cs.getTarget().type().generic()).asSpreader(Object[].class, n);
                 factories.put(s, new Object[] {hostClass, factory});
             }
-            final Object lambda = factory.invokeWithArguments(args);
+            final Object lambda = (Object)factory.invokeExact(args);
             byClass.putIfAbsent(lambda.getClass(), s);
             return lambda;
         }

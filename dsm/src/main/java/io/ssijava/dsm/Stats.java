@@ -1,6 +1,7 @@
 package io.ssijava.dsm;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /** Counters of one node, printed by {@code --stats} and exposed to the control point. */
 public final class Stats
@@ -19,8 +20,42 @@ public final class Stats
     public final AtomicLong threadsMoved = new AtomicLong();
     /** Time those moves took, from the frames' leaving to the target's taking them (nanoseconds). */
     public final AtomicLong moveNanos = new AtomicLong();
+    /**
+     * The same times in buckets of {@link #MOVE_BUCKET_NANOS}, the last one open-ended: the median, unlike the mean,
+     * is not the first moves' (cold code) but the usual one's.
+     */
+    private final AtomicLongArray moveTimes = new AtomicLongArray(1001);
+    private static final long MOVE_BUCKET_NANOS = 10_000;
     /** Monitors that threads took along when they left this node (see Locks.reserve). */
     public final AtomicLong monitorsCarried = new AtomicLong();
+
+    /** Counts a thread that left this node, its move having taken {@code nanos}. */
+    public void moved(final long nanos)
+    {
+        moveNanos.addAndGet(nanos);
+        moveTimes.incrementAndGet((int)Math.min(moveTimes.length() - 1, Math.max(0, nanos / MOVE_BUCKET_NANOS)));
+        threadsMoved.incrementAndGet();
+    }
+
+    /** @return the median time of a move out of this node, to a bucket's width (the middle of its bucket); 0 if none. */
+    long medianMoveNanos()
+    {
+        long total = 0;
+        for (int i = 0; i < moveTimes.length(); i++)
+        {
+            total += moveTimes.get(i);
+        }
+        long seen = 0;
+        for (int i = 0; i < moveTimes.length(); i++)
+        {
+            seen += moveTimes.get(i);
+            if (seen > 0 && 2 * seen >= total)
+            {
+                return i * MOVE_BUCKET_NANOS + MOVE_BUCKET_NANOS / 2;
+            }
+        }
+        return 0;
+    }
 
     /**
      * Writes the counters for the end-of-job report.
@@ -32,7 +67,7 @@ public final class Stats
     {
         out.putLong(threadsRun.get()).putLong(objectsHomed.get()).putLong(faults.get()).putLong(lockTransfers.get())
             .putLong(atomics.get()).putLong(messages).putLong(bytes).putLong(threadsMoved.get())
-            .putLong(moveNanos.get()).putLong(monitorsCarried.get());
+            .putLong(moveNanos.get()).putLong(monitorsCarried.get()).putLong(medianMoveNanos());
     }
 
     /** @return the user-facing line for counters written by {@link #write}. */
@@ -44,8 +79,10 @@ public final class Stats
         final long moved = in.getLong();
         final long nanos = in.getLong();
         final long monitors = in.getLong();
+        final long median = in.getLong();
         return counters + ", threads moved out " + moved + (moved == 0 ? "" :
-            String.format(java.util.Locale.ROOT, " (%.2f ms per move)", nanos / 1e6 / moved)) +
+            String.format(java.util.Locale.ROOT, " (%.2f ms per move, median %.2f ms)", nanos / 1e6 / moved,
+                median / 1e6)) +
             (monitors == 0 ? "" : ", monitors carried " + monitors);
     }
 }

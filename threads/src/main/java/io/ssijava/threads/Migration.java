@@ -481,8 +481,7 @@ final class Migration
         writeThreadLocals(msg, t, to, frames, receivers[frames.size() - 1].getClass().getClassLoader(), r.before);
         threads.movedAway(t, to);
         node.call(to, msg);
-        node.stats().moveNanos.addAndGet(System.nanoTime() - started);
-        node.stats().threadsMoved.incrementAndGet();
+        node.stats().moved(System.nanoTime() - started);
     }
 
     /**
