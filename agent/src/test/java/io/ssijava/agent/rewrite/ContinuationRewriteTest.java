@@ -1,5 +1,6 @@
 package io.ssijava.agent.rewrite;
 
+import io.ssijava.threads.cont.Cont;
 import io.ssijava.threads.cont.Continuation;
 import io.ssijava.threads.cont.Frame;
 import org.junit.jupiter.api.Test;
@@ -7,6 +8,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +66,27 @@ class ContinuationRewriteTest
         }
         assertEquals(expected, out[0]);
         assertTrue(captures > 0, "captured " + captures + " times");
+    }
+
+    @Test
+    void onlyTheOutermostLoopOfANestThatOnlyComputesPollsAndALoopThatCallsPollsWhereverItIs()
+    {
+        final byte[] rewritten = new RewritingLoader().rewrittenBytes("Capture");
+        final ClassNode cn = new ClassNode();
+        new ClassReader(rewritten).accept(cn, 0);
+        final MethodNode nest = cn.methods.stream()
+            .filter(m -> m.name.equals("nest") && m.desc.equals("([[J)J")).findFirst().orElseThrow();
+        int polls = 0;
+        for (final AbstractInsnNode insn : nest.instructions)
+        {
+            if (insn instanceof MethodInsnNode && ((MethodInsnNode)insn).owner.equals(Cont.INTERNAL_NAME) &&
+                ((MethodInsnNode)insn).name.equals("poll"))
+            {
+                polls++;
+            }
+        }
+        // the first nest's outer loop; the second nest's outer loop and its middle loop, which calls
+        assertEquals(3, polls, () -> RewritingLoader.textify(rewritten));
     }
 
     @Test

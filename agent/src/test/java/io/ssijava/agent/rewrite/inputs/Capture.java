@@ -229,6 +229,34 @@ public class Capture
         return sum + "/" + d;
     }
 
+    /** A nest of three loops that only compute, as in a matrix product, then a nest whose middle loop calls. */
+    public static long nest(final long[][] m)
+    {
+        long sum = 0;
+        for (int i = 0; i < m.length; i++)
+        {
+            for (int k = 0; k < m.length; k++)
+            {
+                for (int j = 0; j < m.length; j++)
+                {
+                    sum += m[i][j] * m[k][j];
+                }
+            }
+        }
+        for (int i = 0; i < m.length; i++)
+        {
+            for (int k = 0; k < m.length; k++)
+            {
+                sum += mix(i, k);
+                for (int j = 0; j < m.length; j++)
+                {
+                    sum ^= m[k][j];
+                }
+            }
+        }
+        return sum;
+    }
+
     static long mix(final int a, final int b)
     {
         return (a * 31L + tick(b)) ^ (a - b);
