@@ -9,6 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -60,6 +61,10 @@ public final class Node implements Net, MessageHandler, AutoCloseable
     private volatile Transport transport;
     private volatile FailureListener failureListener;
     private volatile boolean closing;
+    /** Per lost node: counted down once the failure listener has run (see awaitFailureHandled). */
+    private final Map<Integer, CountDownLatch> failuresHandled = new ConcurrentHashMap<>();
+    /** How long a thread waits for the failure listener before it reports a lost node itself. */
+    private static final long FAILURE_HANDLING_WAIT_MS = 10_000;
 
     private static final class Pending
     {
@@ -208,6 +213,10 @@ public final class Node implements Net, MessageHandler, AutoCloseable
         {
             throw new SsiException("node " + self + " is not connected");
         }
+        if (t.isFailed(node))
+        {
+            awaitFailureHandled(node);
+        }
         t.send(node, message.buffer(), 0, message.length());
         stats.messagesSent.incrementAndGet();
         stats.bytesSent.addAndGet(message.length());
@@ -244,6 +253,7 @@ public final class Node implements Net, MessageHandler, AutoCloseable
         if (transport != null && transport.isFailed(node))
         {
             pending.remove(id);
+            awaitFailureHandled(node);
             throw new SsiException("node " + node + " has failed");
         }
         send(node, request);
@@ -339,12 +349,56 @@ public final class Node implements Net, MessageHandler, AutoCloseable
                 }
                 finally
                 {
+                    failureHandled(node).countDown();
                     failCallsTo(node, reason);
                 }
             });
             return;
         }
+        failureHandled(node).countDown();
         failCallsTo(node, reason);
+    }
+
+    private CountDownLatch failureHandled(final int node)
+    {
+        return failuresHandled.computeIfAbsent(node, n -> new CountDownLatch(1));
+    }
+
+    /**
+     * A thread about to reach a node that the transport has seen fail waits, for a while, until the failure
+     * listener has run: where it stops the job, the thread must not report the failure first, in a stack trace of
+     * the program's.
+     */
+    private void awaitFailureHandled(final int node)
+    {
+        if (failureListener == null || closing)
+        {
+            return;
+        }
+        boolean interrupted = false;
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FAILURE_HANDLING_WAIT_MS);
+            while (true)
+            {
+                try
+                {
+                    failureHandled(node).await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    return;
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void failCallsTo(final int node, final String reason)

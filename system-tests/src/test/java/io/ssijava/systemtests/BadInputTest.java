@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -177,6 +178,8 @@ class BadInputTest {
         assertTrue(Pattern.compile("(?m)^.*\\bnode " + victimNode + "\\b.*\\blost\\b.*$").matcher(r.stderr()).find(),
                 "stderr must name the lost node (node " + victimNode + ")\n" + why);
         assertTrue(!r.stdout().contains("OK"), "the program cannot have finished\n" + why);
+        assertFalse(r.stderr().contains("Exception in thread"),
+                "the program's threads must not report the lost node in stack traces of their own\n" + why);
         assertEquals(List.of(), leftovers, "processes of the job still running after it ended\n" + why);
     }
 

@@ -25,6 +25,12 @@ public final class Job
     private final NodeRuntime runtime;
     private final boolean printStats;
     private volatile boolean ending;
+    /** Counted down when node 0 tells this worker node to stop. */
+    private final java.util.concurrent.CountDownLatch stopOrdered = new java.util.concurrent.CountDownLatch(1);
+    /** Never counted down: what waits on it waits until the JVM halts. */
+    private final java.util.concurrent.CountDownLatch halted = new java.util.concurrent.CountDownLatch(1);
+    /** How long a worker that saw another worker fail waits for node 0 to stop the job. */
+    private static final long STOP_ORDER_WAIT_MS = 8_000;
     private volatile Runnable afterEnd = () -> { };
 
     /**
@@ -51,6 +57,7 @@ public final class Job
             node.register(MessageTypes.SHUTDOWN, (from, corr, in) ->
             {
                 ending = true;
+                stopOrdered.countDown();
                 final int status = in.getInt();
                 System.out.flush();
                 System.err.flush();
@@ -121,6 +128,11 @@ public final class Job
 
     private void onNodeFailed(final int failed, final String reason)
     {
+        if (node.self() != 0 && stopOrdered.getCount() == 0)
+        {
+            awaitHalt(); // node 0 has told this node to stop: calls stay held until it halts, in a moment
+            return;
+        }
         if (ending)
         {
             return;
@@ -151,6 +163,36 @@ public final class Job
             ending = true;
             System.err.println("ssi-java: node " + node.self() + ": lost node 0 (" + reason + "); exiting");
             Runtime.getRuntime().halt(NODE_LOST_STATUS);
+        }
+        else
+        {
+            // Node 0 stops the job when any node is lost, and tells this one. Until it does, the calls of this
+            // node's threads to the lost node wait (see Node.awaitFailureHandled), so that they do not report the
+            // loss first, in stack traces of the program's threads. Should node 0's word not come, they fail.
+            try
+            {
+                if (stopOrdered.await(STOP_ORDER_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
+                {
+                    awaitHalt();
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits until this JVM halts, which node 0's order to stop does in a moment. */
+    private void awaitHalt()
+    {
+        try
+        {
+            halted.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 }
