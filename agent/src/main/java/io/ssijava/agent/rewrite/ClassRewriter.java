@@ -413,7 +413,7 @@ public final class ClassRewriter
         mn.maxLocals += 4 + tempNeeded;
         for (final AbstractInsnNode enter : enters)
         {
-            rewriteMonitorEnter(code, enter, mn.maxLocals++);
+            rewriteMonitorEnter(code, enter, mn.maxLocals++, mn.tryCatchBlocks);
         }
         if ((mn.access & Opcodes.ACC_SYNCHRONIZED) != 0)
         {
@@ -426,7 +426,8 @@ public final class ClassRewriter
      * ({@code Ssi.monitorEntered}). The object is kept in a local of its own for the check, which is also where the
      * continuation rewriting finds the monitor a frame holds ("dup; astore; dup; invokestatic Ssi.monitorEnter").
      */
-    private static void rewriteMonitorEnter(final InsnList code, final AbstractInsnNode enter, final int local)
+    private static void rewriteMonitorEnter(final InsnList code, final AbstractInsnNode enter, final int local,
+        final List<TryCatchBlockNode> tryCatchBlocks)
     {
         final InsnList before = new InsnList();
         before.add(new InsnNode(Opcodes.DUP));
@@ -437,7 +438,28 @@ public final class ClassRewriter
         final InsnList after = new InsnList();
         after.add(new VarInsnNode(Opcodes.ALOAD, local));
         after.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEntered", "(Ljava/lang/Object;)V"));
-        code.insert(enter, after);
+        code.insert(protectedStart(code, enter, tryCatchBlocks), after);
+    }
+
+    /**
+     * Where code that runs right after {@code monitorenter} goes: inside the range that javac protects with the
+     * handler that exits the monitor (it starts at a label right after {@code monitorenter}), if there is one.
+     * HotSpot compiles no method in which an instruction that can throw runs with a monitor held and no handler.
+     */
+    private static AbstractInsnNode protectedStart(final InsnList code, final AbstractInsnNode enter,
+        final List<TryCatchBlockNode> tryCatchBlocks)
+    {
+        for (AbstractInsnNode n = enter.getNext(); n != null && n.getOpcode() < 0; n = n.getNext())
+        {
+            for (final TryCatchBlockNode t : tryCatchBlocks)
+            {
+                if (t.start == n)
+                {
+                    return n;
+                }
+            }
+        }
+        return enter;
     }
 
     /** One check of each hoisted (loop, local, mode) on every edge into its loop. */
@@ -896,10 +918,12 @@ public final class ClassRewriter
         enter.add(new InsnNode(Opcodes.DUP));
         enter.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEnter", "(Ljava/lang/Object;)V"));
         enter.add(new InsnNode(Opcodes.MONITORENTER));
-        pushMonitor(enter, isStatic);
-        enter.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEntered", "(Ljava/lang/Object;)V"));
+        // the check inside the protected range: HotSpot compiles no method in which an instruction that can throw
+        // runs with a monitor held and no handler to exit it
         final LabelNode start = new LabelNode();
         enter.add(start);
+        pushMonitor(enter, isStatic);
+        enter.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEntered", "(Ljava/lang/Object;)V"));
         code.insert(enter);
         final List<LabelNode[]> gaps = new ArrayList<>();
         for (final AbstractInsnNode insn : code.toArray())

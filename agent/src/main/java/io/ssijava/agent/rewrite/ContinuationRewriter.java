@@ -717,6 +717,7 @@ final class ContinuationRewriter
     {
         final Instrumented out = new Instrumented();
         final InsnList code = mn.instructions;
+        final List<TryCatchBlockNode> programs = new ArrayList<>(mn.tryCatchBlocks);
         final int tSite = base;
         final Type ret = Type.getReturnType(mn.desc);
         for (final Site s : sites)
@@ -745,6 +746,7 @@ final class ContinuationRewriter
                 check.add(new JumpInsnNode(Opcodes.IFNE, stub));
                 check.add(after);
                 code.insert(call, check);
+                final List<TryCatchBlockNode> handlers = s.monitors.isEmpty() ? List.of() : covering(code, programs, call);
                 out.tail.add(stub);
                 out.tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "unwinding", "()Z"));
                 out.tail.add(new JumpInsnNode(Opcodes.IFEQ, after));
@@ -754,6 +756,7 @@ final class ContinuationRewriter
                     out.tail.add(new InsnNode(size == 2 ? Opcodes.POP2 : Opcodes.POP));
                 }
                 saveAt(out.tail, s.id, tSite, toSave);
+                protect(mn, out.tail, stub, handlers);
             }
             else
             {
@@ -767,11 +770,13 @@ final class ContinuationRewriter
                 code.insert(header, poll);
                 out.resumeAt.put(s.id, after);
                 final LabelNode mark = new LabelNode();
+                final List<TryCatchBlockNode> handlers = s.monitors.isEmpty() ? List.of() : covering(code, programs, header);
                 out.tail.add(stub);
                 out.tail.add(mark);
                 out.tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "pollSlow", "()Z"));
                 out.tail.add(new JumpInsnNode(Opcodes.IFEQ, after));
                 saveAt(out.tail, s.id, tSite, toSave);
+                protect(mn, out.tail, stub, handlers);
                 out.marks.add(mark);
                 if (!s.monitors.isEmpty())
                 {
@@ -780,6 +785,42 @@ final class ContinuationRewriter
             }
         }
         return out;
+    }
+
+    /**
+     * The handlers of the program's that cover an instruction, in the table's order. A site's code in the method's
+     * tail runs with the site's monitors held, and HotSpot compiles no method in which a call that can throw runs
+     * with a monitor held and no handler: the tail code gets the site's handlers, as if it ran at the site.
+     */
+    private static List<TryCatchBlockNode> covering(final InsnList code, final List<TryCatchBlockNode> programs,
+        final AbstractInsnNode at)
+    {
+        final int i = code.indexOf(at);
+        final List<TryCatchBlockNode> out = new ArrayList<>();
+        for (final TryCatchBlockNode t : programs)
+        {
+            if (code.indexOf(t.start) <= i && i < code.indexOf(t.end))
+            {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** Covers the tail code from {@code from} to the current end of {@code tail} with the given handlers. */
+    private static void protect(final MethodNode mn, final InsnList tail, final LabelNode from,
+        final List<TryCatchBlockNode> handlers)
+    {
+        if (handlers.isEmpty())
+        {
+            return;
+        }
+        final LabelNode to = new LabelNode();
+        tail.add(to);
+        for (final TryCatchBlockNode t : handlers)
+        {
+            mn.tryCatchBlocks.add(new TryCatchBlockNode(from, to, t.handler, t.type));
+        }
     }
 
     /** Jumps to a shared save block, telling it the site. */
@@ -846,14 +887,42 @@ final class ContinuationRewriter
         {
             // a thread that moves keeps the monitor its own until it enters it again where it arrives
             loadMonitor(il, s.monitors.get(i));
-            il.add(new InsnNode(Opcodes.DUP));
-            il.add(new InsnNode(Opcodes.DUP));
             il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "leaving", "(Ljava/lang/Object;)V"));
+        }
+        // the JVM monitors are exited back to back, and only then their cluster locks: HotSpot compiles no method
+        // in which a call that can throw runs with a monitor held and no handler to exit it
+        final LabelNode saved = new LabelNode();
+        il.add(saved);
+        for (int i = s.monitors.size() - 1; i >= 0; i--)
+        {
+            loadMonitor(il, s.monitors.get(i));
             il.add(new InsnNode(Opcodes.MONITOREXIT));
+        }
+        for (int i = s.monitors.size() - 1; i >= 0; i--)
+        {
+            loadMonitor(il, s.monitors.get(i));
             il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
         }
         il.add(zero(ret));
         il.add(new InsnNode(ret.getOpcode(Opcodes.IRETURN)));
+        if (!s.monitors.isEmpty())
+        {
+            // should saving the frame fail, the handler exits the monitors, as the program's own handler would
+            final LabelNode handler = new LabelNode();
+            il.add(handler);
+            for (int i = s.monitors.size() - 1; i >= 0; i--)
+            {
+                loadMonitor(il, s.monitors.get(i));
+                il.add(new InsnNode(Opcodes.MONITOREXIT));
+            }
+            for (int i = s.monitors.size() - 1; i >= 0; i--)
+            {
+                loadMonitor(il, s.monitors.get(i));
+                il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
+            }
+            il.add(new InsnNode(Opcodes.ATHROW));
+            mn.tryCatchBlocks.add(new TryCatchBlockNode(start, saved, handler, null));
+        }
         return start;
     }
 
@@ -945,13 +1014,25 @@ final class ContinuationRewriter
             {
                 pop(il, tFrame, s.frame.getStack(i));
             }
-            for (final Object m : s.monitors)
+            // each monitor entered again is exited by a handler of its own should what follows throw: HotSpot
+            // compiles no method in which a call that can throw runs with a monitor held and no handler
+            final List<LabelNode> held = new ArrayList<>();
+            for (int k = 0; k < s.monitors.size(); k++)
             {
-                loadMonitor(il, m);
+                final LabelNode before = new LabelNode();
+                il.add(before);
+                if (k > 0)
+                {
+                    held.add(before);
+                }
+                loadMonitor(il, s.monitors.get(k));
                 il.add(new InsnNode(Opcodes.DUP));
                 il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEnter", "(Ljava/lang/Object;)V"));
                 il.add(new InsnNode(Opcodes.MONITORENTER));
-                loadMonitor(il, m);
+                final LabelNode entered = new LabelNode();
+                il.add(entered);
+                held.add(entered);
+                loadMonitor(il, s.monitors.get(k));
                 il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorEntered", "(Ljava/lang/Object;)V"));
             }
             il.add(new VarInsnNode(Opcodes.ALOAD, tFrame));
@@ -971,7 +1052,28 @@ final class ContinuationRewriter
                     il.add(zero(a));
                 }
             }
+            final LabelNode restored = new LabelNode();
+            il.add(restored);
             il.add(new JumpInsnNode(Opcodes.GOTO, s.kind == ENTRY ? start : out.resumeAt.get(s.id)));
+            held.add(restored);
+            for (int k = 0; k < s.monitors.size(); k++)
+            {
+                // monitors 0..k are held from held[2k] to held[2k + 1]
+                final LabelNode handler = new LabelNode();
+                il.add(handler);
+                for (int j = k; j >= 0; j--)
+                {
+                    loadMonitor(il, s.monitors.get(j));
+                    il.add(new InsnNode(Opcodes.MONITOREXIT));
+                }
+                for (int j = k; j >= 0; j--)
+                {
+                    loadMonitor(il, s.monitors.get(j));
+                    il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
+                }
+                il.add(new InsnNode(Opcodes.ATHROW));
+                twin.tryCatchBlocks.add(new TryCatchBlockNode(held.get(2 * k), held.get(2 * k + 1), handler, null));
+            }
         }
         il.add(bad);
         il.add(new TypeInsnNode(Opcodes.NEW, "java/lang/IllegalStateException"));
