@@ -11,6 +11,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,6 +37,9 @@ import java.util.stream.Stream;
 public final class JdkPatch
 {
     private static final String MARKER = "ssi-java-jdk-patch.ok";
+    /** A cached copy that no job has used for this long is deleted when a new copy is made. */
+    static final long UNUSED_DAYS = 14;
+    private static final long DAY_MILLIS = 24L * 60 * 60 * 1000;
 
     private JdkPatch()
     {
@@ -87,6 +91,7 @@ public final class JdkPatch
             key(agentJar, version));
         if (Files.isRegularFile(dir.resolve(MARKER)))
         {
+            touch(dir.resolve(MARKER)); // in use: kept by the pruning of other versions' copies
             return dir;
         }
         Files.createDirectories(root);
@@ -116,6 +121,7 @@ public final class JdkPatch
             }
             System.err.printf("ssi-java: %d classes instrumented in %d ms%n", classes,
                 (System.nanoTime() - start) / 1_000_000);
+            prune(root, dir, System.currentTimeMillis());
             return dir;
         }
         finally
@@ -226,6 +232,50 @@ public final class JdkPatch
         catch (final NoSuchAlgorithmException ex)
         {
             throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Deletes the copies that no job has used for {@link #UNUSED_DAYS} days (another JDK, or another ssi-java build:
+     * each is a few MB, and every new build makes one), and temporary directories a day old (a generation that was
+     * cut short). Only done when a new copy is made. A copy in use is touched at every start, so it stays.
+     *
+     * @param keep the copy just made.
+     */
+    static void prune(final Path root, final Path keep, final long nowMillis)
+    {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root))
+        {
+            for (final Path d : dirs)
+            {
+                final String name = d.getFileName().toString();
+                if (d.equals(keep) || !Files.isDirectory(d))
+                {
+                    continue;
+                }
+                if (name.startsWith("jdk-") && Files.isRegularFile(d.resolve(MARKER)) &&
+                    nowMillis - Files.getLastModifiedTime(d.resolve(MARKER)).toMillis() > UNUSED_DAYS * DAY_MILLIS ||
+                    name.startsWith("tmp-") && nowMillis - Files.getLastModifiedTime(d).toMillis() > DAY_MILLIS)
+                {
+                    deleteTree(d);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            // best effort: an old copy left behind costs disk space, nothing else
+        }
+    }
+
+    private static void touch(final Path file)
+    {
+        try
+        {
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        }
+        catch (final IOException ex)
+        {
+            // a read-only cache still works; its copies are only never pruned
         }
     }
 
