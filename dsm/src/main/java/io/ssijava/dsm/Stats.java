@@ -37,7 +37,7 @@ public final class Stats
         threadsMoved.incrementAndGet();
     }
 
-    /** @return the median time of a move out of this node, to a bucket's width (the middle of its bucket); 0 if none. */
+    /** @return the median time of a move out of this node, to a bucket's width (its middle); 0 if none. */
     long medianMoveNanos()
     {
         long total = 0;

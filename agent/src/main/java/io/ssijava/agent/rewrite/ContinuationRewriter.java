@@ -746,7 +746,8 @@ final class ContinuationRewriter
                 check.add(new JumpInsnNode(Opcodes.IFNE, stub));
                 check.add(after);
                 code.insert(call, check);
-                final List<TryCatchBlockNode> handlers = s.monitors.isEmpty() ? List.of() : covering(code, programs, call);
+                final List<TryCatchBlockNode> handlers =
+                    s.monitors.isEmpty() ? List.of() : covering(code, programs, call);
                 out.tail.add(stub);
                 out.tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "unwinding", "()Z"));
                 out.tail.add(new JumpInsnNode(Opcodes.IFEQ, after));
@@ -770,7 +771,8 @@ final class ContinuationRewriter
                 code.insert(header, poll);
                 out.resumeAt.put(s.id, after);
                 final LabelNode mark = new LabelNode();
-                final List<TryCatchBlockNode> handlers = s.monitors.isEmpty() ? List.of() : covering(code, programs, header);
+                final List<TryCatchBlockNode> handlers =
+                    s.monitors.isEmpty() ? List.of() : covering(code, programs, header);
                 out.tail.add(stub);
                 out.tail.add(mark);
                 out.tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "pollSlow", "()Z"));
@@ -889,20 +891,9 @@ final class ContinuationRewriter
             loadMonitor(il, s.monitors.get(i));
             il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "leaving", "(Ljava/lang/Object;)V"));
         }
-        // the JVM monitors are exited back to back, and only then their cluster locks: HotSpot compiles no method
-        // in which a call that can throw runs with a monitor held and no handler to exit it
         final LabelNode saved = new LabelNode();
         il.add(saved);
-        for (int i = s.monitors.size() - 1; i >= 0; i--)
-        {
-            loadMonitor(il, s.monitors.get(i));
-            il.add(new InsnNode(Opcodes.MONITOREXIT));
-        }
-        for (int i = s.monitors.size() - 1; i >= 0; i--)
-        {
-            loadMonitor(il, s.monitors.get(i));
-            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
-        }
+        exitMonitors(il, s.monitors, s.monitors.size() - 1);
         il.add(zero(ret));
         il.add(new InsnNode(ret.getOpcode(Opcodes.IRETURN)));
         if (!s.monitors.isEmpty())
@@ -910,20 +901,30 @@ final class ContinuationRewriter
             // should saving the frame fail, the handler exits the monitors, as the program's own handler would
             final LabelNode handler = new LabelNode();
             il.add(handler);
-            for (int i = s.monitors.size() - 1; i >= 0; i--)
-            {
-                loadMonitor(il, s.monitors.get(i));
-                il.add(new InsnNode(Opcodes.MONITOREXIT));
-            }
-            for (int i = s.monitors.size() - 1; i >= 0; i--)
-            {
-                loadMonitor(il, s.monitors.get(i));
-                il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
-            }
+            exitMonitors(il, s.monitors, s.monitors.size() - 1);
             il.add(new InsnNode(Opcodes.ATHROW));
             mn.tryCatchBlocks.add(new TryCatchBlockNode(start, saved, handler, null));
         }
         return start;
+    }
+
+    /**
+     * Exits monitors {@code top} down to 0: the JVM monitors back to back, then their cluster locks, so that no call
+     * runs between two monitor exits (HotSpot compiles no method in which a call that can throw runs with a monitor
+     * held and no handler to exit it).
+     */
+    private static void exitMonitors(final InsnList il, final List<Object> monitors, final int top)
+    {
+        for (int i = top; i >= 0; i--)
+        {
+            loadMonitor(il, monitors.get(i));
+            il.add(new InsnNode(Opcodes.MONITOREXIT));
+        }
+        for (int i = top; i >= 0; i--)
+        {
+            loadMonitor(il, monitors.get(i));
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
+        }
     }
 
     /** The original method: the entry check, and the hand-over to the twin when resuming. */
@@ -1061,16 +1062,7 @@ final class ContinuationRewriter
                 // monitors 0..k are held from held[2k] to held[2k + 1]
                 final LabelNode handler = new LabelNode();
                 il.add(handler);
-                for (int j = k; j >= 0; j--)
-                {
-                    loadMonitor(il, s.monitors.get(j));
-                    il.add(new InsnNode(Opcodes.MONITOREXIT));
-                }
-                for (int j = k; j >= 0; j--)
-                {
-                    loadMonitor(il, s.monitors.get(j));
-                    il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "monitorExit", "(Ljava/lang/Object;)V"));
-                }
+                exitMonitors(il, s.monitors, k);
                 il.add(new InsnNode(Opcodes.ATHROW));
                 twin.tryCatchBlocks.add(new TryCatchBlockNode(held.get(2 * k), held.get(2 * k + 1), handler, null));
             }
