@@ -44,14 +44,8 @@ public final class JdkOps
      */
     public static void checkRead(final Object o, final ArrayGuard guard)
     {
-        if (o instanceof Managed && !(o instanceof Thread))
-        {
-            if (((Managed)o).__ssi_state() < 0)
-            {
-                Ssi.readMiss(o);
-            }
-        }
-        else if (o != null && o.getClass().isArray())
+        // arrays first: an interface check of an array type is a slow one
+        if (o != null && o.getClass().isArray())
         {
             if (guard != null)
             {
@@ -62,19 +56,19 @@ public final class JdkOps
                 Ssi.arrayRead(o);
             }
         }
+        else if (o instanceof Managed && !(o instanceof Thread))
+        {
+            if (((Managed)o).__ssi_state() < 0)
+            {
+                Ssi.readMiss(o);
+            }
+        }
     }
 
     /** Before a write through {@code Unsafe} or a {@code VarHandle}: twins a clean shared copy. */
     public static void checkWrite(final Object o, final ArrayGuard guard)
     {
-        if (o instanceof Managed && !(o instanceof Thread))
-        {
-            if ((((Managed)o).__ssi_state() & Ssi.WTRAP) != 0)
-            {
-                Ssi.writeMiss(o);
-            }
-        }
-        else if (o != null && o.getClass().isArray())
+        if (o != null && o.getClass().isArray())
         {
             if (guard != null)
             {
@@ -85,18 +79,28 @@ public final class JdkOps
                 Ssi.arrayWrite(o);
             }
         }
+        else if (o instanceof Managed && !(o instanceof Thread))
+        {
+            if ((((Managed)o).__ssi_state() & Ssi.WTRAP) != 0)
+            {
+                Ssi.writeMiss(o);
+            }
+        }
     }
 
     /** After a volatile or release write through {@code Unsafe} or a {@code VarHandle}: a release if shared. */
     public static void released(final Object o, final ArrayGuard guard)
     {
-        if (o instanceof Managed && !(o instanceof Thread))
+        if (o != null && o.getClass().isArray())
+        {
+            if (!isLocal(o, guard))
+            {
+                Ssi.volatileWritten(1);
+            }
+        }
+        else if (o instanceof Managed && !(o instanceof Thread))
         {
             Ssi.volatileWritten(((Managed)o).__ssi_state());
-        }
-        else if (o != null && o.getClass().isArray() && !isLocal(o, guard))
-        {
-            Ssi.volatileWritten(1);
         }
     }
 
@@ -105,11 +109,11 @@ public final class JdkOps
      */
     public static boolean shared(final Object o, final ArrayGuard guard)
     {
-        if (o instanceof Managed)
+        if (o != null && o.getClass().isArray())
         {
-            return !(o instanceof Thread) && ((Managed)o).__ssi_state() != 0;
+            return !isLocal(o, guard);
         }
-        return o != null && o.getClass().isArray() && !isLocal(o, guard);
+        return o instanceof Managed && !(o instanceof Thread) && ((Managed)o).__ssi_state() != 0;
     }
 
     private static boolean isLocal(final Object array, final ArrayGuard guard)
