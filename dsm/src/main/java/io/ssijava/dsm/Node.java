@@ -3,6 +3,7 @@ package io.ssijava.dsm;
 import io.ssijava.transport.MessageHandler;
 import io.ssijava.transport.Transport;
 import io.ssijava.transport.TransportConfig;
+import io.ssijava.transport.TransportException;
 import io.ssijava.transport.TransportStats;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -213,11 +214,18 @@ public final class Node implements Net, MessageHandler, AutoCloseable
         {
             throw new SsiException("node " + self + " is not connected");
         }
-        if (t.isFailed(node))
+        try
         {
-            awaitFailureHandled(node);
+            t.send(node, message.buffer(), 0, message.length());
         }
-        t.send(node, message.buffer(), 0, message.length());
+        catch (final TransportException ex)
+        {
+            if (t.isFailed(node))
+            {
+                awaitFailureHandled(node); // the transport's own check refused it: no second check per message
+            }
+            throw ex;
+        }
         stats.messagesSent.incrementAndGet();
         stats.bytesSent.addAndGet(message.length());
     }

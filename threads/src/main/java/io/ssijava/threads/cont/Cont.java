@@ -260,12 +260,25 @@ public final class Cont
      */
     public static void blockingInterrupted(final InterruptedException e) throws InterruptedException
     {
-        final ContinuationContext c = CONTEXT.get();
-        if (c == null || !c.leaveBlockingCall())
+        if (!interruptedForCapture())
         {
             throw e;
         }
-        c.waitYielded = true; // if the safe point cannot take the capture, the call is made again, not left again
+    }
+
+    /**
+     * A movable blocking call was interrupted: leaves it, and tells whether a request to capture alone interrupted
+     * it. If so, the call is made again, not left again, should the safe point not take the capture.
+     */
+    private static boolean interruptedForCapture()
+    {
+        final ContinuationContext c = CONTEXT.get();
+        if (c == null || !c.leaveBlockingCall())
+        {
+            return false;
+        }
+        c.waitYielded = true;
+        return true;
     }
 
     /**
@@ -315,13 +328,7 @@ public final class Cont
      */
     public static boolean lockInterrupted()
     {
-        final ContinuationContext c = CONTEXT.get();
-        if (c == null || !c.leaveBlockingCall())
-        {
-            return true;
-        }
-        c.waitYielded = true;
-        return false;
+        return !interruptedForCapture();
     }
 
     /** {@code Lock.lock()} made movable: the lock is held; an interrupt the program made meanwhile is set again. */
