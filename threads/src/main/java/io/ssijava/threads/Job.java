@@ -128,9 +128,11 @@ public final class Job
 
     private void onNodeFailed(final int failed, final String reason)
     {
-        if (node.self() != 0 && stopOrdered.getCount() == 0)
+        if (node.self() != 0 && ending)
         {
-            awaitHalt(); // node 0 has told this node to stop: calls stay held until it halts, in a moment
+            // set only by node 0's order to stop, before it counts stopOrdered down: the calls stay held until
+            // this node halts, in a moment
+            awaitHalt();
             return;
         }
         if (ending)
