@@ -4,17 +4,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Eight threads, each blocked in a different java.util.concurrent wait (two of them timed) until the main thread
+ * Ten threads, each blocked in a different java.util.concurrent wait (two of them timed) until the main thread
  * releases them all, which it does once a file appears: a control test moves each of them while it waits. The
  * condition waiters hold the lock of their condition whenever they run, and check that they do. The locker waits in
- * {@code Lock.lock()} for a lock the main thread holds.
+ * {@code Lock.lock()} for a lock the main thread holds. The barrier and phaser waiters arrive first, and wait for the
+ * main thread to arrive too.
  *
  * Arguments: GO-FILE
  */
@@ -28,7 +31,9 @@ public class JucWaits {
     static boolean released;
     static final BlockingQueue<Integer> POLLED = new LinkedBlockingQueue<>();
     static final ReentrantLock GATE = new ReentrantLock();
-    static final long[] RESULTS = new long[8];
+    static final CyclicBarrier BARRIER = new CyclicBarrier(2);
+    static final Phaser PHASER = new Phaser(2);
+    static final long[] RESULTS = new long[10];
 
     /** Keeps the Path out of the caller's frame. */
     static boolean exists(String file) {
@@ -95,6 +100,16 @@ public class JucWaits {
         }
     }
 
+    static void awaitBarrier() throws Exception {
+        // waits with values of the program's on the stack; the first to arrive has index 1
+        RESULTS[8] = 80 + BARRIER.await();
+    }
+
+    static void awaitPhase() {
+        // the phase after the advance, 1
+        RESULTS[9] = 90L + PHASER.arriveAndAwaitAdvance();
+    }
+
     interface Body {
         void run() throws Exception;
     }
@@ -120,6 +135,8 @@ public class JucWaits {
             thread("poller", JucWaits::poll),
             thread("locker", JucWaits::lock),
             thread("timed-condition-waiter", JucWaits::awaitConditionTimed),
+            thread("barrier-waiter", JucWaits::awaitBarrier),
+            thread("phaser-waiter", JucWaits::awaitPhase),
         };
         GATE.lock();
         for (Thread t : threads) {
@@ -142,9 +159,11 @@ public class JucWaits {
         TASK.run();
         POLLED.put(50);
         GATE.unlock();
+        PHASER.arrive();
+        int index = BARRIER.await();
         for (Thread t : threads) {
             t.join();
         }
-        System.out.println("results " + java.util.Arrays.toString(RESULTS));
+        System.out.println("results " + java.util.Arrays.toString(RESULTS) + ", main's barrier index " + index);
     }
 }

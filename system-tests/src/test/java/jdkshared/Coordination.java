@@ -11,7 +11,8 @@ import java.util.concurrent.Phaser;
  * The synchronizers that order phases of work: a CountDownLatch as start gate and done gate
  * (main reads the results after the done gate, without join), a CyclicBarrier over several
  * rounds whose barrier action sums each round, and a Phaser that separates writes of one phase
- * from the reads of the next. Each makes plain writes before it visible after it.
+ * from the reads of the next. Each makes plain writes before it visible after it. A party interrupted while it
+ * waits at a barrier breaks it, as it would in one JVM, and the barrier works again after a reset.
  */
 public final class Coordination {
 
@@ -117,6 +118,47 @@ public final class Coordination {
                 Where.check(failures, "party " + t + " round " + round, r.seen[t][round], wantHistory.get(2 * round));
             }
         }
+
+        // CyclicBarrier interrupted: of two parties waiting for a third, the one interrupted throws
+        // InterruptedException and breaks the barrier, the other sees it broken; after a reset a round trips.
+        CyclicBarrier b = new CyclicBarrier(3);
+        CountDownLatch resetDone = new CountDownLatch(1);
+        String[] outcomes = new String[2];
+        int[] indices = new int[3];
+        Thread[] waiting = new Thread[2];
+        for (int t = 0; t < 2; t++) {
+            final int me = t;
+            waiting[t] = Where.start("barrier waiter " + t, () -> {
+                try {
+                    b.await();
+                    outcomes[me] = "returned";
+                } catch (InterruptedException e) {
+                    outcomes[me] = "InterruptedException";
+                } catch (BrokenBarrierException e) {
+                    outcomes[me] = "BrokenBarrierException";
+                }
+                resetDone.await();
+                indices[me] = b.await();
+            });
+        }
+        while (b.getNumberWaiting() < 2) {
+            Thread.sleep(1);
+        }
+        waiting[0].interrupt();
+        while (!b.isBroken()) {
+            Thread.sleep(1);
+        }
+        b.reset();
+        resetDone.countDown();
+        indices[2] = b.await();
+        Where.joinAll(waiting);
+        int[] sorted = indices.clone();
+        java.util.Arrays.sort(sorted);
+        System.out.println("CyclicBarrier interrupted: " + outcomes[0] + ", " + outcomes[1] + "; after reset indices "
+                + java.util.Arrays.toString(sorted) + " broken=" + b.isBroken());
+        Where.check(failures, "the interrupted waiter", outcomes[0], "InterruptedException");
+        Where.check(failures, "the other waiter", outcomes[1], "BrokenBarrierException");
+        Where.check(failures, "indices after the reset", java.util.Arrays.toString(sorted), "[0, 1, 2]");
 
         // Phaser: main and the workers each round: workers write, all advance, everybody reads, all advance.
         Phased p = new Phased();

@@ -151,7 +151,8 @@ public final class JdkPatch
             final byte[] rewritten;
             try
             {
-                rewritten = ClassRewriter.rewriteJdk(Files.readAllBytes(p));
+                rewritten = ClassRewriter.rewriteJdk(JdkAdditions.merge(internal, Files.readAllBytes(p),
+                    name -> readJdkClass(base, name)));
             }
             catch (final RuntimeException ex)
             {
@@ -163,6 +164,18 @@ public final class JdkPatch
             n++;
         }
         return n;
+    }
+
+    private static byte[] readJdkClass(final Path base, final String internalName)
+    {
+        try
+        {
+            return Files.readAllBytes(base.resolve(internalName + ".class"));
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
     }
 
     /** Copies the facade package out of the agent jar (or the class directory it runs from). */

@@ -43,10 +43,11 @@ import java.util.Set;
  * the interrupt and the new call, and would be lost; so it returns instead, as the spurious wake-up its contract
  * allows (a timed await answers true, {@code awaitNanos} the time it had left), and the thread is captured at its
  * next safe point (the loop around the wait). Values the program left on the stack under the call
- * ({@code list.add(queue.take())}) wait in locals too, and go back under the result. {@code Lock.lock()}, which an
- * interrupt does not end, waits in {@code lockInterruptibly} instead ({@link #rewriteLock}). Left alone are calls
- * whose interruption has effects ({@code CyclicBarrier.await} breaks the barrier) and calls made with an object
- * under construction on the stack ({@code new Box(queue.take())}).
+ * ({@code list.add(queue.take())}) wait in locals too, and go back under the result. {@code Lock.lock()} and the
+ * phaser waits that an interrupt does not end wait in their interruptible forms ({@link #rewriteUninterruptible}).
+ * {@code CyclicBarrier.await()}, which an interrupt breaks, is split into arriving and waiting for the trip
+ * ({@link #rewriteBarrier}). Left alone are calls made with an object under construction on the stack
+ * ({@code new Box(queue.take())}).
  */
 final class BlockingCalls
 {
@@ -73,6 +74,17 @@ final class BlockingCalls
     private static final String TIMED = "JLjava/util/concurrent/TimeUnit;)";
     private static final String SEMAPHORE = "java/util/concurrent/Semaphore";
     private static final String LOCK = "lock()V";
+    private static final String PHASER = "java/util/concurrent/Phaser";
+    private static final String ARRIVE_AND_AWAIT = "arriveAndAwaitAdvance()I";
+    /** Waits that an interrupt does not end: they wait in their interruptible forms ({@link #rewriteUninterruptible}). */
+    private static final Set<String> UNINTERRUPTIBLE = Set.of(LOCK, "awaitAdvance(I)I", ARRIVE_AND_AWAIT);
+    private static final String BARRIER = "java/util/concurrent/CyclicBarrier";
+    private static final String BARRIER_AWAIT = "await()I";
+    /**
+     * Whether this JVM's {@code CyclicBarrier} has the methods that the instrumented JDK adds to it (the agent's
+     * CyclicBarrierMoves): without them a barrier's wait stays pinned.
+     */
+    private static final boolean BARRIER_MOVES = barrierMoves();
 
     /**
      * Method (name + descriptor) to the types that declare it with the meaning above. A timed call (its last two
@@ -89,7 +101,7 @@ final class BlockingCalls
         Map.entry("tryAcquire(" + TIMED + "Z", Set.of(SEMAPHORE)),
         Map.entry("tryAcquire(I" + TIMED + "Z", Set.of(SEMAPHORE)),
         Map.entry("tryLock(" + TIMED + "Z", LOCKS),
-        Map.entry("awaitAdvanceInterruptibly(I" + TIMED + "I", Set.of("java/util/concurrent/Phaser")),
+        Map.entry("awaitAdvanceInterruptibly(I" + TIMED + "I", Set.of(PHASER)),
         Map.entry("take()Ljava/lang/Object;", QUEUES),
         Map.entry("put(Ljava/lang/Object;)V", QUEUES),
         Map.entry("takeFirst()Ljava/lang/Object;", QUEUES),
@@ -102,10 +114,25 @@ final class BlockingCalls
         Map.entry(LOCK, LOCKS),
         Map.entry("awaitNanos(J)J", CONDITIONS),
         Map.entry("awaitUntil(Ljava/util/Date;)Z", CONDITIONS),
-        Map.entry("awaitAdvanceInterruptibly(I)I", Set.of("java/util/concurrent/Phaser")));
+        Map.entry("awaitAdvanceInterruptibly(I)I", Set.of(PHASER)),
+        Map.entry("awaitAdvance(I)I", Set.of(PHASER)),
+        Map.entry(ARRIVE_AND_AWAIT, Set.of(PHASER)));
 
     private BlockingCalls()
     {
+    }
+
+    private static boolean barrierMoves()
+    {
+        try
+        {
+            java.util.concurrent.CyclicBarrier.class.getMethod("ssi$arrive");
+            return true;
+        }
+        catch (final NoSuchMethodException ex)
+        {
+            return false;
+        }
     }
 
     private static Set<String> union(final Set<String> a, final Set<String> b)
@@ -118,11 +145,12 @@ final class BlockingCalls
     static boolean isMovable(final MethodInsnNode m)
     {
         final Set<String> owners = CALLS.get(m.name + m.desc);
-        return owners != null && owners.contains(m.owner) && m.getOpcode() != Opcodes.INVOKESTATIC;
+        return owners != null && owners.contains(m.owner) && m.getOpcode() != Opcodes.INVOKESTATIC ||
+            BARRIER_MOVES && BARRIER.equals(m.owner) && BARRIER_AWAIT.equals(m.name + m.desc);
     }
 
     /**
-     * Rewrites the movable blocking calls of a method that are made with an otherwise empty operand stack.
+     * Rewrites the movable blocking calls of a method, but those made with an object under construction on the stack.
      *
      * @return the retry labels, to become safe points.
      */
@@ -162,12 +190,14 @@ final class BlockingCalls
             {
                 continue; // an object under construction is on the stack: it cannot be kept, the wait stays pinned
             }
-            if (LOCK.equals(call.name + call.desc))
+            if (BARRIER.equals(call.owner))
             {
-                if (below.length == 0)
-                {
-                    out.add(rewriteLock(mn, call));
-                }
+                out.add(rewriteBarrier(mn, call, below));
+                continue;
+            }
+            if (UNINTERRUPTIBLE.contains(call.name + call.desc))
+            {
+                out.add(rewriteUninterruptible(mn, call, below));
                 continue;
             }
             out.add(rewriteCall(mn, call, args, below, CONDITIONS.contains(call.owner)));
@@ -195,7 +225,10 @@ final class BlockingCalls
     }
 
     /**
-     * {@code lock.lock()}, made with an otherwise empty stack, becomes (JDK locks only: see {@code Cont.lockAtOnce}):
+     * A wait that an interrupt does not end ({@code Lock.lock()}, {@code Phaser.awaitAdvance},
+     * {@code Phaser.arriveAndAwaitAdvance}) waits in the interruptible form instead. Values of the program's under
+     * the call are kept as in {@link #rewriteCall}. {@code lock.lock()} becomes (JDK locks only: see
+     * {@code Cont.lockAtOnce}):
      * <pre>
      *   store the lock in a new local
      *   if (Cont.lockAtOnce(lock)) goto taken    (the uncontended case: no wait to move out of)
@@ -203,20 +236,27 @@ final class BlockingCalls
      * retry:                                     (a safe point)
      *   if (Cont.blockingEnter()) goto retry
      *   lock.lockInterruptibly()                 (in a try block)
-     *   Cont.blockingExit(); Cont.lockTaken(interrupted)
+     *   Cont.blockingExit(); Cont.uninterruptibleDone(interrupted)
      * taken:
      *   ...
      * catch (InterruptedException e):
-     *   interrupted |= Cont.lockInterrupted(); goto retry
+     *   interrupted |= Cont.programInterrupted(); goto retry
      * </pre>
-     * An interrupt of the program's does not end the wait, as with {@code lock()}: it is set again once the lock is
-     * held.
+     * {@code phaser.awaitAdvance(phase)} waits in {@code awaitAdvanceInterruptibly(phase)} the same way, with the
+     * phaser and the phase in locals; {@code phaser.arriveAndAwaitAdvance()} first arrives ({@code arrive()}, which
+     * does not wait) and then awaits the advance of the phase it arrived at, as its contract says it is equivalent
+     * to. An interrupt of the program's does not end the wait: it is set again once the wait is over.
      */
-    private static LabelNode rewriteLock(final MethodNode mn, final MethodInsnNode call)
+    private static LabelNode rewriteUninterruptible(final MethodNode mn, final MethodInsnNode call,
+        final Type[] below)
     {
-        final int lock = mn.maxLocals;
-        final int interrupted = lock + 1;
-        mn.maxLocals = lock + 2;
+        final boolean lock = LOCK.equals(call.name + call.desc);
+        final boolean arrives = ARRIVE_AND_AWAIT.equals(call.name + call.desc);
+        final int target = mn.maxLocals;
+        final int phase = target + 1;
+        final int interrupted = target + 2;
+        mn.maxLocals = target + 3;
+        final Kept kept = new Kept(mn, below, Type.getReturnType(call.desc));
         final LabelNode retry = new LabelNode();
         final LabelNode start = new LabelNode();
         final LabelNode end = new LabelNode();
@@ -224,37 +264,132 @@ final class BlockingCalls
         final LabelNode taken = new LabelNode();
 
         final InsnList before = new InsnList();
-        before.add(new VarInsnNode(Opcodes.ASTORE, lock));
-        before.add(new VarInsnNode(Opcodes.ALOAD, lock));
-        before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "lockAtOnce",
-            "(Ljava/util/concurrent/locks/Lock;)Z", false));
-        before.add(new JumpInsnNode(Opcodes.IFNE, taken));
+        if (!lock && !arrives)
+        {
+            before.add(new VarInsnNode(Opcodes.ISTORE, phase));
+        }
+        before.add(new VarInsnNode(Opcodes.ASTORE, target));
+        kept.store(before);
+        if (lock)
+        {
+            before.add(new VarInsnNode(Opcodes.ALOAD, target));
+            before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "lockAtOnce",
+                "(Ljava/util/concurrent/locks/Lock;)Z", false));
+            before.add(new JumpInsnNode(Opcodes.IFNE, taken));
+        }
+        else if (arrives)
+        {
+            before.add(new VarInsnNode(Opcodes.ALOAD, target));
+            before.add(new MethodInsnNode(call.getOpcode(), call.owner, "arrive", "()I", call.itf));
+            before.add(new VarInsnNode(Opcodes.ISTORE, phase));
+        }
         before.add(new InsnNode(Opcodes.ICONST_0));
         before.add(new VarInsnNode(Opcodes.ISTORE, interrupted));
         before.add(retry);
         before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingEnter", "()Z", false));
         before.add(new JumpInsnNode(Opcodes.IFNE, retry));
         before.add(start);
-        before.add(new VarInsnNode(Opcodes.ALOAD, lock));
+        before.add(new VarInsnNode(Opcodes.ALOAD, target));
+        if (!lock)
+        {
+            before.add(new VarInsnNode(Opcodes.ILOAD, phase));
+        }
         mn.instructions.insertBefore(call, before);
-        final MethodInsnNode wait = new MethodInsnNode(call.getOpcode(), call.owner, "lockInterruptibly", "()V",
-            call.itf);
+        final MethodInsnNode wait = lock ?
+            new MethodInsnNode(call.getOpcode(), call.owner, "lockInterruptibly", "()V", call.itf) :
+            new MethodInsnNode(call.getOpcode(), call.owner, "awaitAdvanceInterruptibly", "(I)I", call.itf);
         mn.instructions.set(call, wait);
 
         final InsnList rest = new InsnList();
         rest.add(end);
         rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingExit", "()V", false));
         rest.add(new VarInsnNode(Opcodes.ILOAD, interrupted));
-        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "lockTaken", "(Z)V", false));
-        rest.add(new JumpInsnNode(Opcodes.GOTO, taken));
+        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "uninterruptibleDone", "(Z)V", false));
+        final LabelNode after = new LabelNode();
+        rest.add(new JumpInsnNode(Opcodes.GOTO, lock ? taken : after));
         rest.add(handler);
         rest.add(new InsnNode(Opcodes.POP));
-        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "lockInterrupted", "()Z", false));
+        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "programInterrupted", "()Z", false));
         rest.add(new VarInsnNode(Opcodes.ILOAD, interrupted));
         rest.add(new InsnNode(Opcodes.IOR));
         rest.add(new VarInsnNode(Opcodes.ISTORE, interrupted));
         rest.add(new JumpInsnNode(Opcodes.GOTO, retry));
-        rest.add(taken);
+        rest.add(lock ? taken : after);
+        kept.restore(rest);
+        mn.instructions.insert(wait, rest);
+        mn.tryCatchBlocks.add(0, new TryCatchBlockNode(start, end, handler, IE));
+        return retry;
+    }
+
+    /**
+     * {@code barrier.await()}, on a JDK whose {@code CyclicBarrier} the instrumented copy gave the methods of the
+     * agent's CyclicBarrierMoves, becomes (values of the program's under the call kept as in {@link #rewriteCall}):
+     * <pre>
+     *   store the barrier in a new local
+     *   arrival = barrier.ssi$arrive()             (once; null if this arrival tripped the barrier)
+     *   if (arrival == null) push 0, goto done
+     * retry:                                       (a safe point)
+     *   if (Cont.blockingEnter()) goto retry
+     *   barrier.ssi$awaitTrip(arrival)              (in a try block; answers the arrival's index)
+     *   Cont.blockingExit()
+     * done:
+     *   ...
+     * catch (InterruptedException e):
+     *   if (Cont.programInterrupted()) barrier.ssi$interrupted(arrival, e)   (breaks the barrier and throws, as
+     *   goto retry                                                            await() does, if still waiting)
+     * </pre>
+     * An interrupt that only asks for a capture leaves the wait without breaking the barrier.
+     */
+    private static LabelNode rewriteBarrier(final MethodNode mn, final MethodInsnNode call, final Type[] below)
+    {
+        final int barrier = mn.maxLocals;
+        final int arrival = barrier + 1;
+        final int caught = barrier + 2;
+        mn.maxLocals = barrier + 3;
+        final Kept kept = new Kept(mn, below, Type.INT_TYPE);
+        final LabelNode retry = new LabelNode();
+        final LabelNode start = new LabelNode();
+        final LabelNode end = new LabelNode();
+        final LabelNode handler = new LabelNode();
+        final LabelNode done = new LabelNode();
+
+        final InsnList before = new InsnList();
+        before.add(new VarInsnNode(Opcodes.ASTORE, barrier));
+        kept.store(before);
+        before.add(new VarInsnNode(Opcodes.ALOAD, barrier));
+        before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, BARRIER, "ssi$arrive", "()Ljava/lang/Object;", false));
+        before.add(new VarInsnNode(Opcodes.ASTORE, arrival));
+        before.add(new VarInsnNode(Opcodes.ALOAD, arrival));
+        before.add(new JumpInsnNode(Opcodes.IFNONNULL, retry));
+        before.add(new InsnNode(Opcodes.ICONST_0));
+        before.add(new JumpInsnNode(Opcodes.GOTO, done));
+        before.add(retry);
+        before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingEnter", "()Z", false));
+        before.add(new JumpInsnNode(Opcodes.IFNE, retry));
+        before.add(start);
+        before.add(new VarInsnNode(Opcodes.ALOAD, barrier));
+        before.add(new VarInsnNode(Opcodes.ALOAD, arrival));
+        mn.instructions.insertBefore(call, before);
+        final MethodInsnNode wait = new MethodInsnNode(Opcodes.INVOKEVIRTUAL, BARRIER, "ssi$awaitTrip",
+            "(Ljava/lang/Object;)I", false);
+        mn.instructions.set(call, wait);
+
+        final InsnList rest = new InsnList();
+        rest.add(end);
+        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingExit", "()V", false));
+        rest.add(new JumpInsnNode(Opcodes.GOTO, done));
+        rest.add(handler);
+        rest.add(new VarInsnNode(Opcodes.ASTORE, caught));
+        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "programInterrupted", "()Z", false));
+        rest.add(new JumpInsnNode(Opcodes.IFEQ, retry));
+        rest.add(new VarInsnNode(Opcodes.ALOAD, barrier));
+        rest.add(new VarInsnNode(Opcodes.ALOAD, arrival));
+        rest.add(new VarInsnNode(Opcodes.ALOAD, caught));
+        rest.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, BARRIER, "ssi$interrupted",
+            "(Ljava/lang/Object;L" + IE + ";)V", false));
+        rest.add(new JumpInsnNode(Opcodes.GOTO, retry));
+        rest.add(done);
+        kept.restore(rest);
         mn.instructions.insert(wait, rest);
         mn.tryCatchBlocks.add(0, new TryCatchBlockNode(start, end, handler, IE));
         return retry;
@@ -277,18 +412,10 @@ final class BlockingCalls
             slots[a + 1] = next;
             next += args[a].getSize();
         }
-        final int[] kept = new int[below.length];
-        for (int k = 0; k < below.length; k++)
-        {
-            kept[k] = next;
-            next += below[k].getSize();
-        }
+        mn.maxLocals = next;
         final Type result = Type.getReturnType(call.desc);
-        final int resultSlot = next;
-        if (below.length > 0 && result.getSize() > 0)
-        {
-            next += result.getSize();
-        }
+        final Kept kept = new Kept(mn, below, result);
+        next = mn.maxLocals;
         // a timed call: the nanoseconds left (they travel with the frame) and when this node made the call
         final boolean timed = !wakes && call.desc.contains(TIMED);
         // awaitNanos ended early answers the nanoseconds it had left, as its contract asks
@@ -304,10 +431,7 @@ final class BlockingCalls
             before.add(new VarInsnNode(args[a].getOpcode(Opcodes.ISTORE), slots[a + 1]));
         }
         before.add(new VarInsnNode(receiver.getOpcode(Opcodes.ISTORE), slots[0]));
-        for (int k = below.length - 1; k >= 0; k--)
-        {
-            before.add(new VarInsnNode(below[k].getOpcode(Opcodes.ISTORE), kept[k]));
-        }
+        kept.store(before);
         if (timed)
         {
             before.add(new VarInsnNode(Opcodes.ALOAD, slots[args.length]));
@@ -373,25 +497,71 @@ final class BlockingCalls
         }
         rest.add(new JumpInsnNode(Opcodes.GOTO, wakes ? after : retry));
         rest.add(after);
-        if (below.length > 0)
-        {
-            // the program's values go back under the result
-            if (result.getSize() > 0)
-            {
-                rest.add(new VarInsnNode(result.getOpcode(Opcodes.ISTORE), resultSlot));
-            }
-            for (int k = 0; k < below.length; k++)
-            {
-                rest.add(new VarInsnNode(below[k].getOpcode(Opcodes.ILOAD), kept[k]));
-            }
-            if (result.getSize() > 0)
-            {
-                rest.add(new VarInsnNode(result.getOpcode(Opcodes.ILOAD), resultSlot));
-            }
-        }
+        kept.restore(rest);
         mn.instructions.insert(call, rest);
         // first in the table: inside any handler of the program's that also covers the call
         mn.tryCatchBlocks.add(0, new TryCatchBlockNode(start, end, handler, IE));
         return retry;
+    }
+
+    /**
+     * The values the program left on the operand stack under a call (bottom first), kept in new locals across the
+     * wait, whose safe point must start with an empty stack, and put back under the call's result.
+     */
+    private static final class Kept
+    {
+        private final Type[] types;
+        private final int[] slots;
+        private final Type result;
+        private final int resultSlot;
+
+        Kept(final MethodNode mn, final Type[] below, final Type result)
+        {
+            this.types = below;
+            this.result = result;
+            slots = new int[below.length];
+            int next = mn.maxLocals;
+            for (int k = 0; k < below.length; k++)
+            {
+                slots[k] = next;
+                next += below[k].getSize();
+            }
+            resultSlot = next;
+            if (below.length > 0)
+            {
+                next += result.getSize();
+            }
+            mn.maxLocals = next;
+        }
+
+        /** Stores them, top first: the call's own values must be off the stack already. */
+        void store(final InsnList into)
+        {
+            for (int k = types.length - 1; k >= 0; k--)
+            {
+                into.add(new VarInsnNode(types[k].getOpcode(Opcodes.ISTORE), slots[k]));
+            }
+        }
+
+        /** Puts them back under the result, which is on the stack. */
+        void restore(final InsnList into)
+        {
+            if (types.length == 0)
+            {
+                return;
+            }
+            if (result.getSize() > 0)
+            {
+                into.add(new VarInsnNode(result.getOpcode(Opcodes.ISTORE), resultSlot));
+            }
+            for (int k = 0; k < types.length; k++)
+            {
+                into.add(new VarInsnNode(types[k].getOpcode(Opcodes.ILOAD), slots[k]));
+            }
+            if (result.getSize() > 0)
+            {
+                into.add(new VarInsnNode(result.getOpcode(Opcodes.ILOAD), resultSlot));
+            }
+        }
     }
 }

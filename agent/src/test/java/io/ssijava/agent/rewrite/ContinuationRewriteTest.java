@@ -295,6 +295,39 @@ class ContinuationRewriteTest
         assertEquals("held true, interrupted true", out[0]);
     }
 
+    @Test
+    void aThreadCapturedInArriveAndAwaitAdvanceHasArrivedOnceAndResumesAwaitingTheSamePhase() throws Exception
+    {
+        final Class<?> c = new RewritingLoader().load("Capture");
+        final java.util.concurrent.Phaser phaser = new java.util.concurrent.Phaser(2);
+        final AtomicBoolean blocked = new AtomicBoolean();
+        final Object[] out = new Object[1];
+        final Runnable body = (Runnable)c.getMethod("phaserArriver", java.util.concurrent.Phaser.class,
+            AtomicBoolean.class, Object[].class).invoke(null, phaser, blocked, out);
+        final AtomicReference<Continuation> captured = new AtomicReference<>();
+        final Thread first = new Thread(() -> captured.set(Continuation.run(body)), "in arriveAndAwaitAdvance()");
+        first.start();
+        final Continuation k = captureWhenBlocked(first, blocked, captured);
+        assertNotNull(k, "captured inside arriveAndAwaitAdvance()");
+        assertNull(out[0]);
+        assertEquals(1, phaser.getArrivedParties(), "it arrived once");
+        assertEquals(0, phaser.getPhase());
+
+        final Thread again = new Thread(() -> captured.set(k.resume()), "resumed");
+        again.start();
+        while (again.getState() != Thread.State.WAITING)
+        {
+            Thread.onSpinWait();
+        }
+        again.interrupt(); // the wait does not stop for the program's interrupt
+        assertEquals(1, phaser.getArrivedParties(), "the resumed frame did not arrive again");
+        phaser.arrive();
+        again.join(20_000);
+        assertFalse(again.isAlive());
+        assertNull(captured.get());
+        assertEquals("phase 1, interrupted true", out[0]);
+    }
+
     private static Continuation captureWhenBlocked(final Thread t, final AtomicBoolean blocked,
         final AtomicReference<Continuation> captured) throws InterruptedException
     {

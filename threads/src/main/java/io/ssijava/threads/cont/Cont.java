@@ -319,20 +319,22 @@ public final class Cont
     }
 
     /**
-     * {@code Lock.lock()} made movable: its wait in {@code lockInterruptibly} was interrupted.
+     * A movable wait was interrupted: {@code CyclicBarrier.await}'s wait for the barrier to trip, or the
+     * interruptible form ({@code lockInterruptibly}, {@code awaitAdvanceInterruptibly}) that a wait no interrupt
+     * ends ({@code Lock.lock()}, {@code Phaser.awaitAdvance}) waits in.
      *
-     * @return true if the program interrupted the thread: {@code lock()} does not stop for that, so the caller
-     *         waits again and sets the interrupt once it holds the lock ({@link #lockTaken}); false if a request to
-     *         capture alone interrupted it (the caller goes to its safe point, and waits again there or where it
-     *         moved to).
+     * @return true if the program interrupted the thread: the barrier reacts as its {@code await} would; the other
+     *         waits do not stop for that, so the caller waits again and sets the interrupt once the wait is over
+     *         ({@link #uninterruptibleDone}). False if a request to capture alone interrupted it: the caller goes to
+     *         its safe point, and waits again there or where it moved to.
      */
-    public static boolean lockInterrupted()
+    public static boolean programInterrupted()
     {
         return !interruptedForCapture();
     }
 
-    /** {@code Lock.lock()} made movable: the lock is held; an interrupt the program made meanwhile is set again. */
-    public static void lockTaken(final boolean interrupted)
+    /** The wait of {@link #programInterrupted} is over: an interrupt the program made meanwhile is set again. */
+    public static void uninterruptibleDone(final boolean interrupted)
     {
         if (interrupted)
         {

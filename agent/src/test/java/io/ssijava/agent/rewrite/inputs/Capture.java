@@ -167,6 +167,23 @@ public class Capture
         };
     }
 
+    /**
+     * Arrives at {@code phaser} and awaits the advance ({@code arriveAndAwaitAdvance}) with values on the stack
+     * under the call, and reports the phase it answered and whether the thread was interrupted by then;
+     * {@code blocked} says it is about to block.
+     */
+    public static Runnable phaserArriver(final java.util.concurrent.Phaser phaser,
+        final java.util.concurrent.atomic.AtomicBoolean blocked, final Object[] out)
+    {
+        return () ->
+        {
+            blocked.set(true);
+            // the array and the index wait on the stack under the call
+            out[0] = "phase " + phaser.arriveAndAwaitAdvance() + ", interrupted " +
+                Thread.currentThread().isInterrupted();
+        };
+    }
+
     /** Joins {@code other} and reports whether it had ended by then. */
     public static Runnable joiner(final Thread other, final Object[] out)
     {

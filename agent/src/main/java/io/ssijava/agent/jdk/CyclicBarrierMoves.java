@@ -1,0 +1,156 @@
+package io.ssijava.agent.jdk;
+
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Methods the instrumented JDK adds to {@code java.util.concurrent.CyclicBarrier} so that a thread waiting in
+ * {@code await()} can move. {@code await()} is split in two: arriving ({@link #ssi$arrive}), which happens once, and
+ * waiting for the generation it arrived in to trip ({@link #ssi$awaitTrip}), which a request to capture may leave
+ * without breaking the barrier and which is entered again, here or on another node. Together they do what
+ * {@code CyclicBarrier.dowait(false, 0)} does; an interrupt of the program's still breaks the barrier
+ * ({@link #ssi$interrupted}). The rewritten call site is the agent's BlockingCalls.
+ * <p>
+ * Written against fields and methods of the same names and types as the JDK's and merged into its class by
+ * {@link JdkAdditions}, which maps this class's name to the JDK's. Never loaded as it is.
+ */
+final class CyclicBarrierMoves
+{
+    /** Stands for {@code CyclicBarrier.Generation}. */
+    static final class Generation
+    {
+        boolean broken;
+    }
+
+    private final ReentrantLock lock;
+    private final Condition trip;
+    private final Runnable barrierCommand;
+    private Generation generation;
+    private int count;
+
+    private CyclicBarrierMoves()
+    {
+        lock = null;
+        trip = null;
+        barrierCommand = null;
+    }
+
+    private void nextGeneration()
+    {
+    }
+
+    private void breakBarrier()
+    {
+    }
+
+    /**
+     * Arrives, as {@code await()} does first.
+     *
+     * @return null if this arrival tripped the barrier (its index is 0); else what to wait for: the generation
+     *         arrived in and this arrival's index.
+     * @throws InterruptedException and {@link BrokenBarrierException} as {@code await()}.
+     */
+    public Object ssi$arrive() throws InterruptedException, BrokenBarrierException
+    {
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try
+        {
+            final Generation g = generation;
+            if (g.broken)
+            {
+                throw new BrokenBarrierException();
+            }
+            if (Thread.interrupted())
+            {
+                breakBarrier();
+                throw new InterruptedException();
+            }
+            final int index = --count;
+            if (index == 0)
+            {
+                final Runnable command = barrierCommand;
+                if (command != null)
+                {
+                    try
+                    {
+                        command.run();
+                    }
+                    catch (final Throwable ex)
+                    {
+                        breakBarrier();
+                        throw ex;
+                    }
+                }
+                nextGeneration();
+                return null;
+            }
+            return new Object[] {g, index};
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the generation of {@code arrival} trips or breaks.
+     *
+     * @param arrival what {@link #ssi$arrive} answered.
+     * @return the arrival's index.
+     * @throws InterruptedException if interrupted while waiting; the barrier is left as it is (see
+     *                              {@link #ssi$interrupted}).
+     * @throws BrokenBarrierException if the generation broke.
+     */
+    public int ssi$awaitTrip(final Object arrival) throws InterruptedException, BrokenBarrierException
+    {
+        final Object[] a = (Object[])arrival;
+        final Generation g = (Generation)a[0];
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try
+        {
+            while (!g.broken && g == generation)
+            {
+                trip.await();
+            }
+            if (g.broken)
+            {
+                throw new BrokenBarrierException();
+            }
+            return (Integer)a[1];
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The program interrupted a thread in {@link #ssi$awaitTrip}: as {@code await()}, breaks the barrier and throws if
+     * the generation is still waiting; otherwise the wait is over anyway, and the interrupt is set again for what
+     * comes after it.
+     *
+     * @throws InterruptedException e, if the barrier broke.
+     */
+    public void ssi$interrupted(final Object arrival, final InterruptedException e) throws InterruptedException
+    {
+        final Generation g = (Generation)((Object[])arrival)[0];
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try
+        {
+            if (g == generation && !g.broken)
+            {
+                breakBarrier();
+                throw e;
+            }
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+}
