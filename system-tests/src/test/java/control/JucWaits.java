@@ -13,7 +13,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Ten threads, each blocked in a different java.util.concurrent wait (two of them timed) until the main thread
+ * Eleven threads, each blocked in a different java.util.concurrent wait (three of them timed) until the main thread
  * releases them all, which it does once a file appears: a control test moves each of them while it waits. The
  * condition waiters hold the lock of their condition whenever they run, and check that they do. The locker waits in
  * {@code Lock.lock()} for a lock the main thread holds. The barrier and phaser waiters arrive first, and wait for the
@@ -33,7 +33,8 @@ public class JucWaits {
     static final ReentrantLock GATE = new ReentrantLock();
     static final CyclicBarrier BARRIER = new CyclicBarrier(2);
     static final Phaser PHASER = new Phaser(2);
-    static final long[] RESULTS = new long[10];
+    static final CyclicBarrier TIMED_BARRIER = new CyclicBarrier(2);
+    static final long[] RESULTS = new long[11];
 
     /** Keeps the Path out of the caller's frame. */
     static boolean exists(String file) {
@@ -105,6 +106,10 @@ public class JucWaits {
         RESULTS[8] = 80 + BARRIER.await();
     }
 
+    static void awaitBarrierTimed() throws Exception {
+        RESULTS[10] = 100 + TIMED_BARRIER.await(1, java.util.concurrent.TimeUnit.HOURS);
+    }
+
     static void awaitPhase() {
         // the phase after the advance, 1
         RESULTS[9] = 90L + PHASER.arriveAndAwaitAdvance();
@@ -137,6 +142,7 @@ public class JucWaits {
             thread("timed-condition-waiter", JucWaits::awaitConditionTimed),
             thread("barrier-waiter", JucWaits::awaitBarrier),
             thread("phaser-waiter", JucWaits::awaitPhase),
+            thread("timed-barrier-waiter", JucWaits::awaitBarrierTimed),
         };
         GATE.lock();
         for (Thread t : threads) {
@@ -160,7 +166,7 @@ public class JucWaits {
         POLLED.put(50);
         GATE.unlock();
         PHASER.arrive();
-        int index = BARRIER.await();
+        int index = BARRIER.await() + TIMED_BARRIER.await();
         for (Thread t : threads) {
             t.join();
         }

@@ -119,8 +119,10 @@ class MigrationTest {
         String want = Cluster.plain(cp, "migration.TimedPolls", "1000").stdout();
         assertTrue(want.contains("got 42") && want.contains("got null, waited at least the time asked: true, not three"
                 + " times as long: true") && want.contains("opened in time: true"), want);
+        assertTrue(want.contains("barrier met in time, index 1") && want.contains("lonely barrier timed out, broken: true,"
+                + " waited at least the time asked: true, not three times as long: true"), want);
         List<String> cmd = movingCommand(cp, "migration.TimedPolls", 50, "1000");
-        // three threads in waits of 1-4 s (and main), asked to move every 50 ms: what each wait answers, and how long
+        // five threads in waits of 1-4 s (and main), asked to move every 50 ms: what each wait answers, and how long
         // the one that times out waited, must not change (ControlTest shows that a timed wait moves at all)
         assertSameAsPlain(cmd, Cluster.run(cmd), want, 10);
     }

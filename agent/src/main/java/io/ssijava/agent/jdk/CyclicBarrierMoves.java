@@ -1,6 +1,7 @@
 package io.ssijava.agent.jdk;
 
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -9,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code await()} can move. {@code await()} is split in two: arriving ({@link #ssi$arrive}), which happens once, and
  * waiting for the generation it arrived in to trip ({@link #ssi$awaitTrip}), which a request to capture may leave
  * without breaking the barrier and which is entered again, here or on another node. Together they do what
- * {@code CyclicBarrier.dowait(false, 0)} does; an interrupt of the program's still breaks the barrier
+ * {@code CyclicBarrier.dowait} does; an interrupt of the program's still breaks the barrier
  * ({@link #ssi$interrupted}). The rewritten call site is the agent's BlockingCalls.
  * <p>
  * Written against fields and methods of the same names and types as the JDK's and merged into its class by
@@ -114,6 +115,42 @@ final class CyclicBarrierMoves
             while (!g.broken && g == generation)
             {
                 trip.await();
+            }
+            if (g.broken)
+            {
+                throw new BrokenBarrierException();
+            }
+            return (Integer)a[1];
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * As {@link #ssi$awaitTrip(Object)}, for {@code await(timeout, unit)}: waits at most {@code nanos}.
+     *
+     * @throws TimeoutException if the time ran out first; the barrier breaks, as {@code await(timeout, unit)}'s.
+     */
+    public int ssi$awaitTrip(final Object arrival, final long nanos)
+        throws InterruptedException, BrokenBarrierException, TimeoutException
+    {
+        final Object[] a = (Object[])arrival;
+        final Generation g = (Generation)a[0];
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try
+        {
+            long left = nanos;
+            while (!g.broken && g == generation)
+            {
+                if (left <= 0L)
+                {
+                    breakBarrier();
+                    throw new TimeoutException();
+                }
+                left = trip.awaitNanos(left);
             }
             if (g.broken)
             {

@@ -146,7 +146,8 @@ final class BlockingCalls
     {
         final Set<String> owners = CALLS.get(m.name + m.desc);
         return owners != null && owners.contains(m.owner) && m.getOpcode() != Opcodes.INVOKESTATIC ||
-            BARRIER_MOVES && BARRIER.equals(m.owner) && BARRIER_AWAIT.equals(m.name + m.desc);
+            BARRIER_MOVES && BARRIER.equals(m.owner) &&
+            (BARRIER_AWAIT.equals(m.name + m.desc) || ("await(" + TIMED + "I").equals(m.name + m.desc));
     }
 
     /**
@@ -331,6 +332,7 @@ final class BlockingCalls
      * retry:                                       (a safe point)
      *   if (Cont.blockingEnter()) goto retry
      *   barrier.ssi$awaitTrip(arrival)              (in a try block; answers the arrival's index)
+     *                                               (timed: ssi$awaitTrip(arrival, nanos left), as in rewriteCall)
      *   Cont.blockingExit()
      * done:
      *   ...
@@ -342,10 +344,13 @@ final class BlockingCalls
      */
     private static LabelNode rewriteBarrier(final MethodNode mn, final MethodInsnNode call, final Type[] below)
     {
+        final boolean timed = call.desc.contains(TIMED);
         final int barrier = mn.maxLocals;
         final int arrival = barrier + 1;
         final int caught = barrier + 2;
-        mn.maxLocals = barrier + 3;
+        final int left = barrier + 3; // a timed wait: the nanoseconds left, and when this node began waiting
+        final int since = barrier + 5;
+        mn.maxLocals = timed ? barrier + 7 : barrier + 3;
         final Kept kept = new Kept(mn, below, Type.INT_TYPE);
         final LabelNode retry = new LabelNode();
         final LabelNode start = new LabelNode();
@@ -354,6 +359,14 @@ final class BlockingCalls
         final LabelNode done = new LabelNode();
 
         final InsnList before = new InsnList();
+        if (timed)
+        {
+            // left = unit.toNanos(timeout): timeout, unit -> unit, timeout
+            before.add(new InsnNode(Opcodes.DUP_X2));
+            before.add(new InsnNode(Opcodes.POP));
+            before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, UNIT, "toNanos", "(J)J", false));
+            before.add(new VarInsnNode(Opcodes.LSTORE, left));
+        }
         before.add(new VarInsnNode(Opcodes.ASTORE, barrier));
         kept.store(before);
         before.add(new VarInsnNode(Opcodes.ALOAD, barrier));
@@ -366,12 +379,21 @@ final class BlockingCalls
         before.add(retry);
         before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "blockingEnter", "()Z", false));
         before.add(new JumpInsnNode(Opcodes.IFNE, retry));
+        if (timed)
+        {
+            before.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false));
+            before.add(new VarInsnNode(Opcodes.LSTORE, since));
+        }
         before.add(start);
         before.add(new VarInsnNode(Opcodes.ALOAD, barrier));
         before.add(new VarInsnNode(Opcodes.ALOAD, arrival));
+        if (timed)
+        {
+            before.add(new VarInsnNode(Opcodes.LLOAD, left));
+        }
         mn.instructions.insertBefore(call, before);
         final MethodInsnNode wait = new MethodInsnNode(Opcodes.INVOKEVIRTUAL, BARRIER, "ssi$awaitTrip",
-            "(Ljava/lang/Object;)I", false);
+            timed ? "(Ljava/lang/Object;J)I" : "(Ljava/lang/Object;)I", false);
         mn.instructions.set(call, wait);
 
         final InsnList rest = new InsnList();
@@ -380,6 +402,16 @@ final class BlockingCalls
         rest.add(new JumpInsnNode(Opcodes.GOTO, done));
         rest.add(handler);
         rest.add(new VarInsnNode(Opcodes.ASTORE, caught));
+        if (timed)
+        {
+            // left -= now - since
+            rest.add(new VarInsnNode(Opcodes.LLOAD, left));
+            rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false));
+            rest.add(new VarInsnNode(Opcodes.LLOAD, since));
+            rest.add(new InsnNode(Opcodes.LSUB));
+            rest.add(new InsnNode(Opcodes.LSUB));
+            rest.add(new VarInsnNode(Opcodes.LSTORE, left));
+        }
         rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "programInterrupted", "()Z", false));
         rest.add(new JumpInsnNode(Opcodes.IFEQ, retry));
         rest.add(new VarInsnNode(Opcodes.ALOAD, barrier));
