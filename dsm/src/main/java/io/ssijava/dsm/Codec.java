@@ -44,6 +44,7 @@ final class Codec
     static final byte T_SET_OF = 22;
     static final byte T_MAP_OF = 23;
     static final byte T_THREAD_GROUP = 24;
+    static final byte T_POOL_CONTAINER = 25;
     /** Longest immutable collection sent by value. */
     private static final int MAX_IMMUTABLE = 1 << 24;
 
@@ -159,6 +160,11 @@ final class Codec
         {
             // thread factories hold one: a pool's threads on another node belong to that node's main group
             out.putByte(T_THREAD_GROUP).putString(((ThreadGroup)v).getName());
+        }
+        else if (io.ssijava.rt.PoolContainers.isContainer(v))
+        {
+            // JDK 21+ pools hold one: each node groups the pool's threads that run there in a container of its own
+            out.putByte(T_POOL_CONTAINER).putString(io.ssijava.rt.PoolContainers.nameOf(v));
         }
         else
         {
@@ -326,6 +332,8 @@ final class Codec
             case T_THREAD_GROUP:
                 in.getString();
                 return mainGroup();
+            case T_POOL_CONTAINER:
+                return io.ssijava.rt.PoolContainers.named(in.getString());
             default: throw new WireException("unknown value tag " + tag);
         }
     }

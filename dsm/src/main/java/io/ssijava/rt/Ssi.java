@@ -417,6 +417,19 @@ public final class Ssi
         threadStartSuper(t);
     }
 
+    /**
+     * Replaces {@code SharedThreadContainer.start(thread)}, by which a {@code ThreadPoolExecutor} of JDK 21 and later
+     * starts its workers: they are placed like any other thread. The container does not list them (it only groups
+     * threads in thread dumps).
+     *
+     * @param container the pool's thread container (a JDK-internal type).
+     * @param t         the worker.
+     */
+    public static void containerStart(final Object container, final Thread t)
+    {
+        threadStart(t);
+    }
+
     /** Replaces {@code super.start()} in an override of {@code Thread.start()}, and starts plain threads. */
     public static void threadStartSuper(final Thread t)
     {

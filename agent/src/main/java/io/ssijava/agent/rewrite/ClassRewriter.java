@@ -739,6 +739,13 @@ public final class ClassRewriter
             replace(code, m, "hashCode", "(Ljava/lang/Object;)I");
             return;
         }
+        if (op == Opcodes.INVOKEVIRTUAL && "jdk/internal/vm/SharedThreadContainer".equals(m.owner) &&
+            "start(Ljava/lang/Thread;)V".equals(nd))
+        {
+            // JDK 21+: a ThreadPoolExecutor starts its workers through its thread container
+            replace(code, m, "containerStart", "(Ljava/lang/Object;Ljava/lang/Thread;)V");
+            return;
+        }
         if (op == Opcodes.INVOKEVIRTUAL || op == Opcodes.INVOKEINTERFACE)
         {
             switch (nd)

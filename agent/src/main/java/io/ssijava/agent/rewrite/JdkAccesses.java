@@ -42,6 +42,7 @@ final class JdkAccesses
 
     private static final String UNSAFE = "jdk/internal/misc/Unsafe";
     private static final String VARHANDLE = "java/lang/invoke/VarHandle";
+    private static final String MH_UTIL = "jdk/internal/invoke/MhUtil";
     private static final String OPS = "io/ssijava/rt/JdkOps";
     private static final String GUARD_DESC = "L" + ClassRewriter.GUARD + ";";
     /** VarHandle static fields of a class: field name to what it accesses. */
@@ -53,7 +54,7 @@ final class JdkAccesses
     }
 
     /** What a VarHandle constant accesses: an instance field of a class, array elements, or a static field. */
-    private static final class Target
+    static final class Target
     {
         final char shape; // 'F' field, 'A' array element, 'S' static (untouched)
         final String owner;
@@ -532,7 +533,7 @@ final class JdkAccesses
     // ---------------------------------------------------------------- VarHandle constants
 
     /** The VarHandle static fields of a class, from the lookups in its class initializer. */
-    private static Map<String, Target> handlesOf(final String owner)
+    static Map<String, Target> handlesOf(final String owner)
     {
         return HANDLES.computeIfAbsent(owner, JdkAccesses::readHandles);
     }
@@ -563,9 +564,28 @@ final class JdkAccesses
             Type classOfName = null;
             String lastName = null;
             Target pending = null;
+            // class constants kept in locals first (JDK 21+: Class<?> tn = Node.class; l.findVarHandle(tn, ...))
+            final Map<Integer, Type> classLocals = new HashMap<>();
             for (final AbstractInsnNode insn : mn.instructions)
             {
-                if (insn instanceof LdcInsnNode)
+                if (insn.getOpcode() == Opcodes.ASTORE)
+                {
+                    final AbstractInsnNode prev = insn.getPrevious();
+                    final Object c = prev instanceof LdcInsnNode ? ((LdcInsnNode)prev).cst : null;
+                    if (c instanceof Type && ((Type)c).getSort() == Type.OBJECT)
+                    {
+                        classLocals.put(((VarInsnNode)insn).var, (Type)c);
+                    }
+                    else
+                    {
+                        classLocals.remove(((VarInsnNode)insn).var);
+                    }
+                }
+                else if (insn.getOpcode() == Opcodes.ALOAD && classLocals.containsKey(((VarInsnNode)insn).var))
+                {
+                    lastClass = classLocals.get(((VarInsnNode)insn).var);
+                }
+                else if (insn instanceof LdcInsnNode)
                 {
                     final Object c = ((LdcInsnNode)insn).cst;
                     if (c instanceof Type && ((Type)c).getSort() == Type.OBJECT)
@@ -581,7 +601,13 @@ final class JdkAccesses
                 else if (insn instanceof MethodInsnNode)
                 {
                     final MethodInsnNode m = (MethodInsnNode)insn;
-                    if ("findVarHandle".equals(m.name) && classOfName != null && lastName != null)
+                    if ("findVarHandle".equals(m.name) && MH_UTIL.equals(m.owner) && lastName != null &&
+                        Type.getArgumentTypes(m.desc).length == 3)
+                    {
+                        // JDK 21+: MhUtil.findVarHandle(MethodHandles.lookup(), name, type), a field of this class
+                        pending = new Target('F', owner, lastName);
+                    }
+                    else if ("findVarHandle".equals(m.name) && classOfName != null && lastName != null)
                     {
                         pending = new Target('F', classOfName.getInternalName(), lastName);
                     }
