@@ -351,16 +351,15 @@ public final class Ssi
     }
 
     /**
-     * Replaces {@code hashCode()} called where the static type is Object or an array: arrays and plain objects
-     * hash by identity, which must be the same on every node; everything else dispatches as usual.
+     * Before {@code hashCode()} called where the static type is Object or an array: arrays and plain objects hash
+     * by {@link #identityHashCode}, which must be the same on every node; everything else dispatches as usual.
+     *
+     * @throws NullPointerException if {@code o} is null, as the call would.
      */
-    public static int hashCode(final Object o)
+    public static boolean hashesByIdentity(final Object o)
     {
-        if (o.getClass().isArray() || o.getClass() == Object.class)
-        {
-            return identityHashCode(o);
-        }
-        return o.hashCode();
+        final Class<?> c = o.getClass();
+        return c.isArray() || c == Object.class;
     }
 
     /** Start of a rewritten class initializer: true if the original initializer runs here. */

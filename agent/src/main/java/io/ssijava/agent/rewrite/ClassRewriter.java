@@ -736,7 +736,19 @@ public final class ClassRewriter
         if (op == Opcodes.INVOKEVIRTUAL && "hashCode()I".equals(nd) &&
             ("java/lang/Object".equals(m.owner) || m.owner.startsWith("[")))
         {
-            replace(code, m, "hashCode", "(Ljava/lang/Object;)I");
+            // the test sits at the call site, so that the virtual call keeps this site's own type profile
+            // (a shared Ssi.hashCode made every such call megamorphic: no inlined Integer.hashCode in HashMap)
+            final LabelNode dispatch = new LabelNode();
+            final LabelNode done = new LabelNode();
+            final InsnList il = new InsnList();
+            il.add(new InsnNode(Opcodes.DUP));
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "hashesByIdentity", "(Ljava/lang/Object;)Z"));
+            il.add(new JumpInsnNode(Opcodes.IFEQ, dispatch));
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SSI, "identityHashCode", "(Ljava/lang/Object;)I"));
+            il.add(new JumpInsnNode(Opcodes.GOTO, done));
+            il.add(dispatch);
+            code.insertBefore(m, il);
+            code.insert(m, done);
             return;
         }
         if (op == Opcodes.INVOKEVIRTUAL && "jdk/internal/vm/SharedThreadContainer".equals(m.owner) &&

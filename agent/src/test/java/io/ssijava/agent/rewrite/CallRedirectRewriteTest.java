@@ -8,6 +8,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -195,6 +196,26 @@ class CallRedirectRewriteTest extends RewriteTestSupport
         // plain objects and arrays carry no state word: the runtime decides (they may be shared)
         assertEquals(RecordingRuntime.HASH, call("ThreadOps", "identity", plain));
         assertEquals(List.of("identityHashCode", "identityHashCode"), rt.names());
+    }
+
+    @Test
+    void hashCodeOnAnObjectTypedReceiverHashesPlainObjectsAndArraysByIdentityAndDispatchesTheRest() throws Throwable
+    {
+        install("ThreadOps");
+        final Object shared = newInstance("WithHash");
+        setState(shared, CLEAN);
+        assertEquals("abc".hashCode(), call("ThreadOps", "hash", "abc"));
+        assertEquals(42, call("ThreadOps", "hash", 42));
+        assertEquals(77, call("ThreadOps", "hash", shared), "a class's own hashCode is called");
+        assertEquals(List.of(), rt.names());
+        // plain objects and arrays carry no state word: the runtime decides (they may be shared)
+        assertEquals(RecordingRuntime.HASH, call("ThreadOps", "hash", new Object()));
+        assertEquals(RecordingRuntime.HASH, call("ThreadOps", "hash", (Object)new int[3]));
+        assertEquals(List.of("identityHashCode", "identityHashCode"), rt.names());
+        assertThrows(NullPointerException.class, () -> call("ThreadOps", "hash", (Object)null));
+        // the virtual call stays at the call site, where it keeps the site's own type profile
+        final String code = RewritingLoader.textify(loader.rewrittenBytes("ThreadOps"));
+        assertTrue(code.contains("INVOKEVIRTUAL java/lang/Object.hashCode ()I"), code);
     }
 
     @Test

@@ -54,4 +54,9 @@ public final class ThreadOps
     {
         return System.identityHashCode(o);
     }
+
+    public static int hash(final Object o)
+    {
+        return o.hashCode();
+    }
 }
