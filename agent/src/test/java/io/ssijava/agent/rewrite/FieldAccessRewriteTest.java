@@ -7,6 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** getfield/putfield: the inlined state check and its slow paths. */
@@ -148,6 +149,27 @@ class FieldAccessRewriteTest extends RewriteTestSupport
         assertEquals(-3.0, call("Fields", "scaleD", p, -2.0));
         assertEquals(-3.0, get(p, "d"));
         assertEquals(List.of("writeMiss", "readMiss", "writeMiss", "readMiss", "writeMiss"), rt.names());
+    }
+
+    @Test
+    void accessThroughNullThrowsTheSameExceptionAndMessageAsPlainJava() throws Throwable
+    {
+        // the check passes a null object, so that the access itself throws, with the JVM's own helpful message
+        install("Fields");
+        final RewritingLoader plainLoader = new RewritingLoader(false);
+        final Object none = null;
+        final Object[][] calls = {{"getX"}, {"getL"}, {"getRef"}, {"setX", 1}, {"setL", 2L}, {"setD", 0.5}, {"setRef", "r"}};
+        for (final Object[] c : calls)
+        {
+            final Object[] args = new Object[c.length];
+            args[0] = none;
+            System.arraycopy(c, 1, args, 1, c.length - 1);
+            final Throwable plain = assertThrows(NullPointerException.class,
+                () -> callStatic(plainLoader.load("Fields"), (String)c[0], args));
+            final Throwable rewritten = assertThrows(NullPointerException.class, () -> call("Fields", (String)c[0], args));
+            assertEquals(plain.getMessage(), rewritten.getMessage(), (String)c[0]);
+        }
+        assertEquals(List.of(), rt.names());
     }
 
     @Test

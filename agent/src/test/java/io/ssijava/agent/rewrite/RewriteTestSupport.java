@@ -71,6 +71,12 @@ abstract class RewriteTestSupport
         return invoke(cls(className), null, method, args);
     }
 
+    /** Calls the only static method of that name of a class from any loader. */
+    static Object callStatic(final Class<?> c, final String method, final Object... args) throws Throwable
+    {
+        return invoke(c, null, method, args);
+    }
+
     /** Calls the only instance method of that name. */
     static Object callOn(final Object target, final String method, final Object... args) throws Throwable
     {
