@@ -35,6 +35,15 @@ final class ClassLayout
     final boolean volatileFields;
     /** Whether a mutable static is volatile. */
     final boolean volatileStatics;
+    /**
+     * Indices into {@link #fields} (and {@link #mutableStatics}, {@link #statics}), volatile fields first: the order
+     * in which a sender reads a state that threads may be writing meanwhile. A release makes its plain stores before
+     * the volatile one that publishes them (an AQS owner cleared, then its state), so a volatile value read first
+     * comes with every plain store made before it.
+     */
+    final int[] fieldsReadOrder;
+    final int[] mutableStaticsReadOrder;
+    final int[] staticsReadOrder;
     private volatile Constructor<?> allocator;
 
     private ClassLayout(final Class<?> type)
@@ -77,6 +86,27 @@ final class ClassLayout
         stateField = null;
         volatileFields = anyVolatile(fields);
         volatileStatics = anyVolatile(mutableStatics);
+        fieldsReadOrder = volatileFirst(fields);
+        mutableStaticsReadOrder = volatileFirst(mutableStatics);
+        staticsReadOrder = volatileFirst(statics);
+    }
+
+    /** The indices of {@code fields}, the volatile ones first, each group in its declared order. */
+    static int[] volatileFirst(final Field[] fields)
+    {
+        final int[] out = new int[fields.length];
+        int k = 0;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int i = 0; i < fields.length; i++)
+            {
+                if (Modifier.isVolatile(fields[i].getModifiers()) == (pass == 0))
+                {
+                    out[k++] = i;
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean anyVolatile(final Field[] fields)

@@ -984,10 +984,16 @@ final class ObjectSpace
         {
             final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
             final Field[] fields = stateFields(m);
+            final ClassLayout layout = layoutOf(m);
             final Object[] twin = (Object[])m.twin;
+            // read the volatile fields first: a diff then never carries a releasing store (an AQS state of 0)
+            // without the plain stores made before it (the owner cleared), which another thread of this node may
+            // be making right now (the home applies the plain fields first, see applyDiffs)
+            final Object[] values = readFields(fields,
+                m.kind == Meta.Kind.OBJECT ? layout.fieldsReadOrder : layout.mutableStaticsReadOrder, owner);
             for (int i = 0; i < fields.length; i++)
             {
-                final Object v = get(fields[i], owner);
+                final Object v = values[i];
                 if (!same(v, twin[i]))
                 {
                     out.putInt(i);
@@ -1068,12 +1074,16 @@ final class ObjectSpace
         final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
         final ClassLayout layout = ClassLayout.of(m.kind == Meta.Kind.OBJECT ? m.target.getClass() : (Class<?>)m.target);
         final Field[] fields = m.kind == Meta.Kind.OBJECT ? layout.fields : allStatics ? layout.statics : layout.mutableStatics;
+        // volatile fields first, as in writeDiff: threads of this node may be writing the entity meanwhile
+        final Object[] values = readFields(fields, m.kind == Meta.Kind.OBJECT ? layout.fieldsReadOrder :
+            allStatics ? layout.staticsReadOrder : layout.mutableStaticsReadOrder, owner);
         out.putInt(fields.length);
-        for (final Field f : fields)
+        for (int i = 0; i < fields.length; i++)
         {
+            final Field f = fields[i];
             try
             {
-                codec.writeField(out, f.getType(), get(f, owner));
+                codec.writeField(out, f.getType(), values[i]);
             }
             catch (final SsiException ex)
             {
@@ -1267,6 +1277,25 @@ final class ObjectSpace
             cs &= cs - 1;
             out.computeIfAbsent(node, n -> new InvalidationBatch(net)).add(gid, chunk);
         }
+    }
+
+    /**
+     * Reads {@code fields} of {@code owner} (null: statics) in the given order (ClassLayout's volatile-first orders)
+     * into an array indexed like {@code fields}.
+     */
+    static Object[] readFields(final Field[] fields, final int[] order, final Object owner)
+    {
+        final Object[] values = new Object[fields.length];
+        for (final int i : order)
+        {
+            values[i] = get(fields[i], owner);
+        }
+        return values;
+    }
+
+    static ClassLayout layoutOf(final Meta m)
+    {
+        return ClassLayout.of(m.kind == Meta.Kind.OBJECT ? m.target.getClass() : (Class<?>)m.target);
     }
 
     /** The fields that make up the state of an object or of a class's statics (those that can change). */
