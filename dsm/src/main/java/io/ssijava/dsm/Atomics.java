@@ -121,6 +121,9 @@ final class Atomics
         final Object a = space.codec.readValue(in);
         final Object b = space.codec.readValue(in);
         final Result r = execute(m, slot, op, a, b);
+        // what it read may have come with a diff whose invalidations are still on their way (to the asking node,
+        // too): answering first would let that node act on its stale copy (a lock taken, its old state read)
+        space.awaitInvalidations(m);
         final WireOut out = node.reply().putBoolean(r.matched);
         space.codec.writeValue(out, r.value);
         node.sendReply(from, corr, out);

@@ -42,6 +42,12 @@ final class Meta
     /** Diffs of this copy sent to the home (and whether one is not yet acknowledged): a fetch must not undo them. */
     int diffsSent;
     boolean diffInFlight;
+    /**
+     * On the home: diffs applied whose invalidations of other nodes' copies are not yet acknowledged. An atomic
+     * operation that succeeds on what such a diff wrote (a lock's state set free) must not answer before them, or
+     * the new holder's node would work on its stale copy (guarded by m).
+     */
+    int invalidationsInFlight;
     boolean inDirtySet;
     /**
      * Until when (System.nanoTime) releases keep comparing this entity with its twin although it looked quiet: a

@@ -1097,6 +1097,7 @@ final class ObjectSpace
     {
         final int count = in.getCount(1 << 24);
         final Map<Integer, InvalidationBatch> invalidations = new HashMap<>();
+        final List<Meta> invalidating = new ArrayList<>();
         final long keep = (1L << from) | (1L << self);
         for (int k = 0; k < count; k++)
         {
@@ -1136,6 +1137,7 @@ final class ObjectSpace
                 }
                 synchronized (m)
                 {
+                    boolean any = false;
                     for (int c = 0; c < m.chunks; c++)
                     {
                         if (!touched[c])
@@ -1145,6 +1147,12 @@ final class ObjectSpace
                         long cs = m.chunkCopyset[c] & ~keep;
                         m.chunkCopyset[c] &= keep;
                         invalidateCopies(invalidations, cs, gid, c);
+                        any |= cs != 0;
+                    }
+                    if (any)
+                    {
+                        m.invalidationsInFlight++;
+                        invalidating.add(m);
                     }
                 }
             }
@@ -1184,20 +1192,66 @@ final class ObjectSpace
                     long cs = m.copyset & ~keep;
                     m.copyset &= keep;
                     invalidateCopies(invalidations, cs, gid, -1);
+                    if (cs != 0)
+                    {
+                        m.invalidationsInFlight++;
+                        invalidating.add(m);
+                    }
                 }
             }
         }
-        if (!invalidations.isEmpty())
+        try
         {
-            final int[] nodes = invalidations.keySet().stream().mapToInt(Integer::intValue).toArray();
-            final WireOut[] msgs = new WireOut[nodes.length];
-            for (int i = 0; i < nodes.length; i++)
+            if (!invalidations.isEmpty())
             {
-                msgs[i] = invalidations.get(nodes[i]).finish();
+                final int[] nodes = invalidations.keySet().stream().mapToInt(Integer::intValue).toArray();
+                final WireOut[] msgs = new WireOut[nodes.length];
+                for (int i = 0; i < nodes.length; i++)
+                {
+                    msgs[i] = invalidations.get(nodes[i]).finish();
+                }
+                net.callAll(nodes, msgs);
             }
-            net.callAll(nodes, msgs);
+        }
+        finally
+        {
+            for (final Meta m : invalidating)
+            {
+                synchronized (m)
+                {
+                    m.invalidationsInFlight--;
+                    m.notifyAll();
+                }
+            }
         }
         net.sendReply(from, correlationId, net.reply());
+    }
+
+    /**
+     * On the home, before answering another node's atomic operation on {@code m}: waits until the invalidations
+     * of copies that applied diffs of {@code m} sent are acknowledged (see Meta.invalidationsInFlight).
+     */
+    void awaitInvalidations(final Meta m)
+    {
+        synchronized (m)
+        {
+            boolean interrupted = false;
+            while (m.invalidationsInFlight > 0)
+            {
+                try
+                {
+                    m.wait();
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
