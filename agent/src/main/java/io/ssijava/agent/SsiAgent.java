@@ -5,6 +5,7 @@ import io.ssijava.agent.control.ControlCommands;
 import io.ssijava.agent.control.ControlServer;
 import io.ssijava.agent.boot.NodeOptions;
 import io.ssijava.agent.boot.NodeSpawner;
+import io.ssijava.agent.jit.InlineHints;
 import io.ssijava.agent.jdk.JdkPatch;
 import io.ssijava.agent.jdk.Reexec;
 import io.ssijava.agent.rewrite.ClassRewriter;
@@ -71,6 +72,7 @@ public final class SsiAgent
         }
         warmUp();
         inst.addTransformer(new Transformer(options.verbose()), false);
+        InlineHints.start(inst, options.verbose());
         if (options.nodes() > 1)
         {
             Reexec.watchParent();
@@ -123,6 +125,7 @@ public final class SsiAgent
         openJdkInternals(inst);
         warmUp();
         inst.addTransformer(new Transformer(false), false);
+        InlineHints.start(inst, false);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.ssijava.agent;
 
+import io.ssijava.agent.jit.InlineHints;
 import io.ssijava.agent.rewrite.ClassRewriter;
 
 import java.lang.instrument.ClassFileTransformer;
@@ -34,6 +35,7 @@ final class Transformer implements ClassFileTransformer
         try
         {
             final byte[] out = ClassRewriter.rewrite(loader, classfileBuffer);
+            InlineHints.rewritten(className, classfileBuffer, out);
             if (verbose)
             {
                 System.err.println("ssi-java: rewrote " + className.replace('/', '.'));

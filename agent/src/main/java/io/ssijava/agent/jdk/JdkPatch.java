@@ -1,5 +1,6 @@
 package io.ssijava.agent.jdk;
 
+import io.ssijava.agent.jit.InlineHints;
 import io.ssijava.agent.rewrite.ClassRewriter;
 import io.ssijava.dsm.JdkClasses;
 import io.ssijava.rt.Ssi;
@@ -140,6 +141,7 @@ public final class JdkPatch
             walk.filter(p -> p.toString().endsWith(".class")).forEach(files::add);
         }
         int n = 0;
+        final List<String> hints = new ArrayList<>();
         for (final Path p : files)
         {
             final String rel = base.relativize(p).toString();
@@ -148,11 +150,13 @@ public final class JdkPatch
             {
                 continue;
             }
+            final byte[] original = Files.readAllBytes(p);
             final byte[] rewritten;
             try
             {
-                rewritten = ClassRewriter.rewriteJdk(JdkAdditions.merge(internal, Files.readAllBytes(p),
+                rewritten = ClassRewriter.rewriteJdk(JdkAdditions.merge(internal, original,
                     name -> readJdkClass(base, name)));
+                hints.addAll(InlineHints.jdkLines(internal, original, rewritten));
             }
             catch (final RuntimeException ex)
             {
@@ -163,6 +167,7 @@ public final class JdkPatch
             Files.write(target, rewritten);
             n++;
         }
+        Files.write(out.resolve(InlineHints.JDK_HINTS_FILE), hints);
         return n;
     }
 

@@ -1,0 +1,398 @@
+package io.ssijava.agent.jit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Keeps HotSpot's C2 inlining the methods plain java would have it inline at hot call sites.
+ * <p>
+ * C2 judges a callee by its bytecode size: at a hot call site it inlines methods up to {@code FreqInlineSize} bytes
+ * (325). The rewriting adds code that never runs on the fast path (the calls that fetch a missing object, the blocks
+ * that save a frame for a capture), and that code alone can push a method past the limit: tsp's recursive
+ * {@code expand} grows from 148 to 522 bytes, the instrumented JDK's {@code HashMap.putVal} from 300 to 370, and
+ * neither is inlined any more where plain java inlined it. For every method that was under the limit before the
+ * rewriting and is over it after, this class tells C2 to inline it: a compiler directive, pushed with the JVM's
+ * {@code Compiler.directives_add} diagnostic command before the class is defined (once the list is long, a moment
+ * after classes stop loading). C2's other limits (recursion depth, the inlined size of a whole compilation) still
+ * hold. A forced method is inlined at cold call sites too, where plain java would call it; those run rarely.
+ * <p>
+ * Measured on tsp (RewriteOverheadBenchmark, see jmh/README.md): C2 inlines one level of {@code expand}'s recursion
+ * again, as it does in plain java.
+ * <p>
+ * Off with {@code -Dssi.inlineHints=false}; never used when the program gives its own directives file (ours would
+ * hide it), nor on a JVM without C2 or without the diagnostic commands.
+ */
+public final class InlineHints
+{
+    /** Name of the file, in the instrumented JDK's directory, that lists the JDK methods the rewriting grew. */
+    public static final String JDK_HINTS_FILE = "ssi-java-inline-hints.tsv";
+    /** HotSpot's default, used until the JVM's own value is read (and for the instrumented JDK's list). */
+    private static final int DEFAULT_FREQ_INLINE_SIZE = 325;
+    /** How long classes must stop loading before the directive is (re)pushed. */
+    private static final long QUIET_MILLIS = 150;
+    /** More patterns than this make every inlining decision of C2 walk a long list: the rest go without. */
+    static final int MAX_PATTERNS = 4000;
+
+    /** A method's bytecode size before and after the rewriting, with the directive pattern that names it. */
+    record Growth(String pattern, int before, int after)
+    {
+        /** Whether plain java's size passed a limit the rewritten size fails. */
+        boolean crosses(final int limit)
+        {
+            return before <= limit && after > limit;
+        }
+    }
+
+    private static final boolean ENABLED = !"false".equals(System.getProperty("ssi.inlineHints"));
+    /** Up to this many methods, the list is pushed again as soon as a class adds to it. */
+    private static final int SYNC_PATTERNS = 1000;
+
+    private static final Object LOCK = new Object();
+    /** Growths noted before {@link #start} knew the JVM's limits. */
+    private static final LinkedBlockingQueue<Growth> PENDING = new LinkedBlockingQueue<>();
+    private static final java.util.Set<String> CHOSEN = new java.util.LinkedHashSet<>();
+    private static volatile boolean recording = ENABLED;
+    private static DiagnosticCommands dcmd;
+    private static volatile int freqInlineSize = DEFAULT_FREQ_INLINE_SIZE;
+    private static boolean started;
+    private static boolean pushed;
+    private static boolean dirty;
+    private static boolean verbose;
+
+    private InlineHints()
+    {
+    }
+
+    /**
+     * Notes the methods of a class that the rewriting grew past an inlining limit.
+     *
+     * @param owner  the class's internal name.
+     * @param before the class file as loaded.
+     * @param after  the rewritten class file.
+     */
+    public static void rewritten(final String owner, final byte[] before, final byte[] after)
+    {
+        if (recording)
+        {
+            final List<Growth> grown = growths(owner, before, after, freqInlineSize);
+            if (!grown.isEmpty())
+            {
+                add(grown);
+            }
+        }
+    }
+
+    /**
+     * The methods of a class whose size crosses the inlining limit through the rewriting.
+     *
+     * @param owner  the class's internal name.
+     * @param before the class file before the rewriting.
+     * @param after  the rewritten class file.
+     * @param limit  FreqInlineSize.
+     * @return one per such method.
+     */
+    static List<Growth> growths(final String owner, final byte[] before, final byte[] after, final int limit)
+    {
+        final Map<String, Integer> was = CodeSizes.of(before);
+        final Map<String, Integer> is = CodeSizes.of(after);
+        final List<Growth> out = new ArrayList<>();
+        for (final Map.Entry<String, Integer> e : was.entrySet())
+        {
+            final Integer now = is.get(e.getKey());
+            final String pattern = owner + "." + e.getKey();
+            // a class initializer runs once and is never inlined
+            if (now != null && safe(pattern) && !e.getKey().startsWith("<clinit>"))
+            {
+                final Growth g = new Growth(pattern, e.getValue(), now);
+                if (g.crosses(limit))
+                {
+                    out.add(g);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The lines of {@link #JDK_HINTS_FILE} for one class of the instrumented JDK.
+     *
+     * @param owner  the class's internal name.
+     * @param before the JDK's class file.
+     * @param after  the instrumented class file.
+     * @return "pattern TAB before TAB after" per grown method.
+     */
+    public static List<String> jdkLines(final String owner, final byte[] before, final byte[] after)
+    {
+        final List<String> out = new ArrayList<>();
+        for (final Growth g : growths(owner, before, after, DEFAULT_FREQ_INLINE_SIZE))
+        {
+            out.add(g.pattern() + "\t" + g.before() + "\t" + g.after());
+        }
+        return out;
+    }
+
+    /** Names that need no quoting in a directive (class names may hold almost anything). */
+    private static boolean safe(final String pattern)
+    {
+        for (int i = 0; i < pattern.length(); i++)
+        {
+            final char c = pattern.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '*' || c == ' ')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The methods to force inline under the JVM's own limit, at most {@link #MAX_PATTERNS}.
+     *
+     * @param growths what the rewriting grew.
+     * @param freq    the JVM's FreqInlineSize.
+     * @param into    patterns already chosen; new ones are added.
+     * @return whether any was added.
+     */
+    static boolean choose(final Collection<Growth> growths, final int freq, final java.util.Set<String> into)
+    {
+        boolean added = false;
+        for (final Growth g : growths)
+        {
+            if (g.crosses(freq) && into.size() < MAX_PATTERNS)
+            {
+                added |= into.add(g.pattern());
+            }
+        }
+        return added;
+    }
+
+    /**
+     * The directive that makes C2 inline the given methods, in HotSpot's directive syntax.
+     *
+     * @param patterns class/method(descriptor) patterns.
+     * @return the directives file's text.
+     */
+    static String directive(final Collection<String> patterns)
+    {
+        final StringBuilder sb = new StringBuilder("[{ match: \"*.*\", c2: { inline: [");
+        String sep = "";
+        for (final String p : patterns)
+        {
+            sb.append(sep).append("\"+").append(p).append('"');
+            sep = ", ";
+        }
+        return sb.append("] } }]\n").toString();
+    }
+
+    /**
+     * Starts telling the JVM: at once for what is known, and from then on as classes are rewritten. Also reads the
+     * instrumented JDK's hints when this JVM runs with it.
+     *
+     * @param inst    to open the diagnostic commands to the agent.
+     * @param verbose whether to say on stderr what was pushed.
+     */
+    public static void start(final java.lang.instrument.Instrumentation inst, final boolean verbose)
+    {
+        if (!ENABLED)
+        {
+            return;
+        }
+        synchronized (LOCK)
+        {
+            try
+            {
+                dcmd = DiagnosticCommands.open(inst);
+                final String flags = dcmd == null ? "" : dcmd.execute("VM.flags -all");
+                freqInlineSize = flag(flags, "FreqInlineSize");
+                final String own = flagText(flags, "CompilerDirectivesFile");
+                // no C2, or the program's own directives, which ours would hide (the flag is listed only when set:
+                // it needs -XX:+UnlockDiagnosticVMOptions)
+                if (freqInlineSize < 0 || own != null && !own.isEmpty())
+                {
+                    stop(null, false);
+                    return;
+                }
+                InlineHints.verbose = verbose;
+                PENDING.addAll(jdkGrowths());
+                final List<Growth> known = new ArrayList<>();
+                PENDING.drainTo(known);
+                started = true;
+                if (choose(known, freqInlineSize, CHOSEN))
+                {
+                    push();
+                }
+            }
+            catch (final Exception ex)
+            {
+                stop(ex, verbose);
+                return;
+            }
+        }
+        final Thread t = new Thread(InlineHints::pushLater, "ssi-inline-hints");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Adds what a rewritten class grew: pushed at once while the list is short, else after a quiet moment. */
+    private static void add(final List<Growth> growths)
+    {
+        synchronized (LOCK)
+        {
+            if (!started)
+            {
+                PENDING.addAll(growths);
+                return;
+            }
+            if (!choose(growths, freqInlineSize, CHOSEN))
+            {
+                return;
+            }
+            if (CHOSEN.size() > SYNC_PATTERNS)
+            {
+                // each push parses the whole list again: a long one waits until classes stop loading
+                dirty = true;
+                LOCK.notifyAll();
+                return;
+            }
+            try
+            {
+                push();
+            }
+            catch (final Exception ex)
+            {
+                stop(ex, verbose);
+            }
+        }
+    }
+
+    /** The background thread: pushes the list once classes have stopped loading for a moment. */
+    private static void pushLater()
+    {
+        try
+        {
+            synchronized (LOCK)
+            {
+                while (recording)
+                {
+                    if (!dirty)
+                    {
+                        LOCK.wait();
+                        continue;
+                    }
+                    dirty = false;
+                    LOCK.wait(QUIET_MILLIS);
+                    if (!dirty)
+                    {
+                        push();
+                    }
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final Exception ex)
+        {
+            synchronized (LOCK)
+            {
+                stop(ex, verbose);
+            }
+        }
+    }
+
+    /** Replaces the directive this class pushed before with one for every chosen method (under LOCK). */
+    private static void push() throws java.io.IOException, ReflectiveOperationException
+    {
+        final Path file = Files.createTempFile("ssi-java-inline", ".json");
+        try
+        {
+            Files.writeString(file, directive(CHOSEN));
+            if (pushed)
+            {
+                dcmd.execute("Compiler.directives_remove");
+            }
+            final String answer = dcmd.execute("Compiler.directives_add " + file);
+            pushed = answer.contains("1 compiler directives added");
+            if (!pushed)
+            {
+                throw new IllegalStateException("the JVM refused them: " + answer.trim());
+            }
+            if (verbose)
+            {
+                System.err.println("ssi-java: C2 told to inline " + CHOSEN.size() + (CHOSEN.size() == 1 ?
+                    " method" : " methods") + " that the rewriting grew past its size limit");
+            }
+        }
+        finally
+        {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Gives up (under LOCK): the program runs on, only without hints. */
+    private static void stop(final Exception why, final boolean report)
+    {
+        recording = false;
+        PENDING.clear();
+        LOCK.notifyAll();
+        if (why != null && report)
+        {
+            System.err.println("ssi-java: no inline hints: " + why);
+        }
+    }
+
+    /** The hints the instrumented JDK's directory lists, if this JVM runs with it (a resource of java.base then). */
+    private static List<Growth> jdkGrowths() throws java.io.IOException
+    {
+        final List<Growth> out = new ArrayList<>();
+        try (java.io.InputStream in = Object.class.getModule().getResourceAsStream(JDK_HINTS_FILE))
+        {
+            if (in == null)
+            {
+                return out;
+            }
+            for (final String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n"))
+            {
+                final String[] f = line.split("\t");
+                if (f.length == 3 && safe(f[0]))
+                {
+                    out.add(new Growth(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2])));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An integer flag's value in the output of {@code VM.flags -all}, or -1 if absent. */
+    static int flag(final String flags, final String name)
+    {
+        final String v = flagText(flags, name);
+        try
+        {
+            return v == null ? -1 : Integer.parseInt(v);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+
+    /** A flag's value as text ("" when empty), or null if absent. */
+    static String flagText(final String flags, final String name)
+    {
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+            "(?m)^\\s*\\S+\\s+" + name + "\\s+:?=\\s*(\\S*)").matcher(flags);
+        if (!m.find())
+        {
+            return null;
+        }
+        final String v = m.group(1);
+        return v.startsWith("{") ? "" : v;
+    }
+}

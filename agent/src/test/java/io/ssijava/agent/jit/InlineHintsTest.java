@@ -1,0 +1,98 @@
+package io.ssijava.agent.jit;
+
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the inline hints choose from the sizes of methods before and after the rewriting, and how they say it. */
+class InlineHintsTest
+{
+    /**
+     * A class whose methods have code of the given lengths: {@code nop}s and a {@code return}. Fields with attributes
+     * come first, as the reader must step over them.
+     */
+    private static byte[] classWith(final Map<String, Integer> sizes)
+    {
+        final ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "p/Grown", null, "java/lang/Object", null);
+        cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "K", "I", null, 7).visitEnd();
+        cw.visitField(Opcodes.ACC_PRIVATE, "f", "Ljava/lang/String;", null, null).visitEnd();
+        cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "none", "()V", null, null).visitEnd();
+        for (final Map.Entry<String, Integer> e : sizes.entrySet())
+        {
+            final MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, e.getKey(), "(I)V", null, null);
+            mv.visitCode();
+            for (int i = 1; i < e.getValue(); i++)
+            {
+                mv.visitInsn(Opcodes.NOP);
+            }
+            mv.visitInsn(Opcodes.RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    @Test
+    void codeSizesAreTheBytecodeLengthsOfMethodsWithCode()
+    {
+        final Map<String, Integer> sizes = CodeSizes.of(classWith(Map.of("a", 1, "b", 300, "c", 4000)));
+        assertEquals(Map.of("a(I)V", 1, "b(I)V", 300, "c(I)V", 4000), sizes);
+    }
+
+    @Test
+    void onlyMethodsThatCrossTheLimitThroughTheRewritingAreHinted()
+    {
+        final byte[] before = classWith(Map.of("crosses", 300, "alreadyBig", 400, "staysSmall", 100, "atLimit", 325,
+            "<clinit>", 200));
+        final byte[] after = classWith(Map.of("crosses", 326, "alreadyBig", 600, "staysSmall", 325, "atLimit", 500,
+            "<clinit>", 900));
+        final List<InlineHints.Growth> grown = InlineHints.growths("p/Grown", before, after, 325);
+        final Set<String> patterns = new LinkedHashSet<>();
+        assertTrue(InlineHints.choose(grown, 325, patterns));
+        assertEquals(Set.of("p/Grown.crosses(I)V", "p/Grown.atLimit(I)V"), patterns);
+        assertFalse(InlineHints.choose(grown, 325, patterns), "nothing new the second time");
+
+        // a JVM run with a larger limit inlines the 326-byte method by itself
+        final Set<String> larger = new LinkedHashSet<>();
+        InlineHints.choose(grown, 400, larger);
+        assertEquals(Set.of("p/Grown.atLimit(I)V"), larger);
+        assertEquals(List.of("p/Grown.crosses(I)V\t300\t326", "p/Grown.atLimit(I)V\t325\t500"),
+            InlineHints.jdkLines("p/Grown", before, after).stream().sorted((x, y) -> y.compareTo(x)).toList());
+    }
+
+    @Test
+    void theDirectiveForcesInliningInC2Only()
+    {
+        assertEquals("[{ match: \"*.*\", c2: { inline: [\"+p/A.m(I)V\", \"+p/B$C.n()J\"] } }]\n",
+            InlineHints.directive(List.of("p/A.m(I)V", "p/B$C.n()J")));
+    }
+
+    @Test
+    void flagsAreReadFromTheJvmsListing()
+    {
+        final String flags = String.join("\n",
+            "     intx FreqInlineSize                     = 325                  {C2 pd product} {default}",
+            "     intx MaxInlineSize                      = 35                   {C2 product} {default}",
+            "    ccstr CompilerDirectivesFile             =                      {diagnostic} {default}",
+            "    ccstr ErrorFile                          = /tmp/err.log         {product} {command line}");
+        assertEquals(325, InlineHints.flag(flags, "FreqInlineSize"));
+        assertEquals(35, InlineHints.flag(flags, "MaxInlineSize"));
+        assertEquals(-1, InlineHints.flag(flags, "InlineSize"), "a name is matched whole");
+        assertEquals("", InlineHints.flagText(flags, "CompilerDirectivesFile"));
+        assertEquals("/tmp/err.log", InlineHints.flagText(flags, "ErrorFile"));
+        assertNull(InlineHints.flagText(flags, "Missing"));
+    }
+}
