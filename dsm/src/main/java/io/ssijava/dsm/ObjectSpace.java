@@ -45,6 +45,8 @@ final class ObjectSpace
     volatile Locks locks;
     /** Told the home node of every fault this node served remotely, on the faulting thread (placement policies). */
     volatile java.util.function.IntConsumer faultObserver;
+    /** Run on the home after it applied diffs and before it sends their invalidations (tests hold them there). */
+    volatile Runnable beforeInvalidating;
 
     private final AtomicLong seq = new AtomicLong();
     private final Object shareLock = new Object();
@@ -1204,6 +1206,11 @@ final class ObjectSpace
         {
             if (!invalidations.isEmpty())
             {
+                final Runnable hold = beforeInvalidating;
+                if (hold != null)
+                {
+                    hold.run();
+                }
                 final int[] nodes = invalidations.keySet().stream().mapToInt(Integer::intValue).toArray();
                 final WireOut[] msgs = new WireOut[nodes.length];
                 for (int i = 0; i < nodes.length; i++)
