@@ -195,10 +195,11 @@ class MigrationTest {
     @Timeout(120)
     void threadsStartedOnOneNodeAreBalancedOverTwoWithoutPingPong() {
         Path cp = Cluster.litmusClasses();
-        // long enough (about 2 s of work per thread) for the balancer's periods to see the load and act
-        String want = Cluster.plain(cp, "migration.ComputeWorkers", "4", "1500").stdout();
+        // long enough (about 4 s of work per thread) for the balancer's periods to see the load and act: with
+        // about 2 s, a loaded CI machine once ended the job after one of the two moves
+        String want = Cluster.plain(cp, "migration.ComputeWorkers", "4", "3000").stdout();
         List<String> cmd = SsiJava.agentCommand("nodes=2,stats,placement=local,balance", cp.toString(),
-                "migration.ComputeWorkers", "4", "1500");
+                "migration.ComputeWorkers", "4", "3000");
         ProcessRunner.Result r = Cluster.run(cmd);
         assertEquals(0, r.exitCode(), () -> (r.timedOut() ? "hang: " : "exit status: ") + Cluster.explain(cmd, r));
         assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
