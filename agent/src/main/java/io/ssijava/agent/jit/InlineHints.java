@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Keeps HotSpot's C2 inlining the methods plain java would have it inline at hot call sites.
@@ -14,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * C2 judges a callee by its bytecode size: at a hot call site it inlines methods up to {@code FreqInlineSize} bytes
  * (325). The rewriting adds code that never runs on the fast path (the calls that fetch a missing object, the blocks
  * that save a frame for a capture), and that code alone can push a method past the limit: tsp's recursive
- * {@code expand} grows from 148 to 522 bytes, the instrumented JDK's {@code HashMap.putVal} from 300 to 370, and
+ * {@code expand} grows from 148 to 522 bytes, the instrumented JDK's {@code HashMap.putVal} from 300 to 371, and
  * neither is inlined any more where plain java inlined it. For every method that was under the limit before the
  * rewriting and is over it after, this class tells C2 to inline it: a compiler directive, pushed with the JVM's
  * {@code Compiler.directives_add} diagnostic command before the class is defined (once the list is long, a moment
@@ -53,8 +52,8 @@ public final class InlineHints
     private static final int SYNC_PATTERNS = 1000;
 
     private static final Object LOCK = new Object();
-    /** Growths noted before {@link #start} knew the JVM's limits. */
-    private static final LinkedBlockingQueue<Growth> PENDING = new LinkedBlockingQueue<>();
+    /** Growths noted before {@link #start} knew the JVM's limits (guarded by LOCK). */
+    private static final List<Growth> PENDING = new ArrayList<>();
     private static final java.util.Set<String> CHOSEN = new java.util.LinkedHashSet<>();
     private static volatile boolean recording = ENABLED;
     private static DiagnosticCommands dcmd;
@@ -219,10 +218,10 @@ public final class InlineHints
                 }
                 InlineHints.verbose = verbose;
                 PENDING.addAll(jdkGrowths());
-                final List<Growth> known = new ArrayList<>();
-                PENDING.drainTo(known);
                 started = true;
-                if (choose(known, freqInlineSize, CHOSEN))
+                final boolean any = choose(PENDING, freqInlineSize, CHOSEN);
+                PENDING.clear();
+                if (any)
                 {
                     push();
                 }
@@ -387,7 +386,7 @@ public final class InlineHints
     static String flagText(final String flags, final String name)
     {
         final java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-            "(?m)^\\s*\\S+\\s+" + name + "\\s+:?=\\s*(\\S*)").matcher(flags);
+            "(?m)^[ \\t]*\\S+[ \\t]+" + name + "[ \\t]+:?=[ \\t]*(\\S*)").matcher(flags);
         if (!m.find())
         {
             return null;

@@ -87,12 +87,15 @@ class InlineHintsTest
             "     intx FreqInlineSize                     = 325                  {C2 pd product} {default}",
             "     intx MaxInlineSize                      = 35                   {C2 product} {default}",
             "    ccstr CompilerDirectivesFile             =                      {diagnostic} {default}",
-            "    ccstr ErrorFile                          = /tmp/err.log         {product} {command line}");
+            "    ccstr ErrorFile                          = /tmp/err.log         {product} {command line}",
+            "    ccstr EmptyAtEnd                         =",
+            "     bool Next                               = true                 {product} {default}");
         assertEquals(325, InlineHints.flag(flags, "FreqInlineSize"));
         assertEquals(35, InlineHints.flag(flags, "MaxInlineSize"));
         assertEquals(-1, InlineHints.flag(flags, "InlineSize"), "a name is matched whole");
         assertEquals("", InlineHints.flagText(flags, "CompilerDirectivesFile"));
         assertEquals("/tmp/err.log", InlineHints.flagText(flags, "ErrorFile"));
         assertNull(InlineHints.flagText(flags, "Missing"));
+        assertEquals("", InlineHints.flagText(flags, "EmptyAtEnd"), "an empty value never reads the next line");
     }
 }
