@@ -163,6 +163,20 @@ class MigrationTest {
         assertEquals(1, r.stderr().split(Pattern.quote(report), -1).length - 1, () -> Cluster.explain(cmd, r));
     }
 
+    @Test
+    @Timeout(120)
+    void threadsMadeOnDifferentNodesHaveIdsOfTheirOwn() {
+        // each JVM numbers its threads from 1: without care, threads made on node 1 take ids of node 0's threads,
+        // and a monitor kept for a moving thread admits another thread with its id
+        Path cp = Cluster.litmusClasses();
+        String want = Cluster.plain(cp, "migration.ThreadIds", "30").stdout();
+        assertEquals("threads 60, distinct ids 60, ids seen inside that differ 0\n", want);
+        List<String> cmd = movingCommand(cp, "migration.ThreadIds", 5, "30");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertSameAsPlain(cmd, r, want, 1);
+        assertTrue(r.stderr().contains("made threads in two processes"), () -> Cluster.explain(cmd, r));
+    }
+
     private static final Pattern CARRIED = Pattern.compile("(?m)^ssi-java: node \\d+: .*monitors carried (\\d+)");
 
     @Test

@@ -78,6 +78,11 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         this.placement = placement;
         this.loads = new Loads(self, node.nodeCount(), PERIOD_MILLIS);
         this.registry = self == 0 ? new ThreadRegistry() : null;
+        if (!ThreadIds.numberFrom(self))
+        {
+            System.err.println("ssi-java: node " + self + ": cannot number threads apart from other nodes' " +
+                "(no access to jdk.internal.misc): threads made here may share ids with threads made elsewhere");
+        }
         this.main = self == 0 ? Thread.currentThread() : null;
         if (main != null)
         {
