@@ -50,7 +50,6 @@ final class Balancer
         this.loads = loads;
         this.periodMillis = periodMillis;
         this.balance = balance;
-        node.register(ThreadMessages.LOAD, (from, corr, in) -> loads.report(from, in.getInt()));
     }
 
     void start()

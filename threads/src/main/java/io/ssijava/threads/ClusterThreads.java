@@ -95,6 +95,8 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         node.register(ThreadMessages.START_THERE, this::onStartThere);
         node.register(ThreadMessages.THREAD_NAME, (from, corr, in) ->
             node.sendReply(from, corr, node.reply().putString(io.ssijava.rt.ThreadNames.cluster())));
+        // before the node connects: another node's balancer may report its load before this one's starts
+        node.register(ThreadMessages.LOAD, (from, corr, in) -> loads.report(from, in.getInt()));
         node.register(ThreadMessages.POLICY, (from, corr, in) ->
             this.placement = Placement.named(in.getString(), node.nodeCount()));
         node.faultObserver(migration::faulted);
