@@ -7,6 +7,7 @@ import io.ssijava.rt.Ssi;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -34,6 +35,17 @@ final class ObjectSpace
     /** How long after its last write trap an entity stays on the recheck list although it looks quiet. */
     private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
         Long.getLong("ssi.recheckMs", 50));
+    /**
+     * How long an entity whose class has volatile fields (a lock's, a queue node's, an atomic's state: what an
+     * acquire on another node reads, and may spin on) is still compared at every release once its recheck ended.
+     * A store that passed its check before a release re-armed the trap can land later than RECHECK_NANOS when its
+     * thread is descheduled in between; a copy of such state left stale by it can stall another node for good. A
+     * thread held up for longer than the failure timeout (3 s) looks dead to the cluster anyway.
+     */
+    private static final long LATE_RECHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+        Long.getLong("ssi.lateRecheckMs", 3000));
+    /** At most this many entities on the late list (the oldest go first): bounds what a release compares. */
+    private static final int LATE_RECHECK_MAX = 1024;
 
     final Net net;
     final int self;
@@ -73,6 +85,7 @@ final class ObjectSpace
     private final Object dirtyLock = new Object();
     private LinkedHashSet<Meta> dirty = new LinkedHashSet<>();
     private List<Meta> recheck = new ArrayList<>();
+    private ArrayDeque<Meta> lateRecheck = new ArrayDeque<>();
     private final ReentrantLock flushLock = new ReentrantLock();
 
     ObjectSpace(final Net net, final JobClasses classes, final Stats stats)
@@ -726,19 +739,22 @@ final class ObjectSpace
         {
             synchronized (dirtyLock)
             {
-                if (dirty.isEmpty() && recheck.isEmpty())
+                if (dirty.isEmpty() && recheck.isEmpty() && lateRecheck.isEmpty())
                 {
                     return; // also after waiting for a release in flight: once it is done, ours is too
                 }
             }
             final List<Meta> work;
             final List<Meta> rechecking;
+            final ArrayDeque<Meta> lateChecking;
             synchronized (dirtyLock)
             {
                 work = new ArrayList<>(dirty);
                 rechecking = recheck;
+                lateChecking = lateRecheck;
                 dirty = new LinkedHashSet<>();
                 recheck = new ArrayList<>();
+                lateRecheck = new ArrayDeque<>();
             }
             // Two rounds where needed: the diffs of objects with volatile fields (lock states, atomics, queue
             // counts: what another node's acquire reads) reach their homes only once every other diff is applied
@@ -747,6 +763,7 @@ final class ObjectSpace
             final Map<Integer, DiffBatch> releases = new HashMap<>();
             final Map<Integer, InvalidationBatch> invalidations = new HashMap<>();
             final List<Meta> flushedCopies = new ArrayList<>();
+            final List<Meta> late = new ArrayList<>();
             boolean arrays = false;
             for (final Meta m : work)
             {
@@ -775,6 +792,31 @@ final class ObjectSpace
                         // hoisted), or written too recently to be sure: keep comparing until it is quiet
                         flushedCopies.add(m);
                     }
+                    else if (volatileFields(m))
+                    {
+                        m.lateUntil = System.nanoTime() + LATE_RECHECK_NANOS;
+                        late.add(m);
+                    }
+                }
+            }
+            for (final Meta m : lateChecking)
+            {
+                if (!released.add(m))
+                {
+                    continue; // written (and released) again meanwhile: on the recheck list now
+                }
+                synchronized (m)
+                {
+                    if (release(m, diffs, releases, invalidations))
+                    {
+                        // a store held up past the recheck: compare closely again for a while
+                        m.recheckUntil = System.nanoTime() + RECHECK_NANOS;
+                        flushedCopies.add(m);
+                    }
+                    else if (System.nanoTime() - m.lateUntil < 0)
+                    {
+                        late.add(m);
+                    }
                 }
             }
             if (arrays)
@@ -799,6 +841,11 @@ final class ObjectSpace
                 // a write that raced with this flush (passed its check just before the trap was re-armed) is
                 // caught by comparing with the twin once more at the next flush
                 recheck.addAll(flushedCopies);
+                lateRecheck.addAll(late);
+                while (lateRecheck.size() > LATE_RECHECK_MAX)
+                {
+                    lateRecheck.removeFirst();
+                }
             }
         }
         finally

@@ -52,6 +52,26 @@ final class TestTypes
         }
     }
 
+    /** A class with a volatile field, as the JDK's lock and queue nodes have. */
+    static final class Flag implements Managed
+    {
+        public int __ssi_s;
+        volatile int status;
+        int data;
+
+        @Override
+        public int __ssi_state()
+        {
+            return __ssi_s;
+        }
+
+        @Override
+        public void __ssi_state(final int state)
+        {
+            __ssi_s = state;
+        }
+    }
+
     /** A rewritten abstract class: never a valid type for a copy. */
     abstract static class AbstractShape implements Managed
     {
