@@ -6,7 +6,8 @@ package migration;
  * other thread is inside, and adds to two sums in many small steps, so that a second thread inside would show as an
  * intrusion or as lost updates.
  *
- * Arguments: [threads=4] [rounds=200] [steps=50]
+ * Arguments: [threads=4] [rounds=200] [steps=50] [elsewhere: main first waits (bounded) until it runs in another
+ * process, so that under a migration test the lockers and the second monitor are made on another node than the first]
  */
 public class TwoMonitors {
     static final Object OUTER = new Object();
@@ -38,6 +39,10 @@ public class TwoMonitors {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 4;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+        if (args.length > 3 && args[3].equals("elsewhere")
+                && ThreadIds.awaitAnotherProcess(ProcessHandle.current().pid())) {
+            System.err.println("made the lockers in another process");
+        }
         Sums sums = new Sums();
         Thread[] ts = new Thread[threads];
         for (int t = 0; t < threads; t++) {

@@ -182,10 +182,26 @@ class MigrationTest {
     @Test
     @Timeout(120)
     void threadsThatMoveInsideTwoMonitorsKeepEveryOtherThreadOutOfThem() {
+        twoMonitorsWhileMoving();
+    }
+
+    @Test
+    @Timeout(120)
+    void threadsMadeAfterMainMovedKeepEveryOtherThreadOutOfTwoMonitors() {
+        // main moves before it makes the second monitor and the lockers: they are made on the other node, with
+        // thread ids from its count, and the first monitor's home is not the second's
+        ProcessRunner.Result r = twoMonitorsWhileMoving("elsewhere");
+        assertTrue(r.stderr().contains("made the lockers in another process"), r::stderr);
+    }
+
+    /** Runs TwoMonitors on 2 nodes that keep moving its threads, checks it against plain java; @return the run. */
+    private static ProcessRunner.Result twoMonitorsWhileMoving(String... extra) {
         Path cp = Cluster.litmusClasses();
         String want = Cluster.plain(cp, "migration.TwoMonitors", "4", "200").stdout();
         assertTrue(want.contains("intrusions 0, inside 0"), want);
-        List<String> cmd = movingCommand(cp, "migration.TwoMonitors", 2, "4", "200");
+        List<String> args = new ArrayList<>(List.of("4", "200", "50"));
+        args.addAll(List.of(extra));
+        List<String> cmd = movingCommand(cp, "migration.TwoMonitors", 2, args.toArray(new String[0]));
         ProcessRunner.Result r = Cluster.run(cmd);
         // the threads spend nearly all their time inside both monitors: most moves take them along
         assertSameAsPlain(cmd, r, want, 20);
@@ -197,6 +213,7 @@ class MigrationTest {
         long monitors = carried;
         assertTrue(monitors >= 20, () -> "expected at least 20 monitors carried, saw " + monitors + "\n" +
                 Cluster.explain(cmd, r));
+        return r;
     }
 
     @Test
