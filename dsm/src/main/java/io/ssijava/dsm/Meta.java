@@ -55,8 +55,6 @@ final class Meta
      * descheduled in between), and that store must still be noticed.
      */
     long recheckUntil;
-    /** Until when an entity of a class with volatile fields stays on the late recheck list (see ObjectSpace). */
-    long lateUntil;
     /** Created once, under this Meta's monitor; read without it on the lock fast path. */
     volatile LockState lock;
 

@@ -9,6 +9,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -37,7 +38,7 @@ final class ObjectSpace
         Long.getLong("ssi.recheckMs", 50));
     /**
      * How long an entity whose class has volatile fields (a lock's, a queue node's, an atomic's state: what an
-     * acquire on another node reads, and may spin on) is still compared at every release once its recheck ended.
+     * acquire on another node reads, and may spin on) is still compared at every release after its recheck ended.
      * A store that passed its check before a release re-armed the trap can land later than RECHECK_NANOS when its
      * thread is descheduled in between; a copy of such state left stale by it can stall another node for good. A
      * thread held up for longer than the failure timeout (3 s) looks dead to the cluster anyway.
@@ -778,44 +779,33 @@ final class ObjectSpace
                 }
             }
             final java.util.Set<Meta> released = new java.util.HashSet<>(work);
-            for (final Meta m : rechecking)
+            for (final Collection<Meta> list : List.of(rechecking, lateChecking))
             {
-                if (!released.add(m))
+                for (final Meta m : list)
                 {
-                    continue; // released above, or listed twice
-                }
-                synchronized (m)
-                {
-                    if (release(m, diffs, releases, invalidations) || System.nanoTime() - m.recheckUntil < 0)
+                    if (!released.add(m))
                     {
-                        // still being written without traps (a racing store, or a loop whose check was
-                        // hoisted), or written too recently to be sure: keep comparing until it is quiet
-                        flushedCopies.add(m);
+                        continue; // released above (written again meanwhile), or listed twice
                     }
-                    else if (volatileFields(m))
+                    synchronized (m)
                     {
-                        m.lateUntil = System.nanoTime() + LATE_RECHECK_NANOS;
-                        late.add(m);
-                    }
-                }
-            }
-            for (final Meta m : lateChecking)
-            {
-                if (!released.add(m))
-                {
-                    continue; // written (and released) again meanwhile: on the recheck list now
-                }
-                synchronized (m)
-                {
-                    if (release(m, diffs, releases, invalidations))
-                    {
-                        // a store held up past the recheck: compare closely again for a while
-                        m.recheckUntil = System.nanoTime() + RECHECK_NANOS;
-                        flushedCopies.add(m);
-                    }
-                    else if (System.nanoTime() - m.lateUntil < 0)
-                    {
-                        late.add(m);
+                        final boolean changed = release(m, diffs, releases, invalidations);
+                        final long now = System.nanoTime();
+                        if (changed)
+                        {
+                            // still being written without traps (a racing store, a loop whose check was hoisted,
+                            // a store held up past the recheck): keep comparing until it is quiet
+                            m.recheckUntil = now + RECHECK_NANOS;
+                            flushedCopies.add(m);
+                        }
+                        else if (now - m.recheckUntil < 0)
+                        {
+                            flushedCopies.add(m); // written too recently to be sure
+                        }
+                        else if (volatileFields(m) && now - (m.recheckUntil + LATE_RECHECK_NANOS) < 0)
+                        {
+                            late.add(m);
+                        }
                     }
                 }
             }
