@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class Stats
 {
     public final AtomicLong threadsRun = new AtomicLong();
+    /** Threads of the program whose run ended on this node (main's end included, if it moved here). */
+    public final AtomicLong threadsEnded = new AtomicLong();
     public final AtomicLong objectsHomed = new AtomicLong();
     public final AtomicLong faults = new AtomicLong();
     public final AtomicLong lockTransfers = new AtomicLong();
@@ -67,7 +69,7 @@ public final class Stats
     {
         out.putLong(threadsRun.get()).putLong(objectsHomed.get()).putLong(faults.get()).putLong(lockTransfers.get())
             .putLong(atomics.get()).putLong(messages).putLong(bytes).putLong(threadsMoved.get())
-            .putLong(moveNanos.get()).putLong(monitorsCarried.get()).putLong(medianMoveNanos());
+            .putLong(moveNanos.get()).putLong(monitorsCarried.get()).putLong(medianMoveNanos()).putLong(threadsEnded.get());
     }
 
     /** @return the user-facing line for counters written by {@link #write}. */
@@ -80,9 +82,10 @@ public final class Stats
         final long nanos = in.getLong();
         final long monitors = in.getLong();
         final long median = in.getLong();
+        final long ended = in.getLong();
         return counters + ", threads moved out " + moved + (moved == 0 ? "" :
             String.format(java.util.Locale.ROOT, " (%.2f ms per move, median %.2f ms)", nanos / 1e6 / moved,
                 median / 1e6)) +
-            (monitors == 0 ? "" : ", monitors carried " + monitors);
+            (monitors == 0 ? "" : ", monitors carried " + monitors) + ", threads ended here " + ended;
     }
 }

@@ -2,6 +2,11 @@ package io.ssijava.threads;
 
 import io.ssijava.dsm.Node;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * if higher); then
  * <ul>
  * <li>with balancing on, a node whose load is at least two above the least loaded node's moves half the difference
- * there;</li>
+ * there, taking the threads that used the most processor time over the period (the load is theirs: main, busy
+ * for a moment starting the others, is left where it is);</li>
  * <li>the placement policy may send any movable thread elsewhere ({@link Placement#relocate}, e.g. to its data).</li>
  * </ul>
  * Hysteresis keeps threads from ping-ponging: a difference of one is left alone (moving half of a larger one never
@@ -40,6 +46,9 @@ final class Balancer
     private final Map<Thread, Long> inFlight = new ConcurrentHashMap<>();
     private long period;
     private long nextDecision;
+    private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    /** Each thread's processor time at the last period (nanoseconds); a thread not in it is new. */
+    private Map<Thread, Long> cpuAtLastPeriod = new HashMap<>();
 
     Balancer(final ClusterThreads threads, final Node node, final Loads loads, final long periodMillis,
         final boolean balance)
@@ -54,6 +63,8 @@ final class Balancer
 
     void start()
     {
+        // the threads that run already (main) start from what they have used so far: their past is not load
+        cpuAtLastPeriod = cpuTimes(threads.movableThreads());
         final Thread t = new io.ssijava.rt.NodeLocalThread(this::run, "ssi-balancer");
         t.start();
     }
@@ -115,10 +126,16 @@ final class Balancer
         }
         settleMoves();
         final List<Thread> here = threads.movableThreads();
+        final Map<Thread, Long> now = cpuTimes(here);
         if (balance && period >= nextDecision && inFlight.isEmpty())
         {
-            even(here);
+            final Map<Thread, Long> used = new HashMap<>();
+            now.forEach((t, n) -> used.put(t, n - cpuAtLastPeriod.getOrDefault(t, 0L)));
+            final List<Thread> busiestFirst = new ArrayList<>(here);
+            busiestFirst.sort(Comparator.comparingLong((Thread t) -> used.getOrDefault(t, 0L)).reversed());
+            even(busiestFirst);
         }
+        cpuAtLastPeriod = now;
         final Placement policy = threads.placement();
         for (final Thread t : here)
         {
@@ -175,6 +192,26 @@ final class Balancer
                 nextDecision = period + SETTLE_PERIODS;
             }
         }
+    }
+
+    /** @return each thread's processor time (nanoseconds), for those the JVM measures. */
+    private Map<Thread, Long> cpuTimes(final List<Thread> ts)
+    {
+        final Map<Thread, Long> out = new HashMap<>();
+        if (!cpu.isThreadCpuTimeSupported())
+        {
+            return out;
+        }
+        for (final Thread t : ts)
+        {
+            @SuppressWarnings("deprecation") // threadId() is JDK 19+
+            final long n = cpu.getThreadCpuTime(t.getId());
+            if (n >= 0)
+            {
+                out.put(t, n);
+            }
+        }
+        return out;
     }
 
     private boolean moveOne(final Thread t, final int to)

@@ -364,6 +364,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             {
                 return; // a stand-in: the thread ended on the node it had moved to, which reports it
             }
+            node.stats().threadsEnded.incrementAndGet();
             try
             {
                 runtime.release();
