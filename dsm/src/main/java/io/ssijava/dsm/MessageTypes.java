@@ -17,6 +17,10 @@ public final class MessageTypes
     public static final byte STATS = 12;
     /** A read-modify-write of a shared object, run on its home. */
     public static final byte ATOMIC = 13;
+    /** A blocking queue's method run at the queue's home (see HomeCallService). */
+    public static final byte HOME_CALL = 14;
+    /** Withdraws a home call whose caller was interrupted. */
+    public static final byte HOME_CALL_CANCEL = 15;
     /** First type byte free for other modules (threads). */
     public static final byte FIRST_EXTENSION = 32;
 

@@ -290,12 +290,7 @@ public final class Node implements Net, MessageHandler, AutoCloseable
         }
         catch (final ExecutionException ex)
         {
-            final Throwable cause = ex.getCause();
-            if (cause instanceof SsiException)
-            {
-                throw new SsiException(cause.getMessage(), cause);
-            }
-            throw new SsiException("request to node " + node + " failed: " + cause, cause);
+            throw failed(ex, node);
         }
         catch (final TimeoutException ex)
         {
@@ -308,6 +303,57 @@ public final class Node implements Net, MessageHandler, AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Sends a request and waits for its reply however long it takes: the other node may wait on the program's behalf
+     * (a blocking queue's take), so there is no call timeout; a node that fails ends the wait as for {@link #call}.
+     * The first interrupt runs {@code onInterrupt} (which asks the other node to give up) and the wait goes on for
+     * the answer; the interrupt status is set again once it comes.
+     */
+    public WireIn callWaiting(final int node, final WireOut request, final Runnable onInterrupt)
+    {
+        final Pending p = begin(node, request);
+        boolean interrupted = false;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    return p.future.get();
+                }
+                catch (final InterruptedException ex)
+                {
+                    if (!interrupted)
+                    {
+                        interrupted = true;
+                        onInterrupt.run();
+                    }
+                }
+            }
+        }
+        catch (final ExecutionException ex)
+        {
+            throw failed(ex, node);
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static SsiException failed(final ExecutionException ex, final int node)
+    {
+        final Throwable cause = ex.getCause();
+        if (cause instanceof SsiException)
+        {
+            return new SsiException(cause.getMessage(), cause);
+        }
+        return new SsiException("request to node " + node + " failed: " + cause, cause);
     }
 
     @Override

@@ -20,6 +20,7 @@ public final class NodeRuntime implements Runtime
     private final ObjectSpace space;
     private final Locks locks;
     private final Atomics atomics;
+    private final HomeCallService homeCalls;
     private volatile ThreadService threads;
     private final Map<Class<?>, Object[]> fetchedStatics = new ConcurrentHashMap<>();
     private final Map<Class<?>, Long> fetchedGids = new ConcurrentHashMap<>();
@@ -32,6 +33,7 @@ public final class NodeRuntime implements Runtime
         this.locks = node.locks();
         node.register(MessageTypes.CLASS_INIT, this::serveClassInit);
         this.atomics = new Atomics(node);
+        this.homeCalls = new HomeCallService(node);
     }
 
     public void threads(final ThreadService threads)
@@ -207,6 +209,18 @@ public final class NodeRuntime implements Runtime
         final Object b)
     {
         return atomics.run(o, where, field, op, a, b);
+    }
+
+    @Override
+    public boolean runsHere(final Object o)
+    {
+        return homeCalls.runsHere(o);
+    }
+
+    @Override
+    public Object callAtHome(final Object o, final int method, final Object[] args) throws Throwable
+    {
+        return homeCalls.call(o, method, args);
     }
 
     @Override

@@ -15,6 +15,8 @@ public final class Stats
     public final AtomicLong releases = new AtomicLong();
     /** Read-modify-writes this node sent to another node's home (see Atomics). */
     public final AtomicLong atomics = new AtomicLong();
+    /** Blocking-queue methods this node had run at the queue's home (see HomeCallService). */
+    public final AtomicLong homeCalls = new AtomicLong();
     public final AtomicLong invalidationsReceived = new AtomicLong();
     public final AtomicLong messagesSent = new AtomicLong();
     public final AtomicLong bytesSent = new AtomicLong();
@@ -69,7 +71,7 @@ public final class Stats
     {
         out.putLong(threadsRun.get()).putLong(objectsHomed.get()).putLong(faults.get()).putLong(lockTransfers.get())
             .putLong(atomics.get()).putLong(messages).putLong(bytes).putLong(threadsMoved.get())
-            .putLong(moveNanos.get()).putLong(monitorsCarried.get()).putLong(medianMoveNanos()).putLong(threadsEnded.get());
+            .putLong(moveNanos.get()).putLong(monitorsCarried.get()).putLong(medianMoveNanos()).putLong(threadsEnded.get()).putLong(homeCalls.get());
     }
 
     /** @return the user-facing line for counters written by {@link #write}. */
@@ -83,9 +85,11 @@ public final class Stats
         final long monitors = in.getLong();
         final long median = in.getLong();
         final long ended = in.getLong();
+        final long calls = in.getLong();
         return counters + ", threads moved out " + moved + (moved == 0 ? "" :
             String.format(java.util.Locale.ROOT, " (%.2f ms per move, median %.2f ms)", nanos / 1e6 / moved,
                 median / 1e6)) +
-            (monitors == 0 ? "" : ", monitors carried " + monitors) + ", threads ended here " + ended;
+            (monitors == 0 ? "" : ", monitors carried " + monitors) + ", threads ended here " + ended +
+            (calls == 0 ? "" : ", queue calls run at home " + calls);
     }
 }

@@ -117,4 +117,16 @@ public interface Runtime
      * @return false if the thread runs here (the caller acts on it itself).
      */
     boolean signalRemoteThread(Thread t, boolean interrupt);
+
+    /** Whether a method that runs at its object's home ({@link HomeCalls}) runs here for this shared object. */
+    default boolean runsHere(final Object o)
+    {
+        return true;
+    }
+
+    /** Runs a {@link HomeCalls} method on the object's home node. */
+    default Object callAtHome(final Object o, final int method, final Object[] args) throws Throwable
+    {
+        throw new IllegalStateException("no home calls on this runtime");
+    }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,6 +46,7 @@ public class JdkCollectionsBenchmark
     private final ConcurrentHashMap<Integer, Integer> concurrentMap = new ConcurrentHashMap<>();
     private final ArrayList<Integer> list = new ArrayList<>();
     private final ArrayDeque<Integer> deque = new ArrayDeque<>();
+    private final LinkedBlockingQueue<Integer> blockingQueue = new LinkedBlockingQueue<>();
     private final AtomicLong counter = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Integer[] boxed = new Integer[KEYS];
@@ -114,6 +116,14 @@ public class JdkCollectionsBenchmark
     {
         deque.offer(nextKey());
         return deque.poll();
+    }
+
+    /** A local queue: the instrumented copy adds the test that would send the call to a shared queue's home. */
+    @Benchmark
+    public Integer linkedBlockingQueueOfferPoll()
+    {
+        blockingQueue.offer(nextKey());
+        return blockingQueue.poll();
     }
 
     @Benchmark

@@ -2,7 +2,9 @@ package io.ssijava.systemtests;
 
 import io.ssijava.testsupport.ProcessCleanupExtension;
 import io.ssijava.testsupport.ProcessRunner;
+import io.ssijava.testsupport.SsiJava;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,6 +47,7 @@ class JdkClassesTest {
             "Locks",
             "Coordination",
             "BlockingQueues",
+            "QueueContracts",
             "Executors",
             "ForkJoin",
             "Values");
@@ -68,6 +73,7 @@ class JdkClassesTest {
             "Locks",
             "Coordination",
             "BlockingQueues",
+            "QueueContracts",
             "Executors",
             "Values");
 
@@ -169,5 +175,28 @@ class JdkClassesTest {
         assertTrue(r.stderr().contains("registry"), () -> "no field path in the error\n" + Cluster.explain(cmd, r));
         assertFalse(r.stdout().contains("registry size"), () -> "the map was read anyway\n" + Cluster.explain(cmd, r));
         assertTrue(r.stdout().contains("done"), () -> Cluster.explain(cmd, r));
+    }
+
+    /**
+     * Threads on another node than a blocking queue's home call its put and take there, one round trip each: the
+     * stats must count them, or the queue's lock, nodes and count travel between the nodes instead.
+     */
+    @Test
+    @Timeout(120)
+    void blockingQueueCallsFromOtherNodesRunAtTheQueuesHome() {
+        ProcessRunner.Result base = plain("BlockingQueues");
+        List<String> cmd = SsiJava.agentCommand("nodes=2,stats", classes().toString(), main("BlockingQueues"));
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+        assertEquals(base.stdout(), r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        Matcher m = Pattern.compile("queue calls run at home (\\d+)").matcher(r.stderr());
+        long calls = 0;
+        while (m.find()) {
+            calls += Long.parseLong(m.group(1));
+        }
+        // 2 x 300 items put and taken by threads of which about half run on node 1
+        long seen = calls;
+        assertTrue(seen >= 300, () -> "only " + seen + " queue calls ran at the queues' home\n"
+                + Cluster.explain(cmd, r));
     }
 }

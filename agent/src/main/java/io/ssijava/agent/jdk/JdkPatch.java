@@ -154,8 +154,8 @@ public final class JdkPatch
             final byte[] rewritten;
             try
             {
-                rewritten = ClassRewriter.rewriteJdk(JdkAdditions.merge(internal, original,
-                    name -> readJdkClass(base, name)));
+                rewritten = HomeCallPrologues.inject(internal, ClassRewriter.rewriteJdk(JdkAdditions.merge(internal,
+                    original, name -> readJdkClass(base, name))));
                 hints.addAll(InlineHints.jdkLines(internal, original, rewritten));
             }
             catch (final RuntimeException ex)
