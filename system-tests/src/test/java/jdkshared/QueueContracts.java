@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * queue's (main's): a take or put that is interrupted throws InterruptedException with the interrupt status cleared
  * and takes or puts nothing; a put into a full queue waits until a take makes room; offer and timed offer on a full
  * queue and timed poll on an empty one give up; a null element is refused with a NullPointerException; an object
- * put by one thread is the same object for the thread that takes it. Each thread waits for main's go through a
+ * put by one thread is the same object for the thread that takes it; a subclass's override of put runs once per
+ * call. Each thread waits for main's go through a
  * volatile flag and main for each thread through join, so the output never depends on timing.
  */
 public final class QueueContracts {
@@ -23,6 +25,21 @@ public final class QueueContracts {
 
         Box(int value) {
             this.value = value;
+        }
+    }
+
+    /** A subclass that counts its puts: its override must run once per call, on the caller's node. */
+    static final class CountingQueue extends LinkedBlockingQueue<Object> {
+        int puts;
+
+        CountingQueue(int capacity) {
+            super(capacity);
+        }
+
+        @Override
+        public void put(Object o) throws InterruptedException {
+            puts++;
+            super.put(o);
         }
     }
 
@@ -37,6 +54,11 @@ public final class QueueContracts {
         List<String> failures = new ArrayList<>();
         check("LinkedBlockingQueue", new LinkedBlockingQueue<>(2), failures);
         check("ArrayBlockingQueue", new ArrayBlockingQueue<>(2), failures);
+        check("LinkedBlockingDeque", new LinkedBlockingDeque<>(2), failures);
+        CountingQueue counting = new CountingQueue(2);
+        check("CountingQueue", counting, failures);
+        // seven calls of put, one of them interrupted before it put anything
+        report("CountingQueue puts counted", counting.puts, 7, failures);
         Where.verdict(failures);
     }
 

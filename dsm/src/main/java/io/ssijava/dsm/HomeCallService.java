@@ -103,8 +103,7 @@ final class HomeCallService
             throw new WireException("no home call " + method);
         }
         final HomeCalls.Method def = HomeCalls.METHODS.get(method);
-        if (m == null || m.home != node.self() || m.kind != Meta.Kind.OBJECT ||
-            !m.target.getClass().getName().replace('.', '/').equals(def.owner()))
+        if (m == null || m.home != node.self() || m.kind != Meta.Kind.OBJECT || !ownerOf(method).isInstance(m.target))
         {
             throw new WireException("home call " + def.name() + " on " + (m == null ? Long.toHexString(gid) : m));
         }
@@ -190,9 +189,11 @@ final class HomeCallService
             final HomeCalls.Method def = HomeCalls.METHODS.get(method);
             try
             {
-                final Class<?> owner = Class.forName(def.owner().replace('/', '.'));
-                h = MethodHandles.publicLookup().findVirtual(owner, def.name(),
-                    MethodType.fromMethodDescriptorString(def.desc(), null));
+                // the JDK's method itself, not an override: a subclass's override already ran on the caller's node
+                // and called this one (super.put), which sent the call here
+                final Class<?> owner = ownerOf(method);
+                h = MethodHandles.privateLookupIn(owner, MethodHandles.lookup()).findSpecial(owner, def.name(),
+                    MethodType.fromMethodDescriptorString(def.desc(), null), owner);
             }
             catch (final ReflectiveOperationException ex)
             {
@@ -201,6 +202,19 @@ final class HomeCallService
             handles[method] = h;
         }
         return h;
+    }
+
+    private static Class<?> ownerOf(final int method)
+    {
+        final String owner = HomeCalls.METHODS.get(method).owner().replace('/', '.');
+        try
+        {
+            return Class.forName(owner);
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            throw new SsiException("no class " + owner + " in this JDK", ex);
+        }
     }
 
     private static List<Object> withTarget(final Object target, final Object[] args)

@@ -34,21 +34,47 @@ public final class HomeCalls
 
     private static final String LBQ = "java/util/concurrent/LinkedBlockingQueue";
     private static final String ABQ = "java/util/concurrent/ArrayBlockingQueue";
+    private static final String LBD = "java/util/concurrent/LinkedBlockingDeque";
+    private static final String SQ = "java/util/concurrent/SynchronousQueue";
+    private static final String PBQ = "java/util/concurrent/PriorityBlockingQueue";
+    private static final String PUT = "(Ljava/lang/Object;)V";
+    private static final String OFFER = "(Ljava/lang/Object;)Z";
+    private static final String OFFER_TIMED = "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Z";
+    private static final String TAKE = "()Ljava/lang/Object;";
+    private static final String POLL_TIMED = "(JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;";
 
     /** The methods, by id (their index). Only ever appended to: the ids are compiled into the instrumented JDK. */
     public static final List<Method> METHODS = List.of(
-        new Method(LBQ, "put", "(Ljava/lang/Object;)V", true),
-        new Method(LBQ, "offer", "(Ljava/lang/Object;)Z", false),
-        new Method(LBQ, "offer", "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Z", true),
-        new Method(LBQ, "take", "()Ljava/lang/Object;", true),
-        new Method(LBQ, "poll", "()Ljava/lang/Object;", false),
-        new Method(LBQ, "poll", "(JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;", true),
-        new Method(ABQ, "put", "(Ljava/lang/Object;)V", true),
-        new Method(ABQ, "offer", "(Ljava/lang/Object;)Z", false),
-        new Method(ABQ, "offer", "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Z", true),
-        new Method(ABQ, "take", "()Ljava/lang/Object;", true),
-        new Method(ABQ, "poll", "()Ljava/lang/Object;", false),
-        new Method(ABQ, "poll", "(JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;", true));
+        new Method(LBQ, "put", PUT, true),
+        new Method(LBQ, "offer", OFFER, false),
+        new Method(LBQ, "offer", OFFER_TIMED, true),
+        new Method(LBQ, "take", TAKE, true),
+        new Method(LBQ, "poll", TAKE, false),
+        new Method(LBQ, "poll", POLL_TIMED, true),
+        new Method(ABQ, "put", PUT, true),
+        new Method(ABQ, "offer", OFFER, false),
+        new Method(ABQ, "offer", OFFER_TIMED, true),
+        new Method(ABQ, "take", TAKE, true),
+        new Method(ABQ, "poll", TAKE, false),
+        new Method(ABQ, "poll", POLL_TIMED, true),
+        new Method(LBD, "put", PUT, true),
+        new Method(LBD, "offer", OFFER, false),
+        new Method(LBD, "offer", OFFER_TIMED, true),
+        new Method(LBD, "take", TAKE, true),
+        new Method(LBD, "poll", TAKE, false),
+        new Method(LBD, "poll", POLL_TIMED, true),
+        // a cached thread pool's hand-over of tasks to idle workers
+        new Method(SQ, "put", PUT, true),
+        new Method(SQ, "offer", OFFER, false),
+        new Method(SQ, "offer", OFFER_TIMED, true),
+        new Method(SQ, "take", TAKE, true),
+        new Method(SQ, "poll", TAKE, false),
+        new Method(SQ, "poll", POLL_TIMED, true),
+        // put calls offer, which never waits: the queue is unbounded
+        new Method(PBQ, "offer", OFFER, false),
+        new Method(PBQ, "take", TAKE, true),
+        new Method(PBQ, "poll", TAKE, false),
+        new Method(PBQ, "poll", POLL_TIMED, true));
 
     /** Internal name of this class, for the agent. */
     public static final String INTERNAL_NAME = "io/ssijava/rt/HomeCalls";
