@@ -3,7 +3,7 @@ package io.ssijava.rt;
 import java.util.List;
 
 /**
- * Methods of the JDK's blocking queues that run on the queue's home node when called on a shared queue from another
+ * Methods of the JDK's queues that run on the queue's home node when called on a shared queue from another
  * node: one round trip per call, where running them on a cached copy would move the queue's lock, nodes and count
  * between the nodes several times per element. The instrumented JDK starts each listed method with
  * <pre>
@@ -37,6 +37,7 @@ public final class HomeCalls
     private static final String LBD = "java/util/concurrent/LinkedBlockingDeque";
     private static final String SQ = "java/util/concurrent/SynchronousQueue";
     private static final String PBQ = "java/util/concurrent/PriorityBlockingQueue";
+    private static final String CLQ = "java/util/concurrent/ConcurrentLinkedQueue";
     private static final String PUT = "(Ljava/lang/Object;)V";
     private static final String OFFER = "(Ljava/lang/Object;)Z";
     private static final String OFFER_TIMED = "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Z";
@@ -74,7 +75,10 @@ public final class HomeCalls
         new Method(PBQ, "offer", OFFER, false),
         new Method(PBQ, "take", TAKE, true),
         new Method(PBQ, "poll", TAKE, false),
-        new Method(PBQ, "poll", POLL_TIMED, true));
+        new Method(PBQ, "poll", POLL_TIMED, true),
+        // lock-free, but each element's link and the head and tail are compare-and-set at their homes one by one
+        new Method(CLQ, "offer", OFFER, false),
+        new Method(CLQ, "poll", TAKE, false));
 
     /** Internal name of this class, for the agent. */
     public static final String INTERNAL_NAME = "io/ssijava/rt/HomeCalls";
