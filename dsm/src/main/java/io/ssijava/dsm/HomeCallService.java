@@ -159,10 +159,28 @@ final class HomeCallService
         }
         catch (final RuntimeException ex)
         {
-            node.sendError(from, corr, "home call " + HomeCalls.METHODS.get(method).name() + " failed: " + ex);
+            answer(() -> node.sendError(from, corr, "home call " + HomeCalls.METHODS.get(method).name() +
+                " failed: " + ex));
             return;
         }
-        node.sendReply(from, corr, out);
+        answer(() -> node.sendReply(from, corr, out));
+    }
+
+    /** Sends an answer; a caller's node that failed or a job that is closing has no one to hear it. */
+    private void answer(final Runnable send)
+    {
+        try
+        {
+            send.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (!node.isClosing())
+            {
+                System.err.println("ssi-java: node " + node.self() + ": a queue call's answer was lost: " +
+                    ex.getMessage());
+            }
+        }
     }
 
     private void cancel(final long id)
