@@ -26,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MigrationTest {
 
     private static final Pattern MOVED = Pattern.compile("(?m)^ssi-java: node (\\d+): .*threads moved out (\\d+)");
-    private static final Pattern ENDED = Pattern.compile("(?m)^ssi-java: node (\\d+): .*threads ended here (\\d+)");
 
     /** A command with the agent on 2 nodes, moving threads every {@code everyMillis}. */
     private static List<String> movingCommand(Path cp, String main, long everyMillis, String... args) {
@@ -240,17 +239,11 @@ class MigrationTest {
         while (m.find()) {
             movedOut[Integer.parseInt(m.group(1))] = Long.parseLong(m.group(2));
         }
-        Matcher e = ENDED.matcher(r.stderr());
-        long[] ended = new long[2];
-        while (e.find()) {
-            ended[Integer.parseInt(e.group(1))] = Long.parseLong(e.group(2));
-        }
-        // all four start on node 0 and at least two must end on node 1 (a third may follow when node 1's two end
-        // first and node 1 idles); main's end is counted only if it moved, and then on node 1
-        long mainMoved = ended[0] + ended[1] - 4;
-        assertTrue(mainMoved == 0 || mainMoved == 1, () -> "four workers and main\n" + Cluster.explain(cmd, r));
-        assertTrue(ended[1] - mainMoved >= 2, () -> "two workers should end on node 1\n" + Cluster.explain(cmd, r));
-        assertTrue(ended[0] >= 1, () -> "a worker should end on node 0\n" + Cluster.explain(cmd, r));
+        // all four start on node 0; at least two must run on node 1 (moved there, or started there by main if the
+        // balancer moved main while it was starting them). Where they end says less: once node 1's two end, node 0
+        // may hand it another, and the other way round.
+        assertTrue(movedOut[0] >= 1 && Cluster.threadsRun(r.stderr()).getOrDefault(1, 0L) >= 2,
+                () -> "node 1 should run two threads\n" + Cluster.explain(cmd, r));
         // the cool-down keeps them from coming back and forth
         assertTrue(movedOut[0] + movedOut[1] <= 6, () -> "threads ping-pong\n" + Cluster.explain(cmd, r));
     }
