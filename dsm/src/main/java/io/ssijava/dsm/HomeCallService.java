@@ -28,6 +28,8 @@ final class HomeCallService
     private static final byte THREW = 1;
     /** Withdrawals that came before their call started are kept this long, then dropped (the call ended first). */
     private static final long EARLY_CANCEL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** {@code -Dssi.homeCalls=false} (on every node) runs the calls where they are made, for comparison. */
+    private static final boolean ENABLED = !"false".equals(System.getProperty("ssi.homeCalls"));
 
     private final Node node;
     private final ObjectSpace space;
@@ -52,7 +54,7 @@ final class HomeCallService
     boolean runsHere(final Object o)
     {
         final Meta m = space.metaOf(o);
-        return m == null || m.home == node.self();
+        return !ENABLED || m == null || m.home == node.self();
     }
 
     /** Runs the method on the object's home node, for a thread of this node. */
