@@ -1,0 +1,83 @@
+package io.ssijava.agent.jdk;
+
+import io.ssijava.rt.HomeCalls;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.BasicVerifier;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every method {@link HomeCalls} lists exists in the running JDK's class with that descriptor and gets the test
+ * that sends a call on a shared queue to its home, and the method still verifies. A JDK whose class changed would
+ * otherwise keep the method as it is, silently (CI runs this on JDK 17 and JDK 25).
+ */
+class HomeCallProloguesTest {
+
+    private static byte[] jdkClass(String internalName) throws IOException {
+        try (InputStream in = ClassLoader.getSystemResourceAsStream(internalName + ".class")) {
+            assertNotNull(in, internalName + " not in this JDK");
+            return in.readAllBytes();
+        }
+    }
+
+    private static AbstractInsnNode firstInstruction(MethodNode m) {
+        AbstractInsnNode n = m.instructions.getFirst();
+        while (n != null && n.getOpcode() < 0) {
+            n = n.getNext();
+        }
+        return n;
+    }
+
+    @Test
+    void everyListedMethodStartsWithTheHomeTestAndStillVerifies() throws IOException, AnalyzerException {
+        Set<String> owners = new LinkedHashSet<>();
+        HomeCalls.METHODS.forEach(m -> owners.add(m.owner()));
+        int found = 0;
+        for (String owner : owners) {
+            byte[] original = jdkClass(owner);
+            byte[] patched = HomeCallPrologues.inject(owner, original);
+            ClassNode cn = new ClassNode();
+            new ClassReader(patched).accept(cn, 0);
+            for (HomeCalls.Method listed : HomeCalls.METHODS) {
+                if (!listed.owner().equals(owner)) {
+                    continue;
+                }
+                MethodNode m = cn.methods.stream()
+                        .filter(x -> x.name.equals(listed.name()) && x.desc.equals(listed.desc()))
+                        .findFirst().orElse(null);
+                assertNotNull(m, owner + "." + listed.name() + listed.desc() + " is not in this JDK");
+                AbstractInsnNode first = firstInstruction(m);
+                assertEquals(Opcodes.ALOAD, first.getOpcode(), owner + "." + m.name + m.desc);
+                MethodInsnNode test = (MethodInsnNode) first.getNext();
+                assertEquals(HomeCalls.INTERNAL_NAME, test.owner, owner + "." + m.name + m.desc);
+                assertEquals("isShared", test.name);
+                new Analyzer<>(new BasicVerifier()).analyze(owner, m);
+                found++;
+            }
+        }
+        assertEquals(HomeCalls.METHODS.size(), found);
+    }
+
+    @Test
+    void aClassWithoutListedMethodsIsLeftAsItIs() throws IOException {
+        byte[] original = jdkClass("java/util/concurrent/ConcurrentHashMap");
+        assertSame(original, HomeCallPrologues.inject("java/util/concurrent/ConcurrentHashMap", original));
+        assertTrue(HomeCalls.METHODS.stream().noneMatch(m -> m.owner().endsWith("ConcurrentHashMap")));
+    }
+}
