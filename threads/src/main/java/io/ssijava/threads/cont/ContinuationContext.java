@@ -79,10 +79,14 @@ final class ContinuationContext
         }
     }
 
-    /** An interrupt of the program's: it is kept even if it comes while a kick of ours is pending. */
+    /**
+     * An interrupt of the program's: it is kept even if it comes while a kick of ours is pending, or before a kick
+     * that comes while the call is still ending (the JDK clears the status as it throws, so the kick's own test of
+     * the status does not see it).
+     */
     synchronized void interruptedByProgram()
     {
-        if (kicked)
+        if (kicked || inBlockingCall)
         {
             interruptedToo = true;
         }
