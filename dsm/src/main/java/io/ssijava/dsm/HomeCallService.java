@@ -105,11 +105,14 @@ final class HomeCallService
             throw new WireException("no home call " + method);
         }
         final HomeCalls.Method def = HomeCalls.METHODS.get(method);
-        if (m == null || m.home != node.self() || m.kind != Meta.Kind.OBJECT || !ownerOf(method).isInstance(m.target))
+        // the handle's type is (owner, parameters...): it answers both checks without parsing the descriptor again
+        final MethodType type = handle(method).type();
+        if (m == null || m.home != node.self() || m.kind != Meta.Kind.OBJECT ||
+            !type.parameterType(0).isInstance(m.target))
         {
             throw new WireException("home call " + def.name() + " on " + (m == null ? Long.toHexString(gid) : m));
         }
-        if (count != MethodType.fromMethodDescriptorString(def.desc(), null).parameterCount())
+        if (count != type.parameterCount() - 1)
         {
             throw new WireException("home call " + def.name() + " with " + count + " arguments");
         }

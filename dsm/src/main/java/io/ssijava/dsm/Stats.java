@@ -71,7 +71,8 @@ public final class Stats
     {
         out.putLong(threadsRun.get()).putLong(objectsHomed.get()).putLong(faults.get()).putLong(lockTransfers.get())
             .putLong(atomics.get()).putLong(messages).putLong(bytes).putLong(threadsMoved.get())
-            .putLong(moveNanos.get()).putLong(monitorsCarried.get()).putLong(medianMoveNanos()).putLong(threadsEnded.get()).putLong(homeCalls.get());
+            .putLong(moveNanos.get()).putLong(monitorsCarried.get()).putLong(medianMoveNanos())
+            .putLong(threadsEnded.get()).putLong(homeCalls.get());
     }
 
     /** @return the user-facing line for counters written by {@link #write}. */

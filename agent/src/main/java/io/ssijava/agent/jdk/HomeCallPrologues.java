@@ -172,7 +172,8 @@ final class HomeCallPrologues
             case Type.INT -> "java/lang/Integer";
             case Type.BOOLEAN -> "java/lang/Boolean";
             case Type.DOUBLE -> "java/lang/Double";
-            default -> null;
+            case Type.OBJECT, Type.ARRAY -> null;
+            default -> throw new IllegalStateException("home call parameter of type " + t + " not handled");
         };
         if (box != null)
         {
