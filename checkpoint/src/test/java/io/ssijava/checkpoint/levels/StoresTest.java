@@ -33,6 +33,7 @@ class StoresTest
     Path root;
 
     private Stores stores;
+    private Schedule schedule;
     private final Map<Integer, CheckpointDir> local = new HashMap<>();
     private CheckpointDir stable;
 
@@ -43,6 +44,7 @@ class StoresTest
             local.put(n, new CheckpointDir(root.resolve("node" + n)));
         }
         stable = withStable ? new CheckpointDir(root.resolve("stable")) : null;
+        this.schedule = schedule;
         stores = new Stores(JOB, NODES, local, stable, schedule);
     }
 
@@ -51,20 +53,30 @@ class StoresTest
         return ("state of node " + node + " at checkpoint " + checkpoint).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Writes every node's part of a checkpoint, full (base 0) or incremental; @return the parts' sizes. */
+    private long[] writeParts(final long checkpoint, final long base) throws IOException
+    {
+        final long[] sizes = new long[NODES];
+        for (int n = 0; n < NODES; n++)
+        {
+            final byte[] state = payload(checkpoint, n);
+            sizes[n] = stores.writePart(new CheckpointFile.Header(JOB, checkpoint, base, n, NODES,
+                base == 0 ? CheckpointFile.Kind.FULL : CheckpointFile.Kind.INCREMENTAL, 0), out -> out.write(state));
+        }
+        return sizes;
+    }
+
+    private void commit(final long checkpoint, final long[] sizes) throws IOException
+    {
+        stores.commit(new CommitRecord(JOB, checkpoint, schedule.highest(checkpoint).label(), sizes, 1, 2, 0));
+    }
+
     /** Takes checkpoints from..to, each full, and commits them. */
     private void take(final long from, final long to) throws IOException
     {
         for (long c = from; c <= to; c++)
         {
-            final long[] sizes = new long[NODES];
-            for (int n = 0; n < NODES; n++)
-            {
-                final byte[] state = payload(c, n);
-                sizes[n] = stores.writePart(new CheckpointFile.Header(JOB, c, 0, n, NODES, CheckpointFile.Kind.FULL,
-                    0), out -> out.write(state));
-            }
-            stores.commit(new CommitRecord(JOB, c, new Schedule(Schedule.Scheme.B, 2, 2).highest(c).label(), sizes,
-                1, 2, 0));
+            commit(c, writeParts(c, 0));
         }
     }
 
@@ -149,13 +161,7 @@ class StoresTest
     {
         setUp(new Schedule(Schedule.Scheme.B, 2, 2), true);
         take(1, 3);
-        // checkpoint 4: every part written, but the job died before the commit
-        for (int n = 0; n < NODES; n++)
-        {
-            final int node = n;
-            stores.writePart(new CheckpointFile.Header(JOB, 4, 0, n, NODES, CheckpointFile.Kind.FULL, 0),
-                out -> out.write(payload(4, node)));
-        }
+        writeParts(4, 0); // every part of checkpoint 4 written, but the job died before the commit
         assertEquals(3, plan().checkpoint());
         assertEquals(Set.of(2L, 3L, 4L), new TreeSet<>(local.get(0).checkpoints(JOB)),
             "the committed checkpoint (3) stays until the next one commits, as does the newest mirrored one (2)");
@@ -193,14 +199,7 @@ class StoresTest
     {
         setUp(new Schedule(Schedule.Scheme.B, 1, 100), false);
         take(1, 1);
-        final long[] sizes = new long[NODES];
-        for (int n = 0; n < NODES; n++)
-        {
-            final int node = n;
-            sizes[n] = stores.writePart(new CheckpointFile.Header(JOB, 2, 1, n, NODES,
-                CheckpointFile.Kind.INCREMENTAL, 0), out -> out.write(payload(2, node)));
-        }
-        stores.commit(new CommitRecord(JOB, 2, "M", sizes, 1, 2, 0));
+        commit(2, writeParts(2, 1));
         assertEquals(Set.of(1L, 2L), new TreeSet<>(local.get(0).checkpoints(JOB)), "1 is 2's base: it stays");
         final RecoveryPlanner.Plan p = plan(2);
         assertEquals(2, p.checkpoint());
