@@ -29,7 +29,11 @@ class MigrationTest {
 
     /** A command with the agent on 2 nodes, moving threads every {@code everyMillis}. */
     private static List<String> movingCommand(Path cp, String main, long everyMillis, String... args) {
-        List<String> cmd = new ArrayList<>(Cluster.agentCommand(2, cp, main, args));
+        return movingCommand(2, cp, main, everyMillis, args);
+    }
+
+    private static List<String> movingCommand(int nodes, Path cp, String main, long everyMillis, String... args) {
+        List<String> cmd = new ArrayList<>(Cluster.agentCommand(nodes, cp, main, args));
         cmd.add(1, "-Dssi.migrate-every=" + everyMillis);
         return cmd;
     }
@@ -87,6 +91,18 @@ class MigrationTest {
                         && !l.matches(".*(OSR starts with non-empty stack|stack not empty at OSR entry).*"))
                 .toList();
         assertEquals(List.of(), refused, "HotSpot refused to compile rewritten methods");
+    }
+
+    @Test
+    @Timeout(120)
+    void queueCallsInterruptedWhileTheirThreadsMoveEveryFewMillisecondsKeepTheirContracts() {
+        // takers and putters wait at the queue's home while they are moved between 3 nodes every 5 ms; main
+        // interrupts them. An interrupt that came before the call, or while a move was on its way, used to be lost
+        // (the thread waited for ever), and a move's own interrupt could reach the program as its own.
+        Path cp = JdkClassesTest.classes();
+        String want = Cluster.plain(cp, "jdkshared.QueueContracts").stdout();
+        List<String> cmd = movingCommand(3, cp, "jdkshared.QueueContracts", 5);
+        assertSameAsPlain(cmd, Cluster.run(cmd), want, 20);
     }
 
     @Test

@@ -235,7 +235,7 @@ public final class Cont
                 c.waitYielded = true;
                 return true;
             }
-            c.inBlockingCall = true;
+            c.enterBlockingCall();
             return false;
         }
     }
@@ -246,7 +246,7 @@ public final class Cont
         final ContinuationContext c = CONTEXT.get();
         if (c != null)
         {
-            c.leaveBlockingCall();
+            c.leaveBlockingCall(false);
         }
     }
 
@@ -273,7 +273,7 @@ public final class Cont
     private static boolean interruptedForCapture()
     {
         final ContinuationContext c = CONTEXT.get();
-        if (c == null || !c.leaveBlockingCall())
+        if (c == null || !c.leaveBlockingCall(true))
         {
             return false;
         }

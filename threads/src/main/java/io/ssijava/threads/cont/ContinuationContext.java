@@ -93,15 +93,32 @@ final class ContinuationContext
     }
 
     /**
-     * The thread left its blocking call. @return whether the call was ended by a kick of ours alone (its interrupt
-     * status is then cleared: the program never sees it).
+     * The thread enters a blocking call. If it is interrupted already, that is the program's interrupt (a kick of an
+     * outer call aside), and the call ends on it: the JDK clears the status as the call throws (a call at the
+     * queue's home clears it while it waits for the answer), so a kick coming meanwhile would not see it and must
+     * not take the exception for its own.
      */
-    synchronized boolean leaveBlockingCall()
+    synchronized void enterBlockingCall()
+    {
+        inBlockingCall = true;
+        interruptedToo |= !kicked && thread.isInterrupted();
+    }
+
+    /**
+     * The thread left its blocking call.
+     *
+     * @param threw whether the call threw {@code InterruptedException}.
+     * @return whether the call was ended by a kick of ours alone (its interrupt status is then cleared: the program
+     * never sees it).
+     */
+    synchronized boolean leaveBlockingCall(final boolean threw)
     {
         inBlockingCall = false;
         final boolean ours = kicked && !interruptedToo;
-        if (ours)
+        if (ours || kicked && threw)
         {
+            // a kick's status is cleared; one that came beside the program's interrupt as well, once the program's
+            // has been taken by the exception (as two interrupts before a throw are one)
             Thread.interrupted();
         }
         kicked = false;
