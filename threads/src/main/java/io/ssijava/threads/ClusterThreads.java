@@ -651,14 +651,10 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         remoteNode.remove(t);
     }
 
-    /** Passes an interrupt that reached a thread's stand-in on to where the thread runs. */
-    void signalMoved(final Thread t, final long handle, final boolean interrupt)
+    /** Sends a wake-up or interrupt after a thread of the program that runs on node {@code to}. */
+    void sendSignal(final int to, final long handle, final boolean interrupt)
     {
-        final Integer where = remoteNode.get(t);
-        if (where != null && where != self)
-        {
-            node.send(where, node.message(ThreadMessages.SIGNAL).putLong(handle).putBoolean(interrupt));
-        }
+        node.send(to, node.message(ThreadMessages.SIGNAL).putLong(handle).putBoolean(interrupt));
     }
 
     /**

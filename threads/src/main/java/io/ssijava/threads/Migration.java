@@ -81,11 +81,18 @@ final class Migration
         private java.util.Set<ThreadLocal<?>> before = java.util.Set.of();
         /** Remote faults since the placement policy last looked, by home node. */
         final AtomicIntegerArray faults = new AtomicIntegerArray(node.nodeCount());
+        /** Its JVM thread here runs the program (not only as a stand-in, nor before its frames arrived). */
+        private boolean settled;
+        /** The node its frames went to last, while it is away; -1 otherwise. Guarded by signalLock, as are: */
+        private int goneTo = -1;
+        /** Wake-ups and interrupts that came while it could neither take them here nor have them passed on. */
+        private final boolean[] held = new boolean[2];
 
         Runner(final long handle, final Runnable body)
         {
             this.handle = handle;
             this.body = body;
+            this.settled = body != null; // else its frames are yet to arrive
         }
 
         @Override
@@ -152,9 +159,13 @@ final class Migration
                     continue;
                 }
                 moves++;
-                // away before the frames leave: the thread may come back before send returns
-                away = true;
-                sending = true; // before target is cleared, so that the move is never seen as over too early
+                synchronized (signalLock)
+                {
+                    // away before the frames leave: the thread may come back before send returns
+                    away = true;
+                    sending = true; // before target is cleared, so that the move is never seen as over too early
+                    settled = false;
+                }
                 target = -1;
                 boolean sent;
                 try
@@ -169,19 +180,35 @@ final class Migration
                     System.err.println("ssi-java: node " + self + ": thread \"" + thread.getName() +
                         "\" could not move to node " + to + ", it goes on here: " + ex.getMessage());
                 }
-                sending = false;
+                final boolean[] passOn = new boolean[2];
+                synchronized (signalLock)
+                {
+                    sending = false;
+                    if (sent)
+                    {
+                        // signals held while the frames were on their way follow them; later ones are passed on
+                        goneTo = to;
+                        take(held, passOn);
+                    }
+                    else
+                    {
+                        away = false;
+                        settled = true;
+                        takeHere(held);
+                    }
+                }
                 if (!sent)
                 {
-                    away = false;
                     k = k.resume();
                     continue;
                 }
+                passOn(to, handle, passOn);
                 final Object next = awaitReturn();
-                away = false;
                 if (next == GONE || next == GONE_THREW)
                 {
                     threwElsewhere = next == GONE_THREW;
                     endedElsewhere = true;
+                    away = false;
                     return;
                 }
                 k = arrive((Arrival)next);
@@ -190,27 +217,22 @@ final class Migration
 
         private Continuation arrive(final Arrival a)
         {
+            synchronized (signalLock)
+            {
+                away = false;
+                goneTo = -1;
+                settled = true;
+                if (a.interrupted)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                takeHere(held);
+            }
             moves = a.moves;
             ThreadLocals.install(a.locals);
             for (int n = 0; n < faults.length(); n++)
             {
                 faults.set(n, 0); // counted where it was: they say nothing of the data it wants from here
-            }
-            if (a.interrupted)
-            {
-                Thread.currentThread().interrupt();
-            }
-            final boolean[] pending = pendingSignals.remove(handle);
-            if (pending != null)
-            {
-                if (pending[0])
-                {
-                    java.util.concurrent.locks.LockSupport.unpark(Thread.currentThread());
-                }
-                if (pending[1])
-                {
-                    Thread.currentThread().interrupt();
-                }
             }
             return a.k.resume();
         }
@@ -226,7 +248,7 @@ final class Migration
                 catch (final InterruptedException ex)
                 {
                     // meant for the thread, which runs elsewhere
-                    threads.signalMoved(thread, handle, true);
+                    signal(handle, true);
                 }
             }
         }
@@ -239,10 +261,15 @@ final class Migration
     /** Movable threads that run here or wait here as stand-ins, by handle. */
     private final Map<Long, Runner> runners = new ConcurrentHashMap<>();
     /**
-     * Wake-ups (false) and interrupts (true) that reached this node for a thread that is on its way here, or away:
-     * given to it when it arrives, so that none is lost while it moves.
+     * Wake-ups (false) and interrupts (true) that reached this node for a thread on its way here for the first time
+     * (no runner yet): given to it when it arrives. A thread with a runner here holds its own ({@link Runner#held}).
      */
     private final Map<Long, boolean[]> pendingSignals = new ConcurrentHashMap<>();
+    /**
+     * Orders signals against the moves of the threads they are for, so that each one is given to the thread, held
+     * for it, or passed after it, and never left behind on a node it has left.
+     */
+    private final Object signalLock = new Object();
     /** Kinds of thread-local that could not move, reported once each. */
     private final java.util.Set<String> warnedLocals = ConcurrentHashMap.newKeySet();
 
@@ -304,29 +331,91 @@ final class Migration
     }
 
     /**
-     * A wake-up or interrupt for a thread of the program that moves: given to it if it runs here, else kept until it
-     * arrives (it may be on its way).
+     * A wake-up or interrupt for a thread of the program that moves: given to it if it runs here, passed after it
+     * if it left for another node, else kept until it runs here or its frames have reached the node they went to.
+     * Before, a signal that reached a node the thread had just left waited there for the thread to come back, which
+     * a thread that then blocked elsewhere never did.
      *
      * @param handle    the thread's handle.
      * @param interrupt interrupt (true) or unpark (false).
      */
     void signal(final long handle, final boolean interrupt)
     {
-        final Runner r = runners.get(handle);
-        if (r != null && !r.away && r.thread != null)
+        final int to;
+        synchronized (signalLock)
         {
-            if (interrupt)
+            final Runner r = runners.get(handle);
+            if (r == null)
             {
-                Continuation.interrupting(r.thread);
-                r.thread.interrupt();
+                pendingSignals.computeIfAbsent(handle, h -> new boolean[2])[interrupt ? 1 : 0] = true;
+                return;
             }
-            else
+            if (r.settled && !r.away && r.thread != null)
             {
-                java.util.concurrent.locks.LockSupport.unpark(r.thread);
+                give(r.thread, interrupt);
+                return;
             }
-            return;
+            if (r.goneTo < 0 || r.sending)
+            {
+                r.held[interrupt ? 1 : 0] = true;
+                return;
+            }
+            to = r.goneTo;
         }
-        pendingSignals.computeIfAbsent(handle, h -> new boolean[2])[interrupt ? 1 : 0] = true;
+        // it runs on another node (or left it since): the signal follows it there
+        threads.sendSignal(to, handle, interrupt);
+    }
+
+    private static void give(final Thread t, final boolean interrupt)
+    {
+        if (interrupt)
+        {
+            if (t != Thread.currentThread())
+            {
+                Continuation.interrupting(t);
+            }
+            t.interrupt();
+        }
+        else
+        {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        }
+    }
+
+    /** Moves the signals in {@code from} to {@code to}. */
+    private static void take(final boolean[] from, final boolean[] to)
+    {
+        for (int i = 0; i < from.length; i++)
+        {
+            to[i] |= from[i];
+            from[i] = false;
+        }
+    }
+
+    /** Gives the current thread, which now runs the program here, the signals held for it. */
+    private static void takeHere(final boolean[] held)
+    {
+        if (held[0])
+        {
+            java.util.concurrent.locks.LockSupport.unpark(Thread.currentThread());
+        }
+        if (held[1])
+        {
+            Thread.currentThread().interrupt();
+        }
+        held[0] = false;
+        held[1] = false;
+    }
+
+    private void passOn(final int to, final long handle, final boolean[] signals)
+    {
+        for (int i = 0; i < signals.length; i++)
+        {
+            if (signals[i])
+            {
+                threads.sendSignal(to, handle, i == 1);
+            }
+        }
     }
 
     /** Counts a remote fault of the current thread, if it is a movable one, against the object's home. */
@@ -630,7 +719,15 @@ final class Migration
         {
             final Runner r = new Runner(handle, null);
             r.first = a;
-            runners.put(handle, r);
+            synchronized (signalLock)
+            {
+                final boolean[] early = pendingSignals.remove(handle);
+                if (early != null)
+                {
+                    take(early, r.held);
+                }
+                runners.put(handle, r);
+            }
             threads.startArrived(handle, traits, r, (Thread)object);
         }
         node.sendReply(from, corr, node.reply());
