@@ -651,6 +651,17 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         remoteNode.remove(t);
     }
 
+    /**
+     * Starts a checkpoint's pause on this node: the program's threads here stop at their next safe points that hold
+     * no monitor, and wait there until {@link ThreadPause#resume}.
+     *
+     * @throws IllegalStateException if a pause is on already.
+     */
+    public ThreadPause pause()
+    {
+        return migration.pause();
+    }
+
     /** Sends a wake-up or interrupt after a thread of the program that runs on node {@code to}. */
     void sendSignal(final int to, final long handle, final boolean interrupt)
     {

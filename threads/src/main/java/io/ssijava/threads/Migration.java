@@ -2,6 +2,7 @@ package io.ssijava.threads;
 
 import io.ssijava.dsm.Node;
 import io.ssijava.dsm.NodeRuntime;
+import io.ssijava.dsm.SsiException;
 import io.ssijava.dsm.WireException;
 import io.ssijava.dsm.WireIn;
 import io.ssijava.dsm.WireOut;
@@ -147,6 +148,11 @@ final class Migration
             {
                 final Runnable b = body;
                 body = null;
+                final ThreadPause p = pause;
+                if (p != null)
+                {
+                    p.hold(this, null, b); // not started yet: what it will run is all there is of it
+                }
                 k = Continuation.run(b);
             }
             while (k != null)
@@ -155,6 +161,11 @@ final class Migration
                 if (to < 0 || to == self)
                 {
                     target = -1;
+                    final ThreadPause p = pause;
+                    if (p != null)
+                    {
+                        p.hold(this, k, null); // a thread on its way to another node is held there instead
+                    }
                     k = k.resume();
                     continue;
                 }
@@ -234,7 +245,7 @@ final class Migration
             {
                 faults.set(n, 0); // counted where it was: they say nothing of the data it wants from here
             }
-            return a.k.resume();
+            return a.k;
         }
 
         private Object awaitReturn()
@@ -270,6 +281,8 @@ final class Migration
      * for it, or passed after it, and never left behind on a node it has left.
      */
     private final Object signalLock = new Object();
+    /** A checkpoint's pause while one is on: threads of the program here wait at their safe points. */
+    private volatile ThreadPause pause;
     /** Kinds of thread-local that could not move, reported once each. */
     private final java.util.Set<String> warnedLocals = ConcurrentHashMap.newKeySet();
 
@@ -418,6 +431,115 @@ final class Migration
         }
     }
 
+    // ---------------------------------------------------------------- a checkpoint's pause
+
+    /**
+     * Starts a pause: every thread of the program here is asked to stop at its next safe point outside monitors, or
+     * in {@code Object.wait} (see {@link Continuation#requestPause}).
+     */
+    ThreadPause pause()
+    {
+        synchronized (runners)
+        {
+            if (pause != null)
+            {
+                throw new IllegalStateException("node " + self + " is paused already");
+            }
+            pause = new ThreadPause(this);
+        }
+        final ThreadPause p = pause;
+        askToStop(p);
+        return p;
+    }
+
+    /** Asks every thread that runs here, is not held and has no request yet, to capture itself. */
+    void askToStop(final ThreadPause p)
+    {
+        for (final Runner r : runners.values())
+        {
+            final Thread t = r.thread;
+            if (t != null && !r.away && r.settled && !p.isHeld(r.handle) && !Continuation.requested(t))
+            {
+                // refused if it is between two runs of its frames: asked again
+                Continuation.requestPause(t, self);
+            }
+        }
+    }
+
+    /**
+     * @return the runners that must still stop here before every thread of the program here is held: those that
+     * run here (or start, or arrive), and those whose frames are on their way to another node (they stop there).
+     */
+    List<Runner> notHeld(final ThreadPause p)
+    {
+        final List<Runner> out = new ArrayList<>();
+        for (final Runner r : runners.values())
+        {
+            final Thread t = r.thread;
+            final boolean gone = r.endedElsewhere || (r.away && !r.sending) ||
+                t != null && t.getState() == Thread.State.TERMINATED;
+            if (!gone && !p.isHeld(r.handle))
+            {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Ends a pause: held threads go on; requests not yet taken are withdrawn. */
+    void endPause(final ThreadPause p)
+    {
+        synchronized (runners)
+        {
+            if (pause == p)
+            {
+                pause = null;
+            }
+        }
+        for (final Runner r : runners.values())
+        {
+            if (r.thread != null && !p.isHeld(r.handle))
+            {
+                Continuation.cancel(r.thread);
+            }
+        }
+    }
+
+    /**
+     * Writes a held thread for a checkpoint: its handle, then either the body it has not started (kind 0: what it
+     * is and its Runnable) or its frames (kind 1, as a move writes them).
+     */
+    void writeHeld(final WireOut out, final Runner r, final Continuation k, final Runnable body)
+    {
+        try
+        {
+            writeHeldThread(out, r, k, body);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new SsiException("thread \"" + r.thread.getName() + "\": " + ex.getMessage(), ex);
+        }
+    }
+
+    private void writeHeldThread(final WireOut out, final Runner r, final Continuation k, final Runnable body)
+    {
+        out.putLong(r.handle);
+        final Thread t = r.thread;
+        if (k == null)
+        {
+            out.putByte(0);
+            ThreadTraits.of(t).write(out);
+            out.putBoolean(t.isInterrupted());
+            runtime.writeValue(out, t instanceof io.ssijava.rt.Managed ? t : null);
+            runtime.writeValue(out, body);
+        }
+        else
+        {
+            out.putByte(1);
+            writeThread(out, r, k, t.isInterrupted(), self);
+        }
+    }
+
     /** Counts a remote fault of the current thread, if it is a movable one, against the object's home. */
     void faulted(final int home)
     {
@@ -472,9 +594,9 @@ final class Migration
             throw new IllegalArgumentException("no node " + to + " in a job of " + node.nodeCount());
         }
         final Runner r = runners.get(handle);
-        if (r == null || r.away || r.thread == null)
+        if (r == null || r.away || r.thread == null || pause != null)
         {
-            return false;
+            return false; // during a checkpoint's pause, held threads stay where the checkpoint finds them
         }
         r.refused = null;
         r.target = to;
@@ -537,6 +659,21 @@ final class Migration
         runtime.release();
         final Thread t = r.thread;
         final WireOut msg = node.message(ThreadMessages.MIGRATE).putLong(r.handle);
+        writeThread(msg, r, k, interrupted, to);
+        threads.movedAway(t, to);
+        node.call(to, msg);
+        node.stats().moved(System.nanoTime() - started);
+    }
+
+    /**
+     * Writes a captured thread as {@link #onMigrate} reads it (after its handle): what it is, its frames, whose
+     * objects become shared, and its thread-locals.
+     *
+     * @param to the node it goes to (named in reports of thread-locals that stay behind).
+     */
+    void writeThread(final WireOut msg, final Runner r, final Continuation k, final boolean interrupted, final int to)
+    {
+        final Thread t = r.thread;
         ThreadTraits.of(t).write(msg);
         msg.putBoolean(interrupted).putInt(r.moves);
         // a subclass of Thread is its own JVM thread wherever it runs: its copy there is started
@@ -568,9 +705,6 @@ final class Migration
             runtime.writeValue(msg, receivers[i]);
         }
         writeThreadLocals(msg, t, to, frames, receivers[frames.size() - 1].getClass().getClassLoader(), r.before);
-        threads.movedAway(t, to);
-        node.call(to, msg);
-        node.stats().moved(System.nanoTime() - started);
     }
 
     /**

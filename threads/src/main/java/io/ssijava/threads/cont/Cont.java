@@ -461,7 +461,8 @@ public final class Cont
     public static void leaving(final Object o)
     {
         final ContinuationContext c = CONTEXT.get();
-        if (c != null && c.moveTo >= 0)
+        if (c != null && c.moveTo >= 0 &&
+            !(c.pauseOnly && c.waitKind == Continuation.Waiting.MONITOR && o == c.waitTarget))
         {
             io.ssijava.rt.Ssi.reserveMonitor(o, c.moveTo);
         }
@@ -490,7 +491,8 @@ public final class Cont
         {
             return false;
         }
-        final StackCheck.Result r = StackCheck.check(c.allowLocked || c.every > 0);
+        final StackCheck.Result r = StackCheck.check(c.allowLocked || c.every > 0 ||
+            c.pauseOnly && c.waitKind == Continuation.Waiting.MONITOR);
         if (r.pinnedBy != null)
         {
             // walked again at the next safe point: the walk stops at the pinning frame, near the top

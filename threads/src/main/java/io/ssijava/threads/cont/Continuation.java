@@ -192,6 +192,7 @@ public final class Continuation
         }
         c.allowLocked = allowLocked;
         c.moveTo = -1;
+        c.pauseOnly = false;
         c.pinnedBy = null; // says why this request waits, once a safe point has refused it
         c.waitYielded = false;
         c.requested = true;
@@ -219,6 +220,41 @@ public final class Continuation
         }
         c.allowLocked = true;
         c.moveTo = to;
+        c.pauseOnly = false;
+        c.pinnedBy = null;
+        c.waitYielded = false;
+        c.requested = true;
+        c.recount();
+        if (c.inMonitorWait)
+        {
+            io.ssijava.rt.Ssi.yieldWait(thread);
+        }
+        c.kickOutOfBlockingCall();
+        return true;
+    }
+
+    /**
+     * Asks a thread that runs a body to capture itself at its next safe point for a checkpoint, and to resume on
+     * this node: at a safe point where it holds no monitor, or in {@code Object.wait}. A waiting thread stops
+     * waiting and is captured without the monitor it waited on (it did not hold it while it waited), so that every
+     * waiter of a monitor can stop; it resumes as from a spurious wake-up, which the JDK allows and which a
+     * program's wait loop checks its condition after (a notify meanwhile would otherwise be lost). Monitors it holds
+     * apart from that one stay its own until it resumes.
+     *
+     * @param thread the thread.
+     * @param node   this node.
+     * @return false if the thread runs no body now.
+     */
+    public static boolean requestPause(final Thread thread, final int node)
+    {
+        final ContinuationContext c = RUNNING.get(thread);
+        if (c == null)
+        {
+            return false;
+        }
+        c.allowLocked = false;
+        c.moveTo = node;
+        c.pauseOnly = true;
         c.pinnedBy = null;
         c.waitYielded = false;
         c.requested = true;
@@ -260,6 +296,13 @@ public final class Continuation
             c.requested = false;
             c.recount();
         }
+    }
+
+    /** @return whether the thread runs a body now and has a request to capture that it has not yet taken. */
+    public static boolean requested(final Thread thread)
+    {
+        final ContinuationContext c = RUNNING.get(thread);
+        return c != null && c.requested;
     }
 
     /**
@@ -313,7 +356,8 @@ public final class Continuation
             }
             final List<Frame> saved = new ArrayList<>(c.saved);
             Collections.reverse(saved);
-            return new Continuation(saved, c.bottomProxy, null, c.waitKind == Waiting.NONE ? Waiting.NOTHING :
+            final boolean wakes = c.pauseOnly && c.waitKind == Waiting.MONITOR; // see requestPause
+            return new Continuation(saved, c.bottomProxy, null, c.waitKind == Waiting.NONE || wakes ? Waiting.NOTHING :
                 new Waiting(c.waitKind, c.waitTarget, c.waitLeftNanos));
         }
         finally
@@ -322,6 +366,7 @@ public final class Continuation
             Cont.context(null);
             c.requested = false;
             c.moveTo = -1;
+            c.pauseOnly = false;
             c.every = 0;
             c.capturing = false;
             c.restore = null;

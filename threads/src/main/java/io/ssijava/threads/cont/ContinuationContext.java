@@ -13,6 +13,12 @@ final class ContinuationContext
     volatile boolean allowLocked;
     /** The node the pending capture moves the thread to (its monitors are kept for it meanwhile), or -1. */
     volatile int moveTo = -1;
+    /**
+     * The pending capture is a checkpoint's, resumed on this node: it takes no frame that holds a monitor, except
+     * those of a thread in {@code Object.wait}, whose waited-on monitor is not its own meanwhile and which resumes
+     * as from a spurious wake-up ({@link Continuation#requestPause}).
+     */
+    volatile boolean pauseOnly;
     /** In a monitor wait that a request to capture must cut short ({@link Cont#waitRest}). */
     volatile boolean inMonitorWait;
     /** Capture at every n-th safe point (0: never by itself). */

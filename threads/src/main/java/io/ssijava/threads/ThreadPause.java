@@ -1,0 +1,194 @@
+package io.ssijava.threads;
+
+import io.ssijava.dsm.WireOut;
+import io.ssijava.threads.cont.Continuation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A checkpoint's pause on one node. Every thread of the program that runs here is asked to capture itself at its
+ * next safe point outside monitors, or in {@code Object.wait} (it then goes on as from a spurious wake-up), and
+ * waits there, its frames captured, until the pause ends; a
+ * thread that starts or arrives meanwhile waits before it runs. While the pause is on, no thread moves. The held
+ * threads can then be written down ({@link #writeThreads}).
+ * <p>
+ * A thread that cannot reach a safe point (it runs JDK code that never returns to the program, as a pool's worker
+ * does between tasks, holds a monitor for longer than the pause waits, or waits to enter a monitor that a
+ * stopped waiter with nested monitors keeps) keeps the pause from completing;
+ * {@link #awaitHeld} says which, and the caller ends the pause.
+ */
+public final class ThreadPause
+{
+    /** One held thread: its captured frames, or, if it had not started, the body it will run. */
+    private record Held(Migration.Runner runner, Continuation k, Runnable body)
+    {
+    }
+
+    private static final long STUCK_AFTER_NANOS = 500_000_000L;
+
+    private final Migration migration;
+    /** By handle, in the order they stopped. Guarded by this. */
+    private final Map<Long, Held> held = new LinkedHashMap<>();
+    private boolean over;
+
+    ThreadPause(final Migration migration)
+    {
+        this.migration = migration;
+    }
+
+    /** The calling thread (the runner's) waits here until the pause is over. */
+    void hold(final Migration.Runner r, final Continuation k, final Runnable body)
+    {
+        boolean interrupted = false;
+        synchronized (this)
+        {
+            if (over)
+            {
+                return;
+            }
+            held.put(r.handle, new Held(r, k, body));
+            notifyAll();
+            while (!over)
+            {
+                try
+                {
+                    wait();
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true; // the program's: it sees it once it goes on
+                }
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    synchronized boolean isHeld(final long handle)
+    {
+        return held.containsKey(handle);
+    }
+
+    /**
+     * Waits until every thread of the program that runs here is held.
+     *
+     * @param timeoutMillis how long to wait.
+     * @return null if they all are; else which are not, and where they are.
+     */
+    public String awaitHeld(final long timeoutMillis) throws InterruptedException
+    {
+        final long started = System.nanoTime();
+        final long deadline = started + timeoutMillis * 1_000_000L;
+        while (true)
+        {
+            final List<Migration.Runner> waiting = migration.notHeld(this);
+            if (waiting.isEmpty())
+            {
+                return null;
+            }
+            final long left = deadline - System.nanoTime();
+            if (left <= 0)
+            {
+                return describe(waiting);
+            }
+            // after a while: entering a monitor that a running thread holds is only contention
+            final String stuck = System.nanoTime() - started > STUCK_AFTER_NANOS ? waitingForAHeldMonitor(waiting) :
+                null;
+            if (stuck != null)
+            {
+                return stuck;
+            }
+            // asks again those that were between two runs of their frames when asked, or that arrived since
+            migration.askToStop(this);
+            synchronized (this)
+            {
+                wait(Math.max(1, Math.min(5, left / 1_000_000L)));
+            }
+        }
+    }
+
+    /**
+     * @return a thread that waits to enter a monitor that a held thread keeps, if there is one (it cannot stop
+     * until the pause is over), else null.
+     */
+    private static String waitingForAHeldMonitor(final List<Migration.Runner> waiting)
+    {
+        for (final Migration.Runner r : waiting)
+        {
+            final Thread t = r.thread;
+            if (t == null || t.getState() == Thread.State.RUNNABLE)
+            {
+                continue;
+            }
+            for (final StackTraceElement e : t.getStackTrace())
+            {
+                if (e.getClassName().equals("io.ssijava.dsm.Locks") &&
+                    (e.getMethodName().equals("entered") || e.getMethodName().equals("reacquire")))
+                {
+                    return "\"" + t.getName() + "\" waits for a monitor that a stopped thread holds";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String describe(final List<Migration.Runner> waiting)
+    {
+        final List<String> out = new ArrayList<>();
+        for (final Migration.Runner r : waiting)
+        {
+            final Thread t = r.thread;
+            if (t == null)
+            {
+                out.add("a thread that is starting");
+                continue;
+            }
+            final String pinned = Continuation.pinnedBy(t);
+            out.add("\"" + t.getName() + "\" (" + (pinned != null ? "in " + pinned :
+                t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING ?
+                "waiting, maybe in Object.wait or a wait the JDK runs for it" :
+                t.getState() == Thread.State.BLOCKED ? "blocked on a monitor" : t.getState().toString()) + ")");
+        }
+        return String.join(", ", out);
+    }
+
+    /** @return how many threads are held. */
+    public synchronized int heldCount()
+    {
+        return held.size();
+    }
+
+    /**
+     * Writes every held thread: their count, then each one (see {@code Migration.writeHeld}). Objects their frames
+     * refer to become shared, so that the object space writes them with the rest.
+     */
+    public void writeThreads(final WireOut out)
+    {
+        final List<Held> all;
+        synchronized (this)
+        {
+            all = new ArrayList<>(held.values());
+        }
+        out.putInt(all.size());
+        for (final Held h : all)
+        {
+            migration.writeHeld(out, h.runner(), h.k(), h.body());
+        }
+    }
+
+    /** Ends the pause: the held threads go on from where they stopped. */
+    public void resume()
+    {
+        migration.endPause(this);
+        synchronized (this)
+        {
+            over = true;
+            notifyAll();
+        }
+    }
+}
