@@ -45,6 +45,8 @@ final class Codec
     static final byte T_MAP_OF = 23;
     static final byte T_THREAD_GROUP = 24;
     static final byte T_POOL_CONTAINER = 25;
+    /** System.in, System.out or System.err: each node's own (their output reaches the launcher's). */
+    static final byte T_STD_STREAM = 26;
     /** Longest immutable collection sent by value. */
     private static final int MAX_IMMUTABLE = 1 << 24;
 
@@ -160,6 +162,11 @@ final class Codec
         {
             // thread factories hold one: a pool's threads on another node belong to that node's main group
             out.putByte(T_THREAD_GROUP).putString(((ThreadGroup)v).getName());
+        }
+        else if (v == System.out || v == System.err || v == System.in)
+        {
+            // on a thread's stack mid-call (System.out.println(...) with the argument still to compute)
+            out.putByte(T_STD_STREAM).putByte(v == System.in ? 0 : v == System.out ? 1 : 2);
         }
         else if (io.ssijava.rt.PoolContainers.isContainer(v))
         {
@@ -334,6 +341,13 @@ final class Codec
                 return mainGroup();
             case T_POOL_CONTAINER:
                 return io.ssijava.rt.PoolContainers.named(in.getString());
+            case T_STD_STREAM:
+                final byte which = in.getByte();
+                if (which < 0 || which > 2)
+                {
+                    throw new WireException("unknown standard stream " + which);
+                }
+                return which == 0 ? System.in : which == 1 ? System.out : System.err;
             default: throw new WireException("unknown value tag " + tag);
         }
     }

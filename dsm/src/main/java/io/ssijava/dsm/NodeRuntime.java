@@ -65,6 +65,17 @@ public final class NodeRuntime implements Runtime
         return space.codec.readValue(in);
     }
 
+    /**
+     * Writes every object, array and class's statics homed on this node, with its state, for a checkpoint (see
+     * {@code ObjectSpace.writeHomes}); call while the program's threads are held and after every node released.
+     *
+     * @return how many were written.
+     */
+    public long writeHomes(final WireOut out)
+    {
+        return space.writeHomes(out);
+    }
+
     /** Release: make every write of this node visible to the cluster. */
     public void release()
     {

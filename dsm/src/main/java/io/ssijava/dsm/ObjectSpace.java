@@ -1131,6 +1131,83 @@ final class ObjectSpace
         }
     }
 
+    /**
+     * Writes every entity homed here with all of its state, for a checkpoint taken while the program's threads are
+     * held and every node has released: per entity its kind (1 object, 2 array, 3 statics, 4 plain Object), global
+     * id, identity hash and type (objects, arrays: class name and length; statics: the class's name), then its
+     * fields or elements, with references as global ids; 0 ends the list. Objects first shared by this writing (a
+     * home object's field that pointed to a local one) are written too.
+     *
+     * @return how many entities were written.
+     */
+    long writeHomes(final WireOut out)
+    {
+        final java.util.Set<Long> written = new java.util.HashSet<>();
+        long count = 0;
+        while (true)
+        {
+            final List<Meta> todo = new ArrayList<>();
+            for (final Meta m : byGid.values())
+            {
+                if (m.home == self && !written.contains(m.gid))
+                {
+                    todo.add(m);
+                }
+            }
+            if (todo.isEmpty())
+            {
+                break;
+            }
+            todo.sort(java.util.Comparator.comparingLong(m -> m.gid));
+            for (final Meta m : todo)
+            {
+                written.add(m.gid);
+                writeHome(out, m);
+                count++;
+            }
+        }
+        out.putByte(0);
+        return count;
+    }
+
+    private void writeHome(final WireOut out, final Meta m)
+    {
+        out.putByte(m.kind.ordinal() + 1).putLong(m.gid).putInt(m.hash);
+        synchronized (m)
+        {
+            switch (m.kind)
+            {
+                case OBJECT ->
+                {
+                    out.putString(m.target.getClass().getName());
+                    writeAllFields(out, m, false);
+                }
+                case ARRAY ->
+                {
+                    final int length = Array.getLength(m.target);
+                    out.putString(m.target.getClass().getName()).putInt(length);
+                    try
+                    {
+                        codec.writeElements(out, m.target, 0, length);
+                    }
+                    catch (final SsiException ex)
+                    {
+                        throw ex.addPath(m.target.getClass().getSimpleName());
+                    }
+                }
+                case STATICS ->
+                {
+                    out.putString(((Class<?>)m.target).getName());
+                    writeAllFields(out, m, true);
+                }
+                case PLAIN ->
+                {
+                    // identity and hash only
+                }
+            }
+        }
+    }
+
     /** Applies diffs from another node, invalidates all other copies, then acknowledges. Blocks: not on the receiver. */
     void applyDiffs(final int from, final long correlationId, final WireIn in)
     {

@@ -69,11 +69,24 @@ class CodecMalformedInputTest
             null, "a string", "", "\u00e9\u2603", 42, -7L, 2.5, 1.5f, (short)3, (byte)4, 'c', true,
             new BigInteger("123456789012345678901234567890"), new BigDecimal("-3.14159e-7"),
             Color.GREEN, TimeUnit.SECONDS, new Pair(5, "five"), new Pair(6, null), String.class, Point.class,
-            p, new Object()})
+            p, new Object(), System.out, System.err})
         {
             corpus.add(encode(v));
         }
         return corpus;
+    }
+
+    /** A thread's frame may hold System.out mid-call: it travels as the name of the stream, not as an object. */
+    @Test
+    void standardStreamsTravelByName()
+    {
+        for (final Object stream : new Object[] {System.out, System.err, System.in})
+        {
+            final byte[] bytes = encode(stream);
+            assertEquals(2, bytes.length);
+            assertTrue(decoder.readValue(new WireIn(bytes)) == stream);
+        }
+        assertInstanceOf(WireException.class, decodeFailure(new byte[] {Codec.T_STD_STREAM, 3}));
     }
 
     private static Throwable decodeFailure(final byte[] bytes)
