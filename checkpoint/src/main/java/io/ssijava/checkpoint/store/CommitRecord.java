@@ -18,10 +18,12 @@ import java.nio.file.Path;
  * @param partBytes   each node's part, in bytes.
  * @param pauseMillis how long the program was paused for the capture.
  * @param writeMillis how long writing every level took, after the pause.
+ * @param threads     the threads it holds, all nodes together.
+ * @param objects     the shared objects (and classes' statics) it holds, all nodes together.
  * @param createdMillis when it was committed (wall clock).
  */
 public record CommitRecord(long job, long checkpoint, String level, long[] partBytes, long pauseMillis,
-    long writeMillis, long createdMillis)
+    long writeMillis, int threads, long objects, long createdMillis)
 {
     /** @return the number of nodes of the job when it was taken. */
     public int nodes()
@@ -53,6 +55,8 @@ public record CommitRecord(long job, long checkpoint, String level, long[] partB
         }
         out.writeLong(pauseMillis);
         out.writeLong(writeMillis);
+        out.writeInt(threads);
+        out.writeLong(objects);
         out.flush();
         return CheckpointFile.write(file, new CheckpointFile.Header(job, checkpoint, 0, -1, partBytes.length,
             CheckpointFile.Kind.COMMIT, createdMillis), bytes.toByteArray(), durable);
@@ -86,7 +90,7 @@ public record CommitRecord(long job, long checkpoint, String level, long[] partB
                 parts[i] = in.readLong();
             }
             return new CommitRecord(h.job(), h.checkpoint(), level, parts, in.readLong(), in.readLong(),
-                h.createdMillis());
+                in.readInt(), in.readLong(), h.createdMillis());
         }
         catch (final java.io.EOFException ex)
         {

@@ -1,0 +1,111 @@
+package io.ssijava.checkpoint.capture;
+
+import io.ssijava.checkpoint.CheckpointConfig;
+import io.ssijava.checkpoint.CheckpointControl;
+import io.ssijava.checkpoint.CheckpointException;
+import io.ssijava.checkpoint.levels.Stores;
+import io.ssijava.checkpoint.store.CheckpointDir;
+import io.ssijava.dsm.NodeRuntime;
+import io.ssijava.threads.ClusterThreads;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The checkpoint protocol on one node: its participant, and on node 0 the coordinator and its timer. */
+public final class Capture implements AutoCloseable
+{
+    private final Participant participant;
+    private final Coordinator coordinator;
+    private final Thread timer;
+
+    private Capture(final Participant participant, final Coordinator coordinator, final Thread timer)
+    {
+        this.participant = participant;
+        this.coordinator = coordinator;
+        this.timer = timer;
+    }
+
+    /** Starts this node's part; on node 0 also the coordinator, and its timer if the config has a period. */
+    public static Capture start(final NodeRuntime runtime, final ClusterThreads threads,
+        final CheckpointConfig config, final long job)
+    {
+        final int nodes = runtime.node().nodeCount();
+        final Map<Integer, CheckpointDir> local = new HashMap<>();
+        final List<CheckpointDir> dirs = new ArrayList<>();
+        for (int n = 0; n < nodes; n++)
+        {
+            local.put(n, new CheckpointDir(config.localDir(n)));
+            dirs.add(local.get(n));
+        }
+        final CheckpointDir stable = config.stableDir() == null ? null : new CheckpointDir(config.stableDir());
+        if (stable != null)
+        {
+            dirs.add(stable);
+        }
+        final Stores stores = new Stores(job, nodes, local, stable, config.schedule());
+        final Participant participant = new Participant(runtime, threads, stores, job);
+        if (runtime.node().self() != 0)
+        {
+            return new Capture(participant, null, null);
+        }
+        final Coordinator coordinator = new Coordinator(runtime.node(), participant, stores, job,
+            config.pauseTimeoutMillis(), dirs);
+        Thread timer = null;
+        if (config.everyMillis() > 0)
+        {
+            timer = new io.ssijava.rt.NodeLocalThread(() -> every(coordinator, config.everyMillis()),
+                "ssi-checkpoints");
+            timer.setDaemon(true);
+            timer.start();
+        }
+        return new Capture(participant, coordinator, timer);
+    }
+
+    /** Takes a checkpoint every period (counted from the end of the last one), until interrupted. */
+    private static void every(final Coordinator coordinator, final long millis)
+    {
+        while (true)
+        {
+            try
+            {
+                Thread.sleep(millis);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            try
+            {
+                final CheckpointControl.Summary s = coordinator.checkpointNow();
+                System.err.println("ssi-java: checkpoint " + s.id() + " committed: levels " + s.levels() + ", " +
+                    s.bytes() + " bytes, paused " + s.pauseMillis() + " ms, took " + s.totalMillis() + " ms");
+            }
+            catch (final CheckpointException ex)
+            {
+                System.err.println("ssi-java: " + ex.getMessage());
+            }
+            catch (final RuntimeException ex)
+            {
+                System.err.println("ssi-java: checkpoint failed: " + ex);
+            }
+        }
+    }
+
+    /** @return the coordinator on node 0, else null. */
+    public CheckpointControl control()
+    {
+        return coordinator;
+    }
+
+    @Override
+    public void close()
+    {
+        if (timer != null)
+        {
+            timer.interrupt();
+        }
+        participant.close();
+    }
+}

@@ -1,0 +1,198 @@
+package io.ssijava.checkpoint.capture;
+
+import io.ssijava.checkpoint.levels.Stores;
+import io.ssijava.checkpoint.store.CheckpointFile;
+import io.ssijava.dsm.Node;
+import io.ssijava.dsm.NodeRuntime;
+import io.ssijava.dsm.WireOut;
+import io.ssijava.threads.ClusterThreads;
+import io.ssijava.threads.ThreadPause;
+
+import java.io.IOException;
+
+/**
+ * A node's part in a coordinated checkpoint: holds the program's threads here at safe points, releases, captures
+ * the held threads and the objects homed here into memory while everything is still, lets the threads go on, and
+ * then writes the part to its levels in the background of the program.
+ * <p>
+ * The part's payload: the node's number and the job's node count, the held threads ({@link ThreadPause
+ * #writeThreads}), then every object homed here ({@link NodeRuntime#writeHomes}).
+ */
+final class Participant
+{
+    /** What a step answers: whether it worked, and what it says (counts, or why not). */
+    record Answer(boolean ok, String why, long bytes, int threads, long objects)
+    {
+        static Answer failed(final String why)
+        {
+            return new Answer(false, why, 0, 0, 0);
+        }
+    }
+
+    private final NodeRuntime runtime;
+    private final ClusterThreads threads;
+    private final Stores stores;
+    private final long job;
+    private final int self;
+    private final int nodes;
+    /** The checkpoint under way here, its pause and what it captured. Guarded by this. */
+    private long checkpoint;
+    private ThreadPause pause;
+    private byte[] captured;
+
+    Participant(final NodeRuntime runtime, final ClusterThreads threads, final Stores stores, final long job)
+    {
+        this.runtime = runtime;
+        this.threads = threads;
+        this.stores = stores;
+        this.job = job;
+        final Node node = runtime.node();
+        this.self = node.self();
+        this.nodes = node.nodeCount();
+        node.register(CheckpointMessages.PAUSE, (from, corr, in) ->
+        {
+            final Answer a = pause(in.getLong(), in.getLong());
+            node.sendReply(from, corr, answer(node.reply(), a));
+        });
+        node.register(CheckpointMessages.CAPTURE, (from, corr, in) ->
+            node.sendReply(from, corr, answer(node.reply(), capture(in.getLong()))));
+        node.register(CheckpointMessages.RESUME, (from, corr, in) ->
+        {
+            resume(in.getLong());
+            node.sendReply(from, corr, node.reply());
+        });
+        node.register(CheckpointMessages.WRITE, (from, corr, in) ->
+            node.sendReply(from, corr, answer(node.reply(), write(in.getLong(), in.getLong()))));
+    }
+
+    static WireOut answer(final WireOut out, final Answer a)
+    {
+        return out.putBoolean(a.ok()).putString(a.why() == null ? "" : a.why()).putLong(a.bytes())
+            .putInt(a.threads()).putLong(a.objects());
+    }
+
+    static Answer answer(final io.ssijava.dsm.WireIn in)
+    {
+        return new Answer(in.getBoolean(), in.getString(), in.getLong(), in.getInt(), in.getLong());
+    }
+
+    /** Holds the program's threads here; once they all are, makes every write of this node visible at its home. */
+    synchronized Answer pause(final long id, final long timeoutMillis)
+    {
+        if (pause != null)
+        {
+            return Answer.failed("node " + self + " is still in checkpoint " + checkpoint);
+        }
+        checkpoint = id;
+        captured = null;
+        pause = threads.pause();
+        try
+        {
+            final String notHeld = pause.awaitHeld(timeoutMillis);
+            if (notHeld != null)
+            {
+                endPause();
+                return Answer.failed("on node " + self + ", threads did not reach a safe point within " +
+                    timeoutMillis + " ms: " + notHeld);
+            }
+            runtime.release();
+            return new Answer(true, null, 0, pause.heldCount(), 0);
+        }
+        catch (final InterruptedException ex)
+        {
+            endPause();
+            Thread.currentThread().interrupt();
+            return Answer.failed("node " + self + " was interrupted while it paused");
+        }
+        catch (final RuntimeException ex)
+        {
+            endPause();
+            return Answer.failed("node " + self + ": " + ex.getMessage());
+        }
+    }
+
+    /** Writes the held threads and the objects homed here into memory; every node is paused and released. */
+    synchronized Answer capture(final long id)
+    {
+        if (pause == null || checkpoint != id)
+        {
+            return Answer.failed("node " + self + " is not paused for checkpoint " + id);
+        }
+        try
+        {
+            // threads that arrived from nodes that paused later are held too by now
+            final String notHeld = pause.awaitHeld(1_000);
+            if (notHeld != null)
+            {
+                return Answer.failed("on node " + self + ", threads that arrived during the pause did not stop: " +
+                    notHeld);
+            }
+            final WireOut out = new WireOut(1 << 16);
+            out.putInt(self).putInt(nodes);
+            final int held = pause.heldCount();
+            pause.writeThreads(out);
+            final long objects = runtime.writeHomes(out);
+            captured = out.toBytes();
+            return new Answer(true, null, captured.length, held, objects);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return Answer.failed("node " + self + " was interrupted while it captured");
+        }
+        catch (final RuntimeException ex)
+        {
+            return Answer.failed("node " + self + " could not capture its part: " + ex.getMessage());
+        }
+    }
+
+    /** Lets the held threads go on (a no-op if this node is not paused for that checkpoint). */
+    synchronized void resume(final long id)
+    {
+        if (pause != null && checkpoint == id)
+        {
+            endPause();
+        }
+    }
+
+    private void endPause()
+    {
+        final ThreadPause p = pause;
+        pause = null;
+        p.resume();
+    }
+
+    /** Writes the captured part to the levels the schedule gives this checkpoint. */
+    Answer write(final long id, final long createdMillis)
+    {
+        final byte[] bytes;
+        synchronized (this)
+        {
+            if (captured == null || checkpoint != id)
+            {
+                return Answer.failed("node " + self + " has no capture of checkpoint " + id);
+            }
+            bytes = captured;
+            captured = null;
+        }
+        try
+        {
+            final long size = stores.writePart(new CheckpointFile.Header(job, id, 0, self, nodes,
+                CheckpointFile.Kind.FULL, createdMillis), out -> out.write(bytes));
+            return new Answer(true, null, size, 0, 0);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return Answer.failed("node " + self + " could not write its part of checkpoint " + id + ": " + ex);
+        }
+    }
+
+    /** Ends a pause that is still on when the node closes. */
+    synchronized void close()
+    {
+        if (pause != null)
+        {
+            endPause();
+        }
+    }
+}
