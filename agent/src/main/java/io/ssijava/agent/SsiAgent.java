@@ -9,6 +9,8 @@ import io.ssijava.agent.jit.InlineHints;
 import io.ssijava.agent.jdk.JdkPatch;
 import io.ssijava.agent.jdk.Reexec;
 import io.ssijava.agent.rewrite.ClassRewriter;
+import io.ssijava.checkpoint.CheckpointConfig;
+import io.ssijava.checkpoint.CheckpointService;
 import io.ssijava.dsm.JobClasses;
 import io.ssijava.dsm.Node;
 import io.ssijava.dsm.NodeRuntime;
@@ -85,6 +87,17 @@ public final class SsiAgent
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("ssi-java: node 0: threads run " +
                 io.ssijava.rt.ThreadStarts.started() + ", objects homed 0, remote faults 0, lock transfers 0, remote atomics 0, " +
                 "messages sent 0, bytes sent 0, threads moved out 0"), "ssi-stats"));
+        }
+        warnIfCheckpointsIgnored(options);
+    }
+
+    /** A one-node job has no cluster runtime to checkpoint: say so rather than silently take none. */
+    private static void warnIfCheckpointsIgnored(final NodeOptions options)
+    {
+        if (options.nodes() == 1 && !options.checkpoint().equals(CheckpointConfig.DEFAULT))
+        {
+            System.err.println("ssi-java: checkpoints are taken in jobs of 2 or more nodes; with 1 node the " +
+                "checkpoint options are ignored");
         }
     }
 
@@ -241,12 +254,13 @@ public final class SsiAgent
         {
             fail(self, ex instanceof RuntimeException ? ex.getMessage() : ex.toString());
         }
+        Runnable reap = () -> { };
         if (spawner != null)
         {
             spawner.expectExits();
             spawner.leaveShutdownToCaller();
             final NodeSpawner s = spawner;
-            job.afterEnd(() ->
+            reap = () ->
             {
                 try
                 {
@@ -257,9 +271,24 @@ public final class SsiAgent
                     // close() below ends them anyway
                 }
                 s.close();
-            });
+            };
         }
         Ssi.install(runtime);
+        final CheckpointService checkpoints = startCheckpoints(self, runtime, threads, options);
+        final Runnable reapWorkers = reap;
+        // node 0 ends the job: no more checkpoints once the other nodes are told to stop. A worker halts on node
+        // 0's order without running hooks, so its service goes with its JVM.
+        job.afterEnd(() ->
+        {
+            try
+            {
+                checkpoints.close();
+            }
+            finally
+            {
+                reapWorkers.run();
+            }
+        });
         // once every node is connected: both talk to the other nodes from their first period on
         final Long moveEvery = Long.getLong("ssi.migrate-every");
         if (moveEvery != null && moveEvery > 0)
@@ -272,7 +301,8 @@ public final class SsiAgent
         {
             try
             {
-                ControlServer.start(options.jobId(), options.nodes(), new ControlCommands(threads));
+                ControlServer.start(options.jobId(), options.nodes(),
+                    new ControlCommands(threads, checkpoints.control()));
             }
             catch (final java.io.IOException | RuntimeException ex)
             {
@@ -299,6 +329,22 @@ public final class SsiAgent
                     // keep serving
                 }
             }
+        }
+    }
+
+    /** This node's part in the job's checkpoints, started on every node before main runs. */
+    private static CheckpointService startCheckpoints(final int self, final NodeRuntime runtime,
+        final ClusterThreads threads, final NodeOptions options)
+    {
+        try
+        {
+            return CheckpointService.start(runtime, threads, options.checkpoint(), options.jobId());
+        }
+        catch (final RuntimeException ex)
+        {
+            // without every node's part node 0 can take no checkpoint: stop rather than run a job that cannot
+            fail(self, "cannot start checkpoints: " + ex.getMessage());
+            throw ex;
         }
     }
 

@@ -22,17 +22,20 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * {@code ssi-java jobs|threads|nodes|migrate|placement}: steers a running job from another terminal. A job's node 0
- * writes a job file (control port and secret, readable by the job's owner only) into the run directory; these
- * commands read it, prove the secret to the job and print its answer.
+ * {@code ssi-java jobs|threads|nodes|migrate|placement|checkpoint|checkpoints}: steers a running job from another
+ * terminal. A job's node 0 writes a job file (control port and secret, readable by the job's owner only) into the
+ * run directory; these commands read it, prove the secret to the job and print its answer.
  */
 final class ControlClient {
 
     /** The first words of a command line that name a control command rather than a program to run. */
-    static final Set<String> COMMANDS = Set.of("jobs", "threads", "nodes", "migrate", "placement");
+    static final Set<String> COMMANDS = Set.of("jobs", "threads", "nodes", "migrate", "placement", "checkpoint",
+            "checkpoints");
     private static final String PREFIX = "ssi-java: ";
     private static final int CONNECT_TIMEOUT_MS = 5_000;
     private static final int READ_TIMEOUT_MS = 60_000;
+    /** A checkpoint waits for every thread's safe point, then writes every node's part: it may take minutes. */
+    private static final int CHECKPOINT_READ_TIMEOUT_MS = 10 * 60_000;
 
     /** A running job as its file describes it. */
     record JobInfo(String id, Path file, String host, int port, String secret, long pid, String nodes, String main,
@@ -92,7 +95,8 @@ final class ControlClient {
             err.println(PREFIX + e.getMessage());
             return 2;
         }
-        return ask(job, command + (words.isEmpty() ? "" : " " + String.join(" ", words)), out, err);
+        return ask(job, command + (words.isEmpty() ? "" : " " + String.join(" ", words)),
+                command.equals("checkpoint") ? CHECKPOINT_READ_TIMEOUT_MS : READ_TIMEOUT_MS, out, err);
     }
 
     static Path runDirectory(Function<String, String> properties, Function<String, String> environment) {
@@ -168,10 +172,10 @@ final class ControlClient {
         return sb.toString();
     }
 
-    private static int ask(JobInfo job, String line, PrintStream out, PrintStream err) {
+    private static int ask(JobInfo job, String line, int readTimeoutMs, PrintStream out, PrintStream err) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(job.host(), job.port()), CONNECT_TIMEOUT_MS);
-            s.setSoTimeout(READ_TIMEOUT_MS);
+            s.setSoTimeout(readTimeoutMs);
             Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
             w.write("SSI-CONTROL 1 " + job.secret() + "\n" + line + "\n");
             w.flush();

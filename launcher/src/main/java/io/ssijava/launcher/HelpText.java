@@ -19,10 +19,13 @@ public final class HelpText {
         return """
                 usage: ssi-java [--nodes N] [--stats] [--verbose] [--placement P] [--balance]
                                 [--jvm-opt OPT]... [--java PATH]
+                                [--checkpoint-every D] [--checkpoint-dir DIR] [--stable-dir DIR]
+                                [--mirror-every M] [--stable-every N] [--scheme A|B]
                                 (-cp|-classpath|--class-path) CP MAIN [ARGS...]
                        ssi-java [options] -jar app.jar [ARGS...]
                        ssi-java jobs | threads | nodes | migrate THREAD NODE
-                                | placement [P]   [--job ID]     (a running job)
+                                | placement [P] | checkpoint | checkpoints
+                                [--job ID]     (a running job)
                        ssi-java --help | --version
                 """;
     }
@@ -43,6 +46,11 @@ public final class HelpText {
                                                 at its next safe point outside JDK code, with
                                                 the monitors it holds
                   ssi-java placement [P]        show, or switch every node to, placement policy P
+                  ssi-java checkpoint           take a checkpoint now and wait until it is
+                                                committed (jobs of 2 or more nodes)
+                  ssi-java checkpoints          the job's committed checkpoints, oldest first:
+                                                id, levels, bytes, pause, time taken, threads,
+                                                objects, when (UTC)
                 With several jobs running, name one with --job ID. Node 0 of a job serves these
                 on a loopback port; they need the job's secret, which its job file holds,
                 readable by its owner only, in $SSI_JAVA_RUN, else $XDG_RUNTIME_DIR/ssi-java,
@@ -75,6 +83,22 @@ public final class HelpText {
                                        moves to the node homing the objects it faults most);
                                        ssi-java placement P switches a running job
                   --balance            move running threads from busy nodes to idle ones
+                  --checkpoint-every D take a checkpoint every D: 30s, 500ms, 2m, 1h (a bare
+                                       number is seconds); default: only when asked, with
+                                       ssi-java checkpoint. Jobs of 2 or more nodes only
+                  --checkpoint-dir DIR where node K keeps its checkpoints (DIR/node-K) and
+                                       the mirror of its neighbour's; default:
+                                       ssi-java-checkpoints in the temporary directory
+                                       (java.io.tmpdir, e.g. /tmp)
+                  --stable-dir DIR     stable storage for every M*N-th checkpoint, e.g. a
+                                       shared file system; default: none
+                  --mirror-every M     mirror every M-th checkpoint on the neighbour node;
+                                       default 4
+                  --stable-every N     write every M*N-th checkpoint to --stable-dir (needs
+                                       it); default 4
+                  --scheme A|B         B (the default): every checkpoint on the node's disk,
+                                       every M-th also mirrored; A: every checkpoint
+                                       mirrored. Both: every M*N-th to --stable-dir
                   --jvm-opt OPT        add a flag to every node's JVM, e.g. --jvm-opt -Xmx2g;
                                        repeat for several flags
                   --java PATH          java executable for the nodes; default: the java
@@ -111,7 +135,10 @@ public final class HelpText {
                 peers=host:port;..., job=ID, stats, verbose, placement=P,
                 balance, connect-timeout=20s, transport=ipc|udp (default: ipc when
                 node 0 starts the nodes, udp when peers are given; transport=ipc with
-                peers runs hand-started nodes of one machine over shared memory).
+                peers runs hand-started nodes of one machine over shared memory),
+                checkpoint-every=MILLISECONDS, checkpoint-dir=DIR, stable-dir=DIR,
+                mirror-every=M, stable-every=N, scheme=A|B (as the flags above; give
+                every node the same ones).
 
                 """ + controlHelp() + """
 

@@ -1,16 +1,23 @@
 package io.ssijava.launcher;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The parsed {@code ssi-java} command line.
  *
  * <pre>
  * ssi-java [--nodes N] [--stats] [--verbose] [--jvm-opt OPT]... [--java PATH]
+ *          [--checkpoint-every D] [--checkpoint-dir DIR] [--stable-dir DIR]
+ *          [--mirror-every M] [--stable-every N] [--scheme A|B]
  *          (-cp|-classpath|--class-path) CP MAIN [ARGS...]
  * ssi-java [options] -jar app.jar [ARGS...]
  * ssi-java --help | -h | --version
@@ -28,6 +35,7 @@ import java.util.Optional;
  * @param verbose     log what ssi-java and the runtime do
  * @param placement   the placement policy: {@code spread}, {@code local}, {@code least-loaded} or {@code follow-data}
  * @param balance     move running threads from busy nodes to idle ones
+ * @param checkpoints how the job takes checkpoints
  * @param jvmOptions  extra flags for every node's JVM, in order
  * @param java        the java executable to run nodes with; empty for the launcher's own
  * @param classPath   the program's class path; empty when not given
@@ -42,6 +50,7 @@ public record LauncherOptions(
         boolean verbose,
         String placement,
         boolean balance,
+        Checkpoints checkpoints,
         List<String> jvmOptions,
         Optional<String> java,
         Optional<String> classPath,
@@ -62,9 +71,63 @@ public record LauncherOptions(
         VERSION
     }
 
+    /**
+     * The checkpoint flags. The launcher runs on the JDK alone, so it mirrors the agent's defaults and duration
+     * syntax ({@code io.ssijava.checkpoint.CheckpointConfig}, {@code Schedule.DEFAULT}) rather than loading them;
+     * the agent checks the values again.
+     *
+     * @param everyMillis automatic checkpoint period in milliseconds; 0 for none (only when asked)
+     * @param dir         the level-1 root, absolute; empty for the agent's default
+     * @param stableDir   the stable directory (level N), absolute; empty for none
+     * @param mirrorEvery every M-th checkpoint is mirrored on the next node
+     * @param stableEvery every M*N-th checkpoint goes to the stable directory
+     * @param scheme      {@code A} or {@code B}
+     */
+    public record Checkpoints(long everyMillis, Optional<Path> dir, Optional<Path> stableDir, int mirrorEvery,
+                              int stableEvery, String scheme) {
+
+        /** Every M-th checkpoint mirrored, as the agent's default schedule. */
+        public static final int DEFAULT_MIRROR_EVERY = 4;
+        /** Every M*N-th checkpoint to stable storage, as the agent's default schedule. */
+        public static final int DEFAULT_STABLE_EVERY = 4;
+        /** The agent's default scheme. */
+        public static final String DEFAULT_SCHEME = "B";
+        /** No automatic checkpoints, the agent's directories and schedule. */
+        public static final Checkpoints DEFAULT = new Checkpoints(0, Optional.empty(), Optional.empty(),
+                DEFAULT_MIRROR_EVERY, DEFAULT_STABLE_EVERY, DEFAULT_SCHEME);
+
+        /** Checks that nothing is null. */
+        public Checkpoints {
+            Objects.requireNonNull(dir, "dir");
+            Objects.requireNonNull(stableDir, "stableDir");
+            Objects.requireNonNull(scheme, "scheme");
+        }
+
+        /** The agent option items for what differs from the defaults, each preceded by a comma. */
+        String agentArgs() {
+            StringBuilder sb = new StringBuilder();
+            if (everyMillis != 0) {
+                sb.append(",checkpoint-every=").append(everyMillis);
+            }
+            dir.ifPresent(d -> sb.append(",checkpoint-dir=").append(d));
+            stableDir.ifPresent(d -> sb.append(",stable-dir=").append(d));
+            if (mirrorEvery != DEFAULT_MIRROR_EVERY) {
+                sb.append(",mirror-every=").append(mirrorEvery);
+            }
+            if (stableEvery != DEFAULT_STABLE_EVERY) {
+                sb.append(",stable-every=").append(stableEvery);
+            }
+            if (!DEFAULT_SCHEME.equals(scheme)) {
+                sb.append(",scheme=").append(scheme);
+            }
+            return sb.toString();
+        }
+    }
+
     /** Copies the lists so instances are immutable. */
     public LauncherOptions {
         Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(checkpoints, "checkpoints");
         jvmOptions = List.copyOf(jvmOptions);
         programArgs = List.copyOf(programArgs);
         Objects.requireNonNull(java, "java");
@@ -96,7 +159,9 @@ public record LauncherOptions(
     }
 
     /**
-     * The option string for the ssi agent: {@code nodes=N[,stats][,verbose][,placement=P][,balance]}.
+     * The option string for the ssi agent: {@code nodes=N[,stats][,verbose][,placement=P][,balance]}, then the
+     * checkpoint items that differ from the defaults ({@code checkpoint-every=MILLIS}, {@code checkpoint-dir=DIR},
+     * {@code stable-dir=DIR}, {@code mirror-every=M}, {@code stable-every=N}, {@code scheme=A|B}).
      *
      * @return the agent arguments
      */
@@ -114,11 +179,15 @@ public record LauncherOptions(
         if (balance) {
             sb.append(",balance");
         }
+        sb.append(checkpoints.agentArgs());
         return sb.toString();
     }
 
     /** The placement policies a job can be started with (and switched to while it runs). */
     static final List<String> PLACEMENTS = List.of("spread", "local", "least-loaded", "follow-data");
+
+    /** A duration as the agent's CheckpointConfig.parseDuration reads it: a whole number, then a unit or none. */
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})([a-z]*)");
 
     /** One pass over the arguments; a class so the cursor and the partial result stay together. */
     private static final class Parser {
@@ -129,6 +198,13 @@ public record LauncherOptions(
         private boolean verbose;
         private String placement = "spread";
         private boolean balance;
+        private long checkpointEvery;
+        private Path checkpointDir;
+        private Path stableDir;
+        private int mirrorEvery = Checkpoints.DEFAULT_MIRROR_EVERY;
+        private int stableEvery = Checkpoints.DEFAULT_STABLE_EVERY;
+        private boolean stableEveryGiven;
+        private String scheme = Checkpoints.DEFAULT_SCHEME;
         private final List<String> jvmOptions = new ArrayList<>();
         private String java;
         private String classPath;
@@ -158,6 +234,15 @@ public record LauncherOptions(
                     case "--verbose" -> verbose = flag(name, inlineValue);
                     case "--placement" -> placement = placement(value(name, inlineValue));
                     case "--balance" -> balance = flag(name, inlineValue);
+                    case "--checkpoint-every" -> checkpointEvery = period(name, value(name, inlineValue));
+                    case "--checkpoint-dir" -> checkpointDir = directory(name, value(name, inlineValue));
+                    case "--stable-dir" -> stableDir = directory(name, value(name, inlineValue));
+                    case "--mirror-every" -> mirrorEvery = every(name, value(name, inlineValue));
+                    case "--stable-every" -> {
+                        stableEvery = every(name, value(name, inlineValue));
+                        stableEveryGiven = true;
+                    }
+                    case "--scheme" -> scheme = scheme(value(name, inlineValue));
                     case "--jvm-opt" -> jvmOptions.add(value(name, inlineValue));
                     case "--java" -> java = nonEmpty(name, value(name, inlineValue));
                     case "-cp", "-classpath", "--class-path" -> classPath = value(name, inlineValue);
@@ -182,16 +267,83 @@ public record LauncherOptions(
         }
 
         private LauncherOptions simple(Action action) {
-            return new LauncherOptions(action, nodes, stats, verbose, placement, balance, jvmOptions,
-                    Optional.ofNullable(java),
+            return new LauncherOptions(action, nodes, stats, verbose, placement, balance, Checkpoints.DEFAULT,
+                    jvmOptions, Optional.ofNullable(java),
                     Optional.ofNullable(classPath), Optional.empty(), Optional.empty(), List.of());
         }
 
-        private LauncherOptions run(Optional<String> jar, Optional<String> main) {
+        private LauncherOptions run(Optional<String> jar, Optional<String> main) throws UsageException {
             List<String> rest = Arrays.asList(args).subList(i + 1, args.length);
-            return new LauncherOptions(Action.RUN, nodes, stats, verbose, placement, balance, jvmOptions,
-                    Optional.ofNullable(java),
+            return new LauncherOptions(Action.RUN, nodes, stats, verbose, placement, balance, checkpoints(),
+                    jvmOptions, Optional.ofNullable(java),
                     Optional.ofNullable(classPath), jar, main, rest);
+        }
+
+        /** The checkpoint flags together; checked once all are known, since they may come in any order. */
+        private Checkpoints checkpoints() throws UsageException {
+            if (stableEveryGiven && stableDir == null) {
+                throw usage("--stable-every needs --stable-dir");
+            }
+            if ((long) mirrorEvery * stableEvery > Integer.MAX_VALUE) {
+                throw usage("--mirror-every times --stable-every is too large: " + mirrorEvery + " x " + stableEvery);
+            }
+            return new Checkpoints(checkpointEvery, Optional.ofNullable(checkpointDir), Optional.ofNullable(stableDir),
+                    mirrorEvery, stableEvery, scheme);
+        }
+
+        /** Milliseconds, read as the agent's CheckpointConfig.parseDuration reads a duration. */
+        private static long period(String name, String value) throws UsageException {
+            Matcher m = DURATION.matcher(value.strip().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw usage(name + " needs a duration such as 30s, 500ms or 2m, not '" + value + "'");
+            }
+            long amount = Long.parseLong(m.group(1));
+            long millis = switch (m.group(2)) {
+                case "ms" -> amount;
+                case "", "s" -> amount * 1000;
+                case "m", "min" -> amount * 60_000;
+                case "h" -> amount * 3_600_000;
+                default -> throw usage(name + ": unknown unit '" + m.group(2) + "' in '" + value
+                        + "' (ms, s, m or h; a bare number is seconds)");
+            };
+            if (millis == 0) {
+                throw usage(name + " must be more than 0, not '" + value + "'");
+            }
+            return millis;
+        }
+
+        private static Path directory(String name, String value) throws UsageException {
+            Path path;
+            try {
+                path = Path.of(nonEmpty(name, value)).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                throw usage(name + ": '" + value + "' is not a path: " + e.getReason());
+            }
+            // the agent's options are one comma-separated string
+            if (path.toString().indexOf(',') >= 0) {
+                throw usage(name + ": the path " + path + " holds a ',', which the agent's comma-separated "
+                        + "options cannot carry; choose a directory without one");
+            }
+            return path;
+        }
+
+        private static int every(String name, String value) throws UsageException {
+            if (!value.matches("\\d{1,9}")) {
+                throw usage(name + " needs a whole number of at least 1, not '" + value + "'");
+            }
+            int n = Integer.parseInt(value);
+            if (n < 1) {
+                throw usage(name + " must be at least 1, not " + n);
+            }
+            return n;
+        }
+
+        private static String scheme(String value) throws UsageException {
+            String s = value.toUpperCase(Locale.ROOT);
+            if (!s.equals("A") && !s.equals("B")) {
+                throw usage("--scheme must be A or B, not '" + value + "'");
+            }
+            return s;
         }
 
         private String placement(String value) throws UsageException {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssijava.launcher.LauncherOptions.Action;
+import io.ssijava.launcher.LauncherOptions.Checkpoints;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,138 @@ class LauncherOptionsTest {
         assertEquals(Optional.of("com.example.Main"), o.mainClass());
         assertFalse(o.jarMode());
         assertEquals(List.of(), o.programArgs());
+        assertEquals(Checkpoints.DEFAULT, o.checkpoints());
         assertEquals("nodes=1", o.agentArgs());
+    }
+
+    @Test
+    void shouldDefaultToCheckpointsOnlyWhenAskedWithTheAgentsDirectoriesAndSchedule() throws UsageException {
+        Checkpoints c = parse("--nodes", "2", "Main").checkpoints();
+        assertEquals(0, c.everyMillis());
+        assertEquals(Optional.empty(), c.dir());
+        assertEquals(Optional.empty(), c.stableDir());
+        // Schedule.DEFAULT of the checkpoint module: Scheme B, 4 x 4
+        assertEquals(4, c.mirrorEvery());
+        assertEquals(4, c.stableEvery());
+        assertEquals("B", c.scheme());
+        assertEquals("nodes=2", parse("--nodes", "2", "Main").agentArgs());
+    }
+
+    @Test
+    void shouldParseEveryCheckpointFlagIntoAgentOptions() throws UsageException {
+        LauncherOptions o = parse("--nodes", "3", "--checkpoint-every", "30s", "--checkpoint-dir", "/data/ck",
+                "--stable-dir", "/nfs/stable", "--mirror-every", "2", "--stable-every", "8", "--scheme", "a",
+                "-cp", "app.jar", "Main");
+        Checkpoints c = o.checkpoints();
+        assertEquals(30_000, c.everyMillis());
+        assertEquals(Optional.of(Path.of("/data/ck")), c.dir());
+        assertEquals(Optional.of(Path.of("/nfs/stable")), c.stableDir());
+        assertEquals(2, c.mirrorEvery());
+        assertEquals(8, c.stableEvery());
+        assertEquals("A", c.scheme());
+        assertEquals("nodes=3,checkpoint-every=30000,checkpoint-dir=/data/ck,stable-dir=/nfs/stable,"
+                + "mirror-every=2,stable-every=8,scheme=A", o.agentArgs());
+    }
+
+    @Test
+    void shouldAcceptCheckpointFlagsWithEquals() throws UsageException {
+        LauncherOptions o = parse("--checkpoint-every=2m", "--checkpoint-dir=/c", "--stable-dir=/s",
+                "--mirror-every=3", "--stable-every=5", "--scheme=B", "Main");
+        assertEquals(new Checkpoints(120_000, Optional.of(Path.of("/c")), Optional.of(Path.of("/s")), 3, 5, "B"),
+                o.checkpoints());
+        assertEquals("nodes=1,checkpoint-every=120000,checkpoint-dir=/c,stable-dir=/s,mirror-every=3,"
+                + "stable-every=5", o.agentArgs());
+    }
+
+    @Test
+    void shouldLeaveDefaultCheckpointValuesOutOfTheAgentOptions() throws UsageException {
+        assertEquals("nodes=2,stable-dir=/s", parse("--nodes", "2", "--stable-dir", "/s", "--mirror-every", "4",
+                "--stable-every", "4", "--scheme", "b", "Main").agentArgs());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "30s   | 30000",
+        "500ms | 500",
+        "2m    | 120000",
+        "2min  | 120000",
+        "1h    | 3600000",
+        "45    | 45000",
+        "10S   | 10000",
+        "1ms   | 1",
+    })
+    void shouldReadCheckpointPeriodsAsTheAgentDoes(String value, long millis) throws UsageException {
+        assertEquals(millis, parse("--checkpoint-every", value, "Main").checkpoints().everyMillis());
+    }
+
+    @Test
+    void shouldMakeCheckpointDirectoriesAbsolute() throws UsageException {
+        Checkpoints c = parse("--checkpoint-dir", "ck/./local", "--stable-dir", "../stable", "Main").checkpoints();
+        assertEquals(Path.of("ck/local").toAbsolutePath(), c.dir().orElseThrow());
+        assertEquals(Path.of("../stable").toAbsolutePath().normalize(), c.stableDir().orElseThrow());
+        assertTrue(parse("--checkpoint-dir", "ck", "Main").agentArgs()
+                .endsWith(",checkpoint-dir=" + Path.of("ck").toAbsolutePath()));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--checkpoint-every | 0s    | --checkpoint-every must be more than 0, not '0s'",
+        "--checkpoint-every | 0     | --checkpoint-every must be more than 0, not '0'",
+        "--checkpoint-every | soon  | --checkpoint-every needs a duration such as 30s, 500ms or 2m, not 'soon'",
+        "--checkpoint-every | -5s   | --checkpoint-every needs a duration such as 30s, 500ms or 2m, not '-5s'",
+        "--checkpoint-every | 1.5s  | --checkpoint-every needs a duration such as 30s, 500ms or 2m, not '1.5s'",
+        "--checkpoint-every | ''    | --checkpoint-every needs a duration such as 30s, 500ms or 2m, not ''",
+        "--checkpoint-every | 5d    | --checkpoint-every: unknown unit 'd' in '5d' (ms, s, m or h; a bare number "
+            + "is seconds)",
+        "--mirror-every     | 0     | --mirror-every must be at least 1, not 0",
+        "--mirror-every     | -1    | --mirror-every needs a whole number of at least 1, not '-1'",
+        "--mirror-every     | two   | --mirror-every needs a whole number of at least 1, not 'two'",
+        "--mirror-every     | 9999999999 | --mirror-every needs a whole number of at least 1, not '9999999999'",
+        "--scheme           | C     | --scheme must be A or B, not 'C'",
+        "--scheme           | ''    | --scheme must be A or B, not ''",
+        "--checkpoint-dir   | ''    | empty value for --checkpoint-dir",
+        "--stable-dir       | ''    | empty value for --stable-dir",
+    })
+    void shouldRejectABadCheckpointValue(String flag, String value, String message) {
+        assertEquals(message, rejected(flag, value, "Main").getMessage());
+    }
+
+    @Test
+    void shouldRejectABadStablePeriod() {
+        assertEquals("--stable-every must be at least 1, not 0",
+                rejected("--stable-dir", "/s", "--stable-every", "0", "Main").getMessage());
+        assertEquals("--stable-every needs a whole number of at least 1, not 'x'",
+                rejected("--stable-dir", "/s", "--stable-every", "x", "Main").getMessage());
+    }
+
+    @Test
+    void shouldRejectAStablePeriodWithoutAStableDirectory() throws UsageException {
+        assertEquals("--stable-every needs --stable-dir", rejected("--stable-every", "2", "Main").getMessage());
+        assertEquals("--stable-every needs --stable-dir",
+                rejected("--stable-every", "2", "-jar", "a.jar").getMessage());
+        // the flags may come in any order
+        assertEquals(2, parse("--stable-every", "2", "--stable-dir", "/s", "Main").checkpoints().stableEvery());
+    }
+
+    @Test
+    void shouldRejectATooLongStablePeriod() {
+        assertEquals("--mirror-every times --stable-every is too large: 100000 x 100000", rejected("--stable-dir",
+                "/s", "--mirror-every", "100000", "--stable-every", "100000", "Main").getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--checkpoint-dir", "--stable-dir"})
+    void shouldRejectADirectoryWithACommaForTheAgentOptionsAreCommaSeparated(String flag) {
+        String message = rejected(flag, "/data/a,b", "Main").getMessage();
+        assertEquals(flag + ": the path /data/a,b holds a ',', which the agent's comma-separated options cannot "
+                + "carry; choose a directory without one", message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--checkpoint-every", "--checkpoint-dir", "--stable-dir", "--mirror-every",
+        "--stable-every", "--scheme"})
+    void shouldRejectACheckpointFlagWithoutItsValue(String flag) {
+        assertEquals("missing value for " + flag, rejected(flag).getMessage());
     }
 
     @Test

@@ -50,10 +50,23 @@ class MainTest {
         String help = out();
         for (String word : List.of("--nodes", "--stats", "--verbose", "--jvm-opt", "--java", "-cp", "-classpath",
                 "--class-path", "-jar", "--help", "--version",
+                "--checkpoint-every D", "--checkpoint-dir DIR", "--stable-dir DIR", "--mirror-every M",
+                "--stable-every N", "--scheme A|B", "default 4", "ssi-java-checkpoints in the temporary directory",
+                "ssi-java checkpoint ", "ssi-java checkpoints ", "| checkpoint | checkpoints",
+                "checkpoint-every=MILLISECONDS, checkpoint-dir=DIR, stable-dir=DIR,",
                 "-javaagent:ssi-agent.jar=nodes=3 -cp app.jar",
                 "-javaagent:ssi-agent.jar=node=1,nodes=3,peers=", "SSI_AGENT_JAR", "Exit status")) {
             assertTrue(help.contains(word), "help does not mention " + word + ":\n" + help);
         }
+        assertEquals("", err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"checkpoint", "checkpoints"})
+    void shouldDescribeTheCheckpointCommandsInTheControlHelp(String command) {
+        assertEquals(0, run(command, "--help"));
+        assertTrue(out().contains("ssi-java checkpoint           take a checkpoint now"), out());
+        assertTrue(out().contains("ssi-java checkpoints          the job's committed checkpoints"), out());
         assertEquals("", err());
     }
 
@@ -71,7 +84,9 @@ class MainTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "--bogus", "--nodes", "--nodes 0 Main", "--nodes 65 Main", "--nodes x Main",
-        "-cp", "-cp app.jar", "-cp x -jar y.jar", "--stats=1 Main", "-Xmx1g Main"})
+        "-cp", "-cp app.jar", "-cp x -jar y.jar", "--stats=1 Main", "-Xmx1g Main", "--checkpoint-every 0 Main",
+        "--checkpoint-every=5d Main", "--stable-every 2 Main", "--scheme C Main", "--mirror-every 0 Main",
+        "--checkpoint-dir /a,b Main"})
     void shouldExitTwoWithUsageOnStderrForBadInput(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
         assertEquals(2, run(args));

@@ -1,6 +1,11 @@
 package io.ssijava.agent.boot;
 
+import io.ssijava.checkpoint.CheckpointConfig;
+import io.ssijava.checkpoint.levels.Schedule;
+
 import java.net.InetSocketAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,7 +42,16 @@ import java.util.regex.Pattern;
  *   transport=ipc            how nodes talk: ipc (every node on this host, over shared memory
  *                            through node 0's media driver) or udp (also across hosts); default:
  *                            ipc when node 0 starts the other nodes itself, udp when peers are given
+ *   checkpoint-every=MILLIS  period of the automatic checkpoints in milliseconds; 0 or absent: none
+ *                            (a user may still ask for one)
+ *   checkpoint-dir=PATH      the level-1 root: node k keeps its checkpoints in PATH/node-k
+ *                            (default: ssi-java-checkpoints in java.io.tmpdir)
+ *   stable-dir=PATH          the stable directory (level N); absent: no stable level
+ *   mirror-every=M           every M-th checkpoint is mirrored on the neighbour (default 4)
+ *   stable-every=N           every M*N-th checkpoint goes to stable-dir (default 4; needs stable-dir)
+ *   scheme=B                 the checkpoint scheme, A or B (default B)
  * </pre>
+ * Paths are made absolute (against this JVM's working directory) and cannot hold ','.
  * Flags may also be written {@code stats=true} / {@code stats=false}. Unknown keys,
  * repeated keys and malformed values are rejected with an {@link IllegalArgumentException}
  * whose message names the offending item and lists the valid keys.
@@ -57,6 +71,7 @@ import java.util.regex.Pattern;
  * @param connectTimeout how long nodes wait for each other at start-up
  * @param balance        whether running threads move from busy nodes to idle ones
  * @param transport      how nodes talk to each other
+ * @param checkpoint     the job's checkpoint configuration, the same on every node
  */
 public record NodeOptions(
         int nodes,
@@ -68,7 +83,8 @@ public record NodeOptions(
         Placement placement,
         Duration connectTimeout,
         boolean balance,
-        TransportKind transport) {
+        TransportKind transport,
+        CheckpointConfig checkpoint) {
 
     /** The largest supported cluster. */
     public static final int MAX_NODES = 64;
@@ -79,11 +95,12 @@ public record NodeOptions(
     /** Every key the option string accepts, in canonical order. */
     public static final List<String> KEYS = List.of(
             "nodes", "node", "peers", "job", "stats", "verbose", "placement", "connect-timeout", "balance",
-            "transport");
+            "transport", "checkpoint-every", "checkpoint-dir", "stable-dir", "mirror-every", "stable-every", "scheme");
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
     private static final Pattern INTEGER = Pattern.compile("-?\\d{1,9}");
+    private static final Pattern MILLIS = Pattern.compile("\\d{1,19}");
 
     /** Thread placement policies. */
     public enum Placement {
@@ -128,6 +145,7 @@ public record NodeOptions(
         Objects.requireNonNull(placement, "placement");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(checkpoint, "checkpoint");
         peers = List.copyOf(Objects.requireNonNull(peers, "peers"));
         if (nodes < 1 || nodes > MAX_NODES) {
             throw bad("nodes=" + nodes, "the cluster size must be between 1 and " + MAX_NODES);
@@ -144,6 +162,15 @@ public record NodeOptions(
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw bad("connect-timeout=" + connectTimeout, "the timeout must be positive");
         }
+        // what toAgentArgs writes must parse back: no ',' in paths, no stable period without a stable level
+        if (!checkpoint.localRoot().equals(CheckpointConfig.DEFAULT_LOCAL_ROOT)) {
+            checkPath("checkpoint-dir", checkpoint.localRoot());
+        }
+        if (checkpoint.stableDir() != null) {
+            checkPath("stable-dir", checkpoint.stableDir());
+        } else if (checkpoint.schedule().n() != Schedule.DEFAULT.n()) {
+            throw bad("stable-every=" + checkpoint.schedule().n(), "stable-every needs stable-dir");
+        }
     }
 
     /**
@@ -153,7 +180,7 @@ public record NodeOptions(
      */
     public static NodeOptions defaults() {
         return new NodeOptions(1, OptionalInt.empty(), List.of(), randomJobId(), false, false,
-                Placement.SPREAD, DEFAULT_CONNECT_TIMEOUT, false, TransportKind.AUTO);
+                Placement.SPREAD, DEFAULT_CONNECT_TIMEOUT, false, TransportKind.AUTO, CheckpointConfig.DEFAULT);
     }
 
     /**
@@ -176,6 +203,12 @@ public record NodeOptions(
         Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         boolean balance = false;
         TransportKind transport = TransportKind.AUTO;
+        long checkpointEvery = CheckpointConfig.DEFAULT.everyMillis();
+        Path checkpointDir = CheckpointConfig.DEFAULT.localRoot();
+        Path stableDir = null;
+        Schedule.Scheme scheme = Schedule.DEFAULT.scheme();
+        int mirrorEvery = Schedule.DEFAULT.m();
+        int stableEvery = Schedule.DEFAULT.n();
 
         Set<String> seen = new HashSet<>();
         String text = agentArgs == null ? "" : agentArgs.strip();
@@ -204,14 +237,31 @@ public record NodeOptions(
                 case "connect-timeout" -> connectTimeout = parseDuration(item, value);
                 case "balance" -> balance = parseFlag(item, value);
                 case "transport" -> transport = parseTransport(item, value);
+                case "checkpoint-every" -> checkpointEvery = parseMillis(item, value);
+                case "checkpoint-dir" -> checkpointDir = parsePath(item, value);
+                case "stable-dir" -> stableDir = parsePath(item, value);
+                case "mirror-every" -> mirrorEvery = parseInt(item, value, 1, Integer.MAX_VALUE);
+                case "stable-every" -> stableEvery = parseInt(item, value, 1, Integer.MAX_VALUE);
+                case "scheme" -> scheme = parseScheme(item, value);
                 default -> throw new AssertionError(key);
             }
         }
         if (job == null) {
             job = peers.isEmpty() ? randomJobId() : jobIdFor(peers);
         }
+        if (seen.contains("stable-every") && stableDir == null) {
+            throw bad("stable-every=" + stableEvery, "stable-every needs stable-dir");
+        }
+        Schedule schedule;
+        try {
+            schedule = new Schedule(scheme, mirrorEvery, stableEvery);
+        } catch (IllegalArgumentException e) {
+            throw bad("mirror-every=" + mirrorEvery + ",stable-every=" + stableEvery, e.getMessage());
+        }
+        CheckpointConfig checkpoint = new CheckpointConfig(checkpointEvery, checkpointDir, stableDir, schedule,
+                CheckpointConfig.DEFAULT.pauseTimeoutMillis());
         return new NodeOptions(nodes, node, peers, job, stats, verbose, placement, connectTimeout, balance,
-                transport);
+                transport, checkpoint);
     }
 
     /**
@@ -249,6 +299,27 @@ public record NodeOptions(
         }
         if (transport != TransportKind.AUTO) {
             items.add("transport=" + transport.optionValue());
+        }
+        // the workers are spawned from this string: they must get node 0's checkpoint configuration
+        CheckpointConfig d = CheckpointConfig.DEFAULT;
+        if (checkpoint.everyMillis() != d.everyMillis()) {
+            items.add("checkpoint-every=" + checkpoint.everyMillis());
+        }
+        if (!checkpoint.localRoot().equals(d.localRoot())) {
+            items.add("checkpoint-dir=" + checkpoint.localRoot());
+        }
+        if (checkpoint.stableDir() != null) {
+            items.add("stable-dir=" + checkpoint.stableDir());
+        }
+        Schedule schedule = checkpoint.schedule();
+        if (schedule.m() != d.schedule().m()) {
+            items.add("mirror-every=" + schedule.m());
+        }
+        if (schedule.n() != d.schedule().n()) {
+            items.add("stable-every=" + schedule.n());
+        }
+        if (schedule.scheme() != d.schedule().scheme()) {
+            items.add("scheme=" + schedule.scheme().name());
         }
         return String.join(",", items);
     }
@@ -290,7 +361,7 @@ public record NodeOptions(
      */
     public NodeOptions withNode(int nodeId) {
         return new NodeOptions(nodes, OptionalInt.of(nodeId), peers, jobId, stats, verbose, placement,
-                connectTimeout, balance, transport);
+                connectTimeout, balance, transport, checkpoint);
     }
 
     /**
@@ -302,7 +373,7 @@ public record NodeOptions(
      */
     public NodeOptions withPeers(List<InetSocketAddress> newPeers) {
         return new NodeOptions(nodes, node, newPeers, jobId, stats, verbose, placement, connectTimeout, balance,
-                transport);
+                transport, checkpoint);
     }
 
     /**
@@ -325,7 +396,8 @@ public record NodeOptions(
      * @return the copy
      */
     public NodeOptions withTransport(TransportKind kind) {
-        return new NodeOptions(nodes, node, peers, jobId, stats, verbose, placement, connectTimeout, balance, kind);
+        return new NodeOptions(nodes, node, peers, jobId, stats, verbose, placement, connectTimeout, balance, kind,
+                checkpoint);
     }
 
     /**
@@ -418,6 +490,42 @@ public record NodeOptions(
             }
         }
         throw bad(item, "unknown transport; valid: ipc, udp");
+    }
+
+    private static long parseMillis(String item, String value) {
+        requireValue(item, value);
+        try {
+            if (MILLIS.matcher(value).matches()) {
+                return Long.parseLong(value);
+            }
+        } catch (NumberFormatException beyondLong) {
+            // reported below
+        }
+        throw bad(item, "'" + value + "' is not a whole number of milliseconds");
+    }
+
+    private static Path parsePath(String item, String value) {
+        requireValue(item, value);
+        try {
+            return Path.of(value).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw bad(item, "not a path: " + e.getMessage());
+        }
+    }
+
+    private static Schedule.Scheme parseScheme(String item, String value) {
+        requireValue(item, value);
+        try {
+            return Schedule.Scheme.named(value);
+        } catch (IllegalArgumentException e) {
+            throw bad(item, e.getMessage());
+        }
+    }
+
+    private static void checkPath(String key, Path path) {
+        if (path.toString().indexOf(',') >= 0) {
+            throw bad(key + "=" + path, "the path holds ',', which separates agent options");
+        }
     }
 
     private static Duration parseDuration(String item, String value) {

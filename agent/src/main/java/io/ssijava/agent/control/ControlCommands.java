@@ -1,5 +1,8 @@
 package io.ssijava.agent.control;
 
+import io.ssijava.checkpoint.CheckpointControl;
+import io.ssijava.checkpoint.CheckpointControl.Summary;
+import io.ssijava.checkpoint.CheckpointException;
 import io.ssijava.threads.ClusterThreads;
 import io.ssijava.threads.Placement;
 import io.ssijava.threads.ThreadDirectory;
@@ -8,23 +11,36 @@ import io.ssijava.threads.ThreadDirectory.NodeInfo;
 import io.ssijava.threads.ThreadDirectory.ThreadInfo;
 
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** What the control commands do, answered as text for {@code ssi-java threads|nodes|migrate|placement}. */
+/**
+ * What the control commands do, answered as text for
+ * {@code ssi-java threads|nodes|migrate|placement|checkpoint|checkpoints}.
+ */
 public final class ControlCommands
 {
     /** How long {@code migrate} waits for the thread to arrive before it reports the move as pending. */
     private static final long MOVE_WAIT_MS = Long.getLong("ssi.control.move-wait-ms", 10_000L);
     static final String USAGE = "commands: threads | nodes | migrate THREAD NODE | placement [" +
-        String.join("|", Placement.NAMES) + "]";
+        String.join("|", Placement.NAMES) + "] | checkpoint | checkpoints";
+    private static final String CHECKPOINT_ROW = "%-6s %-6s %-14s %-8s %-8s %-7s %-10s %s";
 
     private final ClusterThreads threads;
+    private final CheckpointControl checkpoints;
 
-    public ControlCommands(final ClusterThreads threads)
+    /**
+     * @param threads     the job's threads.
+     * @param checkpoints what node 0's checkpoint service answers; null where there is none (the checkpoint
+     *                    commands then say so).
+     */
+    public ControlCommands(final ClusterThreads threads, final CheckpointControl checkpoints)
     {
         this.threads = threads;
+        this.checkpoints = checkpoints;
     }
 
     void run(final String line, final PrintWriter out)
@@ -37,6 +53,8 @@ public final class ControlCommands
             case "nodes" -> nodes(out);
             case "placement" -> placement(words, out);
             case "migrate" -> migrate(words, out);
+            case "checkpoint" -> checkpoint(words, out);
+            case "checkpoints" -> checkpoints(words, out);
             default -> out.println("ERROR unknown command \"" + command + "\"; " + USAGE);
         }
     }
@@ -167,6 +185,74 @@ public final class ControlCommands
         }
         out.println("PENDING thread \"" + t.name() + "\" has not moved after " + MOVE_WAIT_MS + " ms" +
             (note.isEmpty() ? "" : " (" + note + ")") + "; it moves at its next safe point outside JDK code");
+    }
+
+    private void checkpoint(final String[] words, final PrintWriter out)
+    {
+        if (words.length != 1)
+        {
+            out.println("ERROR usage: checkpoint (takes no arguments)");
+            return;
+        }
+        if (checkpoints == null)
+        {
+            out.println("ERROR this job has no checkpoint service");
+            return;
+        }
+        final Summary s;
+        try
+        {
+            s = checkpoints.checkpointNow();
+        }
+        catch (final CheckpointException ex)
+        {
+            out.println("ERROR " + ex.getMessage()); // it says which checkpoint was not taken, and why
+            return;
+        }
+        out.println(committed(s));
+        out.println("OK");
+    }
+
+    private void checkpoints(final String[] words, final PrintWriter out)
+    {
+        if (words.length != 1)
+        {
+            out.println("ERROR usage: checkpoints (takes no arguments)");
+            return;
+        }
+        if (checkpoints == null)
+        {
+            out.println("ERROR this job has no checkpoint service");
+            return;
+        }
+        final List<Summary> all = checkpoints.list();
+        out.println(String.format(Locale.ROOT, CHECKPOINT_ROW, "ID", "LEVELS", "BYTES", "PAUSE_MS", "TOTAL_MS",
+            "THREADS", "OBJECTS", "CREATED"));
+        for (final Summary s : all)
+        {
+            out.println(row(s));
+        }
+        if (all.isEmpty())
+        {
+            out.println("no checkpoints yet");
+        }
+        out.println("OK");
+    }
+
+    /** @return the line that reports a checkpoint just committed. */
+    static String committed(final Summary s)
+    {
+        return String.format(Locale.ROOT, "checkpoint %d committed: levels %s, %d bytes, paused %d ms, took %d ms, " +
+            "%d threads, %d objects", s.id(), s.levels(), s.bytes(), s.pauseMillis(), s.totalMillis(), s.threads(),
+            s.objects());
+    }
+
+    /** @return a checkpoint's row in the {@code checkpoints} table; CREATED in UTC, to the second. */
+    static String row(final Summary s)
+    {
+        return String.format(Locale.ROOT, CHECKPOINT_ROW, s.id(), s.levels(), s.bytes(), s.pauseMillis(),
+            s.totalMillis(), s.threads(), s.objects(),
+            Instant.ofEpochMilli(s.createdMillis()).truncatedTo(ChronoUnit.SECONDS));
     }
 
     private static ThreadInfo byId(final Listing listing, final long id)

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The job's control point, served by node 0 on a loopback TCP port: {@code ssi-java threads|nodes|migrate|placement}
- * from another terminal connect here. A connection first proves it holds the job's secret (from the job file, which
+ * and {@code ssi-java checkpoint|checkpoints} from another terminal connect here. A connection first proves it holds the job's secret (from the job file, which
  * only the job's owner can read), then sends one command line; the answer is text lines, the last of which is
  * {@code OK}, {@code PENDING <why>} or {@code ERROR <why>}.
  * <pre>

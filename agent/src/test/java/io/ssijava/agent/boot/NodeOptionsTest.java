@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ssijava.checkpoint.CheckpointConfig;
+import io.ssijava.checkpoint.levels.Schedule;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
@@ -36,6 +39,72 @@ class NodeOptionsTest {
         assertEquals(Duration.ofSeconds(20), o.connectTimeout());
         assertFalse(o.mustSpawnWorkers());
         assertFalse(o.isWorker());
+        assertEquals(CheckpointConfig.DEFAULT, o.checkpoint());
+        assertEquals(0, o.checkpoint().everyMillis());
+        assertEquals(null, o.checkpoint().stableDir());
+        assertEquals(Schedule.DEFAULT, o.checkpoint().schedule());
+    }
+
+    @Test
+    void shouldParseEveryCheckpointKey() {
+        NodeOptions o = NodeOptions.parse("nodes=2,checkpoint-every=30000,checkpoint-dir=/data/ck,"
+                + "stable-dir=/nfs/stable,mirror-every=2,stable-every=8,scheme=a");
+        CheckpointConfig c = o.checkpoint();
+        assertEquals(30_000, c.everyMillis());
+        assertEquals(Path.of("/data/ck"), c.localRoot());
+        assertEquals(Path.of("/nfs/stable"), c.stableDir());
+        assertEquals(new Schedule(Schedule.Scheme.A, 2, 8), c.schedule());
+        assertEquals(CheckpointConfig.DEFAULT_PAUSE_TIMEOUT_MILLIS, c.pauseTimeoutMillis());
+    }
+
+    @Test
+    void shouldMakeCheckpointPathsAbsolute() {
+        CheckpointConfig c = NodeOptions.parse("checkpoint-dir=ck/./local,stable-dir=../st").checkpoint();
+        assertEquals(Path.of("ck/local").toAbsolutePath(), c.localRoot());
+        assertEquals(Path.of("../st").toAbsolutePath().normalize(), c.stableDir());
+        assertTrue(c.localRoot().isAbsolute());
+    }
+
+    @Test
+    void shouldWriteCheckpointKeysOnlyWhenTheyDifferFromTheDefaults() {
+        String defaults = "checkpoint-every=0,checkpoint-dir=" + CheckpointConfig.DEFAULT_LOCAL_ROOT
+                + ",mirror-every=4,scheme=b";
+        assertEquals("nodes=2,job=j", NodeOptions.parse("nodes=2,job=j," + defaults).toAgentArgs());
+        assertEquals("nodes=2,job=j,stable-dir=/s", NodeOptions.parse("nodes=2,job=j,stable-every=4,stable-dir=/s")
+                .toAgentArgs());
+        assertEquals("nodes=2,job=j,checkpoint-every=500,checkpoint-dir=/l,stable-dir=/s,mirror-every=3,"
+                + "stable-every=5,scheme=A", NodeOptions.parse("scheme=A,stable-every=5,mirror-every=3,stable-dir=/s,"
+                + "checkpoint-dir=/l,checkpoint-every=500,job=j,nodes=2").toAgentArgs());
+    }
+
+    @Test
+    void shouldGiveWorkersNodeZerosCheckpointConfiguration() {
+        NodeOptions node0 = NodeOptions.parse("nodes=3,checkpoint-every=2000,checkpoint-dir=/l,stable-dir=/s,"
+                + "mirror-every=2,stable-every=3,scheme=A");
+        NodeOptions worker = NodeOptions.parse(node0.withTransport(node0.effectiveTransport()).withNode(2)
+                .withPeers(List.of(new InetSocketAddress("127.0.0.1", 7000), new InetSocketAddress("127.0.0.1", 7001),
+                        new InetSocketAddress("127.0.0.1", 7002))).toAgentArgs());
+        assertEquals(node0.checkpoint(), worker.checkpoint());
+        assertEquals(2, worker.nodeId());
+    }
+
+    @Test
+    void shouldRefuseCheckpointConfigurationsTheOptionStringCannotCarry() {
+        IllegalArgumentException comma = assertThrows(IllegalArgumentException.class, () -> withCheckpoint(
+                new CheckpointConfig(0, Path.of("/a,b"), null, Schedule.DEFAULT, 10_000)));
+        assertTrue(comma.getMessage().contains("'checkpoint-dir=/a,b': the path holds ','"), comma.getMessage());
+        IllegalArgumentException stableComma = assertThrows(IllegalArgumentException.class, () -> withCheckpoint(
+                new CheckpointConfig(0, Path.of("/l"), Path.of("/s,t"), Schedule.DEFAULT, 10_000)));
+        assertTrue(stableComma.getMessage().contains("'stable-dir=/s,t': the path holds ','"),
+                stableComma.getMessage());
+        IllegalArgumentException noStable = assertThrows(IllegalArgumentException.class, () -> withCheckpoint(
+                new CheckpointConfig(0, Path.of("/l"), null, new Schedule(Schedule.Scheme.B, 4, 2), 10_000)));
+        assertTrue(noStable.getMessage().contains("stable-every needs stable-dir"), noStable.getMessage());
+    }
+
+    private static NodeOptions withCheckpoint(CheckpointConfig c) {
+        return new NodeOptions(2, OptionalInt.empty(), List.of(), "j", false, false, NodeOptions.Placement.SPREAD,
+                NodeOptions.DEFAULT_CONNECT_TIMEOUT, false, NodeOptions.TransportKind.AUTO, c);
     }
 
     @Test
@@ -78,6 +147,12 @@ class NodeOptionsTest {
         "nodes=64,node=63",
         "nodes=2,transport=ipc",
         "nodes=2,node=1,peers=127.0.0.1:1;127.0.0.1:2,transport=udp",
+        "nodes=2,checkpoint-every=1",
+        "nodes=2,checkpoint-every=3599999999996400000",
+        "nodes=2,checkpoint-every=0,mirror-every=4,scheme=B",
+        "nodes=2,checkpoint-dir=rel/dir,scheme=a",
+        "nodes=3,checkpoint-every=30000,checkpoint-dir=/l,stable-dir=/s,mirror-every=1,stable-every=16,scheme=A",
+        "nodes=2,stable-dir=/s,stable-every=4",
     })
     void shouldRoundTripThroughCanonicalString(String args) {
         NodeOptions o = NodeOptions.parse(args);
@@ -201,13 +276,28 @@ class NodeOptionsTest {
         "transport=tcp                             | unknown transport; valid: ipc, udp",
         "transport=auto                            | unknown transport; valid: ipc, udp",
         "transport                                 | a value is required",
+        "checkpoint-every=30s                      | '30s' is not a whole number of milliseconds",
+        "checkpoint-every=-1                       | '-1' is not a whole number of milliseconds",
+        "checkpoint-every=9223372036854775808      | not a whole number of milliseconds",
+        "checkpoint-every                          | a value is required",
+        "'checkpoint-every=1,checkpoint-every=2'   | more than once",
+        "checkpoint-dir=                           | a value is required",
+        "stable-dir                                | a value is required",
+        "mirror-every=0                            | must be between 1 and 2147483647",
+        "mirror-every=two                          | 'two' is not an integer",
+        "'stable-dir=/s,stable-every=0'            | must be between 1 and 2147483647",
+        "stable-every=2                            | 'stable-every=2': stable-every needs stable-dir",
+        "'stable-dir=/s,mirror-every=99999,stable-every=99999' | is too large: 99999 x 99999",
+        "scheme=C                                  | no checkpoint scheme \"C\": A or B",
+        "scheme=                                   | a value is required",
     })
     void shouldRejectBadOptionsNamingTheItemAndListingValidKeys(String args, String why) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeOptions.parse(args));
         assertTrue(e.getMessage().contains(why), e.getMessage());
         assertTrue(e.getMessage().startsWith("bad ssi-agent option '"), e.getMessage());
         assertTrue(e.getMessage().contains("valid keys: nodes, node, peers, job, stats, verbose, placement, "
-                + "connect-timeout, balance, transport"), e.getMessage());
+                + "connect-timeout, balance, transport, checkpoint-every, checkpoint-dir, stable-dir, mirror-every, "
+                + "stable-every, scheme)"), e.getMessage());
     }
 
     @Test

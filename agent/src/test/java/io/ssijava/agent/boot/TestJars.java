@@ -1,8 +1,12 @@
 package io.ssijava.agent.boot;
 
+import io.ssijava.checkpoint.CheckpointConfig;
+import io.ssijava.checkpoint.levels.Schedule;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,21 +27,24 @@ final class TestJars {
 
     /**
      * A fake {@code ssi-agent.jar}: premain {@link FakeAgent}, holding every class of this
-     * package (main and test), so it works whatever the program's class path is, as the
-     * shaded real agent does.
+     * package (main and test) and the checkpoint configuration classes {@link NodeOptions}
+     * uses, so it works whatever the program's class path is, as the shaded real agent does.
      */
     static Path fakeAgentJar(Path dir) throws IOException {
-        Map<String, Path> classes = new LinkedHashMap<>();
-        collect(classesDirOf(NodeSpawner.class), classes);
-        collect(classesDirOf(FakeAgent.class), classes);
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        collect(classesDirOf(NodeSpawner.class), PACKAGE_DIR, classes);
+        collect(classesDirOf(FakeAgent.class), PACKAGE_DIR, classes);
+        // a jar when the agent is built on its own, a classes directory in a reactor build
+        collectFrom(CheckpointConfig.class, "io/ssijava/checkpoint/", classes);
+        collectFrom(Schedule.class, "io/ssijava/checkpoint/levels/", classes);
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         mf.getMainAttributes().putValue("Premain-Class", FakeAgent.class.getName());
         Path jar = dir.resolve("ssi-agent.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
-            for (Map.Entry<String, Path> e : classes.entrySet()) {
+            for (Map.Entry<String, byte[]> e : classes.entrySet()) {
                 out.putNextEntry(new JarEntry(e.getKey()));
-                Files.copy(e.getValue(), out);
+                out.write(e.getValue());
                 out.closeEntry();
             }
         }
@@ -68,11 +75,29 @@ final class TestJars {
         }
     }
 
-    private static void collect(Path root, Map<String, Path> into) throws IOException {
-        Path pkg = root.resolve(PACKAGE_DIR);
+    private static void collectFrom(Class<?> type, String packageDir, Map<String, byte[]> into)
+            throws IOException {
+        Path location;
+        try {
+            location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+        if (Files.isDirectory(location)) {
+            collect(location, packageDir, into);
+            return;
+        }
+        try (FileSystem jar = FileSystems.newFileSystem(location)) {
+            collect(jar.getPath("/"), packageDir, into);
+        }
+    }
+
+    private static void collect(Path root, String packageDir, Map<String, byte[]> into) throws IOException {
+        Path pkg = root.resolve(packageDir);
         try (Stream<Path> files = Files.list(pkg)) {
-            files.filter(f -> f.toString().endsWith(".class"))
-                    .forEach(f -> into.putIfAbsent(PACKAGE_DIR + f.getFileName(), f));
+            for (Path f : files.filter(c -> c.toString().endsWith(".class")).toList()) {
+                into.putIfAbsent(packageDir + f.getFileName(), Files.readAllBytes(f));
+            }
         }
     }
 }
