@@ -135,6 +135,46 @@ class ControlTest {
         assertTrue(gone.stderr().contains("no running ssi-java job"), gone::describe);
     }
 
+    @Test
+    @Timeout(180)
+    void aCheckpointAskedForFromAnotherProcessIsCommittedAndListed() throws Exception {
+        Path cp = Cluster.litmusClasses();
+        Path runDir = tmp.resolve("run");
+        Path go = tmp.resolve("go");
+        Path goPlain = Files.createFile(tmp.resolve("go-plain"));
+        String want = Cluster.plain(cp, "control.Steerable", "3", goPlain.toString()).stdout();
+        List<String> cmd = SsiJava.agentCommand("nodes=2,checkpoint-dir=" + tmp.resolve("ckpt"), cp.toString(),
+                "control.Steerable", "3", go.toString());
+        try (RunningProcess job = ProcessRunner.of(cmd).env("SSI_JAVA_RUN", runDir.toString())
+                .timeout(Duration.ofSeconds(150)).start()) {
+            awaitJobFile(runDir, job);
+            ProcessRunner.Result none = control(runDir, "checkpoints");
+            assertEquals(0, none.exitCode(), none::describe);
+            assertTrue(none.stdout().contains("no checkpoints yet"), none::describe);
+
+            // main and three workers, idling on both nodes
+            String committed = "checkpoint %d committed: levels 1, \\d+ bytes, paused \\d+ ms, took \\d+ ms, 4 threads, "
+                    + "\\d+ objects";
+            for (int id = 1; id <= 2; id++) {
+                ProcessRunner.Result taken = control(runDir, "checkpoint");
+                assertEquals(0, taken.exitCode(), taken::describe);
+                String line = String.format(committed, id);
+                assertTrue(taken.stdout().lines().anyMatch(l -> l.matches(line)), taken::describe);
+            }
+            // the first is collected once the second, of the same level, is committed
+            ProcessRunner.Result listed = control(runDir, "checkpoints");
+            assertEquals(0, listed.exitCode(), listed::describe);
+            assertTrue(listed.stdout().lines().anyMatch(l -> l.matches("2\\s+1\\s+\\d+\\s+\\d+\\s+\\d+\\s+4\\s+.*")),
+                    listed::describe);
+            assertTrue(listed.stdout().lines().noneMatch(l -> l.startsWith("1 ")), listed::describe);
+
+            Files.createFile(go);
+            ProcessRunner.Result r = job.await();
+            assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+            assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        }
+    }
+
     /** @return the {@code threads} line of the named thread, once it shows it on {@code node} in a waiting state. */
     private String awaitWaiting(Path runDir, String name, int node) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

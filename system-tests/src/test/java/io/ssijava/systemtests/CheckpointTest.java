@@ -1,0 +1,174 @@
+package io.ssijava.systemtests;
+
+import io.ssijava.checkpoint.store.CheckpointDir;
+import io.ssijava.checkpoint.store.CheckpointFile;
+import io.ssijava.checkpoint.store.CommitRecord;
+import io.ssijava.testsupport.ProcessCleanupExtension;
+import io.ssijava.testsupport.ProcessRunner;
+import io.ssijava.testsupport.SsiJava;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Periodic coordinated checkpoints of running jobs: the program's output is what plain java prints, every
+ * checkpoint is committed with a checked part from every node, and the levels follow the schedule.
+ */
+@ExtendWith(ProcessCleanupExtension.class)
+class CheckpointTest {
+
+    private static final Pattern COMMITTED = Pattern.compile(
+            "(?m)^ssi-java: checkpoint (\\d+) committed: levels (\\w+), (\\d+) bytes, paused (\\d+) ms");
+
+    @TempDir
+    Path tmp;
+
+    private static List<Long> committed(String stderr) {
+        List<Long> ids = new ArrayList<>();
+        Matcher m = COMMITTED.matcher(stderr);
+        while (m.find()) {
+            ids.add(Long.parseLong(m.group(1)));
+        }
+        return ids;
+    }
+
+    /** The one job the directory holds checkpoints of. */
+    private static long onlyJob(CheckpointDir dir) throws IOException {
+        SortedSet<Long> jobs = dir.jobs();
+        assertEquals(1, jobs.size(), () -> "jobs in " + dir + ": " + jobs);
+        return jobs.first();
+    }
+
+    /** Checks the newest checkpoint a node's directory holds: committed, and a sound part of every node. */
+    private static CommitRecord assertNewestSound(Path dir, int node, int nodes) throws IOException {
+        CheckpointDir d = new CheckpointDir(dir);
+        long job = onlyJob(d);
+        long newest = d.checkpoints(job).last();
+        CommitRecord record = d.commitRecord(job, newest);
+        assertNotNull(record, "no sound commit record of checkpoint " + newest + " in " + dir);
+        assertEquals(nodes, record.nodes());
+        Path part = d.part(job, newest, node);
+        CheckpointFile.Header h = CheckpointFile.verify(part, job);
+        assertEquals(node, h.node());
+        assertEquals(nodes, h.nodes());
+        assertEquals(CheckpointFile.Kind.FULL, h.kind());
+        assertEquals(Files.size(part), record.partBytes()[node], "the record gives the part's size");
+        return record;
+    }
+
+    @ParameterizedTest(name = "{0} {1} on {2} nodes")
+    @CsvSource({
+            "samples.MatMul, 4 300, 2",
+            "samples.NBody, 4 300 40, 3",
+            "samples.ProducerConsumer, 2 2 60000, 2",
+            "samples.Sor, 4 200 300, 3",
+            "samples.Pipeline, 2 6000, 2",
+            "samples.Tsp, 4 11, 2",
+    })
+    @Timeout(120)
+    void periodicCheckpointsOfASampleLeaveItsOutputAsPlainJavaPrintsIt(String main, String args, int nodes)
+            throws IOException {
+        Path cp = Cluster.samplesClasses();
+        String[] argv = args.split(" ");
+        String want = Cluster.plain(cp, main, argv).stdout();
+        Path dir = tmp.resolve("ckpt");
+        List<String> cmd = SsiJava.agentCommand("nodes=" + nodes + ",stats,checkpoint-every=150,checkpoint-dir=" + dir,
+                cp.toString(), main, argv);
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+        assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        List<Long> ids = committed(r.stderr());
+        assertFalse(ids.isEmpty(), () -> "no checkpoint committed\n" + r.stderr());
+        assertFalse(r.stderr().contains("not taken"), () -> "a checkpoint failed\n" + r.stderr());
+        // numbered from 1 without gaps: each one asked for was committed
+        for (int i = 0; i < ids.size(); i++) {
+            assertEquals(i + 1, ids.get(i), r::stderr);
+        }
+        for (int n = 0; n < nodes; n++) {
+            CommitRecord record = assertNewestSound(dir.resolve("node-" + n), n, nodes);
+            assertTrue(record.threads() >= 1, "main at least was captured: " + record);
+            assertTrue(record.objects() >= 1, "the shared objects were written: " + record);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void checkpointsReachTheLevelsOfTheScheduleAndOldOnesAreCollected() throws IOException {
+        Path cp = Cluster.samplesClasses();
+        String want = Cluster.plain(cp, "samples.NBody", "4", "300", "60").stdout();
+        Path local = tmp.resolve("local");
+        Path stable = tmp.resolve("stable");
+        // Scheme B, every 2nd checkpoint mirrored on the neighbour, every 4th on stable storage
+        List<String> cmd = SsiJava.agentCommand("nodes=2,checkpoint-every=100,checkpoint-dir=" + local + ",stable-dir="
+                + stable + ",mirror-every=2,stable-every=2", cp.toString(), "samples.NBody", "4", "300", "60");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+        assertEquals(want, r.stdout(), () -> Cluster.explain(cmd, r));
+        List<Long> ids = committed(r.stderr());
+        assertTrue(ids.size() >= 4, () -> "fewer than 4 checkpoints\n" + r.stderr());
+        Matcher m = COMMITTED.matcher(r.stderr());
+        while (m.find()) {
+            long id = Long.parseLong(m.group(1));
+            String want1 = id % 4 == 0 ? "1MN" : id % 2 == 0 ? "1M" : "1";
+            assertEquals(want1, m.group(2), "levels of checkpoint " + id);
+        }
+        long newestStable = ids.stream().filter(id -> id % 4 == 0).reduce((a, b) -> b).orElseThrow();
+        CheckpointDir stableDir = new CheckpointDir(stable);
+        long job = onlyJob(stableDir);
+        assertEquals(newestStable, stableDir.checkpoints(job).last(), "the newest N-checkpoint is on stable storage");
+        assertNotNull(stableDir.commitRecord(job, newestStable));
+        for (int n = 0; n < 2; n++) {
+            CheckpointFile.verify(stableDir.part(job, newestStable, n), job);
+        }
+        // node 0's part is mirrored in node 1's directory, and node 1's in node 0's
+        CheckpointDir node0 = new CheckpointDir(local.resolve("node-0"));
+        CheckpointDir node1 = new CheckpointDir(local.resolve("node-1"));
+        CheckpointFile.verify(node1.part(job, newestStable, 0), job);
+        CheckpointFile.verify(node0.part(job, newestStable, 1), job);
+        // only what a recovery may still want is kept: the newest of each level (and nothing older than the
+        // newest N-checkpoint)
+        assertTrue(node0.checkpoints(job).size() <= 3, () -> "kept: " + safe(node0, job));
+        assertTrue(node0.checkpoints(job).first() >= newestStable, () -> "kept: " + safe(node0, job));
+    }
+
+    private static String safe(CheckpointDir d, long job) {
+        try {
+            return d.checkpoints(job).toString();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aThreadThatCannotStopMakesTheCheckpointFailWithItsNameAndTheJobGoesOn() {
+        // a fixed pool's workers wait for tasks inside the JDK's own code, where no safe point is
+        Path cp = Cluster.samplesClasses();
+        String[] argv = {"4", "600000", "2000"};
+        String want = Cluster.plain(cp, "samples.WordCount", argv).stdout();
+        List<String> cmd = SsiJava.agentCommand("nodes=2,checkpoint-every=300,checkpoint-dir=" + tmp.resolve("c"),
+                cp.toString(), "samples.WordCount", argv);
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+        assertEquals(want, r.stdout(), () -> Cluster.explain(cmd, r));
+        assertTrue(r.stderr().matches("(?s).*ssi-java: checkpoint 1 not taken: .*(pool-1-thread-\\d|StringBuilder).*"),
+                r::stderr);
+    }
+}
