@@ -245,7 +245,9 @@ final class Migration
             {
                 faults.set(n, 0); // counted where it was: they say nothing of the data it wants from here
             }
-            return a.k;
+            // at once, not through the loop below: a move asked for meanwhile must not send the frames on before
+            // they have entered again the monitors kept for them here (those would stay kept for this node)
+            return a.k.resume();
         }
 
         private Object awaitReturn()

@@ -11,9 +11,9 @@ import java.util.Map;
 /**
  * A checkpoint's pause on one node. Every thread of the program that runs here is asked to capture itself at its
  * next safe point outside monitors, or in {@code Object.wait} (it then goes on as from a spurious wake-up), and
- * waits there, its frames captured, until the pause ends; a
- * thread that starts or arrives meanwhile waits before it runs. While the pause is on, no thread moves. The held
- * threads can then be written down ({@link #writeThreads}).
+ * waits there, its frames captured, until the pause ends. A thread that starts meanwhile waits before it runs, and
+ * one that arrives stops at its first safe point. While the pause is on, no thread moves. The held threads can then
+ * be written down ({@link #writeThreads}).
  * <p>
  * A thread that cannot reach a safe point (it runs JDK code that never returns to the program, as a pool's worker
  * does between tasks, holds a monitor for longer than the pause waits, or waits to enter a monitor that a
