@@ -63,14 +63,19 @@ public final class Capture implements AutoCloseable
         return new Capture(participant, coordinator, timer);
     }
 
-    /** Takes a checkpoint every period (counted from the end of the last one), until interrupted. */
+    /**
+     * Takes a checkpoint every period (counted from the end of the last one), until interrupted. After a checkpoint
+     * that could not be taken (each one holds the program up to the pause's timeout), the wait doubles, up to 16
+     * periods, and is back to one period after the next success.
+     */
     private static void every(final Coordinator coordinator, final long millis)
     {
+        long wait = millis;
         while (true)
         {
             try
             {
-                Thread.sleep(millis);
+                Thread.sleep(wait);
             }
             catch (final InterruptedException ex)
             {
@@ -79,16 +84,16 @@ public final class Capture implements AutoCloseable
             try
             {
                 final CheckpointControl.Summary s = coordinator.checkpointNow();
+                wait = millis;
                 System.err.println("ssi-java: checkpoint " + s.id() + " committed: levels " + s.levels() + ", " +
-                    s.bytes() + " bytes, paused " + s.pauseMillis() + " ms, took " + s.totalMillis() + " ms");
+                    s.bytes() + " bytes, paused " + s.pauseMillis() + " ms, took " + s.totalMillis() + " ms, " +
+                    s.threads() + " threads, " + s.objects() + " objects");
             }
-            catch (final CheckpointException ex)
+            catch (final CheckpointException | RuntimeException ex)
             {
-                System.err.println("ssi-java: " + ex.getMessage());
-            }
-            catch (final RuntimeException ex)
-            {
-                System.err.println("ssi-java: checkpoint failed: " + ex);
+                wait = Math.min(wait * 2, millis * 16);
+                System.err.println("ssi-java: " + (ex instanceof CheckpointException ? ex.getMessage() :
+                    "checkpoint failed: " + ex) + "; next try in " + wait + " ms");
             }
         }
     }
