@@ -102,11 +102,20 @@ public final class Node implements Net, MessageHandler, AutoCloseable
         space.locks = locks;
     }
 
+    private volatile boolean connected;
+
+    /** @return whether every peer is connected ({@link #start} returned). */
+    public boolean isConnected()
+    {
+        return connected;
+    }
+
     /** Starts the transport and waits until every peer is connected. */
     public void start(final TransportConfig config)
     {
         transport = Transport.start(config, this);
         transport.awaitConnected();
+        connected = true;
         final Thread flusher = new Thread(this::flushLoop, "ssi-flusher-" + self);
         flusher.setDaemon(true);
         flusher.start();

@@ -69,11 +69,19 @@ public final class NodeRuntime implements Runtime
      * Writes every object, array and class's statics homed on this node, with its state, for a checkpoint (see
      * {@code ObjectSpace.writeHomes}); call while the program's threads are held and after every node released.
      *
+     * @param onlyChanged only those that changed since the last call (an incremental checkpoint).
+     * @param images      if not null, receives each one's bytes by global id.
      * @return how many were written.
      */
-    public long writeHomes(final WireOut out)
+    public long writeHomes(final WireOut out, final boolean onlyChanged, final java.util.Map<Long, byte[]> images)
     {
-        return space.writeHomes(out);
+        return space.writeHomes(out, onlyChanged, images);
+    }
+
+    /** @return every entity homed here as a checkpoint writes it, by global id (checks of incremental ones). */
+    public java.util.Map<Long, byte[]> homeImages()
+    {
+        return space.homeImages();
     }
 
     /** Release: make every write of this node visible to the cluster. */

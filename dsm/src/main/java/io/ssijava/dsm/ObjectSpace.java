@@ -88,6 +88,12 @@ final class ObjectSpace
     private List<Meta> recheck = new ArrayList<>();
     private ArrayDeque<Meta> lateRecheck = new ArrayDeque<>();
     private final ReentrantLock flushLock = new ReentrantLock();
+    /**
+     * Global ids of entities homed here that changed (or were shared) since a checkpoint last wrote them: what an
+     * incremental checkpoint writes. Marked wherever the coherence protocol learns of a change at the home (a write
+     * trap, a release that finds a difference with the twin, a diff applied, an atomic operation).
+     */
+    private final java.util.Set<Long> changedHomes = ConcurrentHashMap.newKeySet();
 
     ObjectSpace(final Net net, final JobClasses classes, final Stats stats)
     {
@@ -203,6 +209,10 @@ final class ObjectSpace
         }
         slots[slot] = m;
         byGid.put(gid, m);
+        if (m.home == self)
+        {
+            changedHomes.add(gid);
+        }
         earlyInvalidations.remove(gid); // consulted already (statics); any other copy starts invalid
         setState(m, state | slot);
         return m;
@@ -625,6 +635,7 @@ final class ObjectSpace
                     m.twin = snapshot(m);
                 }
                 markDirty(m);
+                homeChanged(m);
             }
             synchronized (dirtyLock)
             {
@@ -665,10 +676,20 @@ final class ObjectSpace
                 }
             }
             markDirty(m);
+            homeChanged(m);
         }
         synchronized (dirtyLock)
         {
             dirty.add(m);
+        }
+    }
+
+    /** Notes, for the next incremental checkpoint, that an entity homed here changed. */
+    private void homeChanged(final Meta m)
+    {
+        if (m.home == self)
+        {
+            changedHomes.add(m.gid);
         }
     }
 
@@ -945,6 +966,10 @@ final class ObjectSpace
                 m.chunkCopyset[c] = 0;
                 invalidateCopies(out, cs, m.gid, c);
             }
+            if (changed)
+            {
+                homeChanged(m);
+            }
             return changed;
         }
         final Object owner = m.kind == Meta.Kind.OBJECT ? m.target : null;
@@ -961,6 +986,7 @@ final class ObjectSpace
         }
         if (changed)
         {
+            homeChanged(m);
             collectHomeInvalidations(m, out);
         }
         return changed;
@@ -1136,11 +1162,15 @@ final class ObjectSpace
      * held and every node has released: per entity its kind (1 object, 2 array, 3 statics, 4 plain Object), global
      * id, identity hash and type (objects, arrays: class name and length; statics: the class's name), then its
      * fields or elements, with references as global ids; 0 ends the list. Objects first shared by this writing (a
-     * home object's field that pointed to a local one) are written too.
+     * home object's field that pointed to a local one) are written too. Nothing changes meanwhile: every node's
+     * program threads are held and every node has released.
      *
+     * @param onlyChanged write only what changed since the last call (an incremental checkpoint, which a restore
+     *                    lays over the ones before it), else everything.
+     * @param images      if not null, receives each entity's bytes by global id (a check of the incremental ones).
      * @return how many entities were written.
      */
-    long writeHomes(final WireOut out)
+    long writeHomes(final WireOut out, final boolean onlyChanged, final Map<Long, byte[]> images)
     {
         final java.util.Set<Long> written = new java.util.HashSet<>();
         long count = 0;
@@ -1149,7 +1179,7 @@ final class ObjectSpace
             final List<Meta> todo = new ArrayList<>();
             for (final Meta m : byGid.values())
             {
-                if (m.home == self && !written.contains(m.gid))
+                if (m.home == self && !written.contains(m.gid) && (!onlyChanged || changedHomes.contains(m.gid)))
                 {
                     todo.add(m);
                 }
@@ -1162,12 +1192,39 @@ final class ObjectSpace
             for (final Meta m : todo)
             {
                 written.add(m.gid);
+                changedHomes.remove(m.gid);
+                final int start = out.length();
                 writeHome(out, m);
+                if (images != null)
+                {
+                    final byte[] image = new byte[out.length() - start];
+                    out.buffer().getBytes(start, image);
+                    images.put(m.gid, image);
+                }
                 count++;
             }
         }
         out.putByte(0);
         return count;
+    }
+
+    /**
+     * @return every entity homed here as {@link #writeHomes} writes it, by global id, without marking anything as
+     * written (a check that an incremental checkpoint missed nothing).
+     */
+    Map<Long, byte[]> homeImages()
+    {
+        final Map<Long, byte[]> out = new HashMap<>();
+        for (final Meta m : byGid.values())
+        {
+            if (m.home == self)
+            {
+                final WireOut w = new WireOut(256);
+                writeHome(w, m);
+                out.put(m.gid, w.toBytes());
+            }
+        }
+        return out;
     }
 
     private void writeHome(final WireOut out, final Meta m)
@@ -1223,6 +1280,7 @@ final class ObjectSpace
             {
                 throw new WireException("diff for object " + Long.toHexString(gid) + " not homed on node " + self);
             }
+            changedHomes.add(gid);
             final int changes = in.getCount(1 << 28);
             if (m.kind == Meta.Kind.ARRAY)
             {
