@@ -242,6 +242,8 @@ public final class SsiAgent
         runtime.threadRefs(threads);
 
         final Job job = new Job(runtime, options.stats());
+        // before the node connects: node 0 may ask for a checkpoint as soon as every node is there
+        final CheckpointService checkpoints = startCheckpoints(self, runtime, threads, options);
         final List<InetSocketAddress> peers = options.peers();
         try
         {
@@ -274,7 +276,6 @@ public final class SsiAgent
             };
         }
         Ssi.install(runtime);
-        final CheckpointService checkpoints = startCheckpoints(self, runtime, threads, options);
         final Runnable reapWorkers = reap;
         // node 0 ends the job: no more checkpoints once the other nodes are told to stop. A worker halts on node
         // 0's order without running hooks, so its service goes with its JVM.

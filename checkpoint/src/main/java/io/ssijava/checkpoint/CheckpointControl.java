@@ -27,9 +27,11 @@ public interface CheckpointControl
      * @param threads      threads captured, all nodes together.
      * @param objects      shared objects written, all nodes together.
      * @param createdMillis when it was taken (epoch milliseconds).
+     * @param base         the checkpoint it builds on, if it is incremental (it holds only what changed since);
+     *                     else 0.
      */
     record Summary(long id, String levels, long bytes, long pauseMillis, long totalMillis, int threads, long objects,
-        long createdMillis)
+        long createdMillis, long base)
     {
     }
 }

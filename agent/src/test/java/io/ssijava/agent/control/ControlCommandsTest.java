@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ControlCommandsTest
 {
     private static final Summary FIRST = new Summary(1, "1", 4096, 12, 80, 3, 250,
-        Instant.parse("2024-03-05T10:15:30.789Z").toEpochMilli());
+        Instant.parse("2024-03-05T10:15:30.789Z").toEpochMilli(), 0);
     private static final Summary SECOND = new Summary(2, "1MN", 123_456_789, 7, 1500, 11, 42_000,
-        Instant.parse("2024-03-05T10:16:00Z").toEpochMilli());
+        Instant.parse("2024-03-05T10:16:00Z").toEpochMilli(), 0);
 
     /** Answers checkpointNow with the next summary (or fails with the message given), and lists what it took. */
     private static final class FakeControl implements CheckpointControl

@@ -55,7 +55,7 @@ public final class Capture implements AutoCloseable
         Thread timer = null;
         if (config.everyMillis() > 0)
         {
-            timer = new io.ssijava.rt.NodeLocalThread(() -> every(coordinator, config.everyMillis()),
+            timer = new io.ssijava.rt.NodeLocalThread(() -> every(runtime.node(), coordinator, config.everyMillis()),
                 "ssi-checkpoints");
             timer.setDaemon(true);
             timer.start();
@@ -68,8 +68,20 @@ public final class Capture implements AutoCloseable
      * that could not be taken (each one holds the program up to the pause's timeout), the wait doubles, up to 16
      * periods, and is back to one period after the next success.
      */
-    private static void every(final Coordinator coordinator, final long millis)
+    private static void every(final io.ssijava.dsm.Node node, final Coordinator coordinator, final long millis)
     {
+        // the service starts before the node connects; the period counts from when every node is there
+        while (!node.isConnected())
+        {
+            try
+            {
+                Thread.sleep(5);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+        }
         long wait = millis;
         while (true)
         {
@@ -87,7 +99,8 @@ public final class Capture implements AutoCloseable
                 wait = millis;
                 System.err.println("ssi-java: checkpoint " + s.id() + " committed: levels " + s.levels() + ", " +
                     s.bytes() + " bytes, paused " + s.pauseMillis() + " ms, took " + s.totalMillis() + " ms, " +
-                    s.threads() + " threads, " + s.objects() + " objects");
+                    s.threads() + " threads, " + s.objects() + " objects" +
+                    (s.base() > 0 ? ", incremental on checkpoint " + s.base() : ""));
             }
             catch (final CheckpointException | RuntimeException ex)
             {

@@ -35,6 +35,12 @@ public final class Coordinator implements CheckpointControl
     private final List<CheckpointDir> dirs;
     /** The next checkpoint's number. Guarded by this, as is the taking of one. */
     private long next;
+    /**
+     * The newest committed checkpoint that the next one may build on, or 0 when the next must be full (the first,
+     * and any after a checkpoint that failed once the nodes had captured: what it captured is no longer marked as
+     * changed).
+     */
+    private long base;
 
     Coordinator(final Node node, final Participant local, final Stores stores, final long job,
         final long pauseTimeoutMillis, final List<CheckpointDir> dirs)
@@ -58,6 +64,9 @@ public final class Coordinator implements CheckpointControl
     {
         final long id = next++;
         final long started = System.nanoTime();
+        // incremental unless it reaches another node or stable storage: a copy there must not need level-1 bases
+        final Set<Level> levels = stores.levels(id);
+        final long on = levels.contains(Level.MIRROR) || levels.contains(Level.STABLE) ? 0 : base;
         final List<Participant.Answer> paused = everyNode(id, CheckpointMessages.PAUSE,
             msg -> msg.putLong(id).putLong(pauseTimeoutMillis), () -> local.pause(id, pauseTimeoutMillis));
         final String pauseFailed = failures(paused);
@@ -69,7 +78,9 @@ public final class Coordinator implements CheckpointControl
         final List<Participant.Answer> captured;
         try
         {
-            captured = everyNode(id, CheckpointMessages.CAPTURE, msg -> msg.putLong(id), () -> local.capture(id));
+            base = 0; // until this one commits
+            captured = everyNode(id, CheckpointMessages.CAPTURE, msg -> msg.putLong(id).putBoolean(on > 0),
+                () -> local.capture(id, on > 0));
         }
         finally
         {
@@ -84,7 +95,7 @@ public final class Coordinator implements CheckpointControl
         final long created = System.currentTimeMillis();
         final long writing = System.nanoTime();
         final List<Participant.Answer> written = everyNode(id, CheckpointMessages.WRITE,
-            msg -> msg.putLong(id).putLong(created), () -> local.write(id, created));
+            msg -> msg.putLong(id).putLong(created).putLong(on), () -> local.write(id, created, on));
         final String writeFailed = failures(written);
         if (writeFailed != null)
         {
@@ -101,7 +112,7 @@ public final class Coordinator implements CheckpointControl
         }
         final long writeMillis = (System.nanoTime() - writing) / 1_000_000;
         final CommitRecord record = new CommitRecord(job, id, Level.values()[highest(stores.levels(id))].label(),
-            parts, pauseMillis, writeMillis, threads, objects, created);
+            parts, pauseMillis, writeMillis, threads, objects, on, created);
         try
         {
             stores.commit(record);
@@ -110,6 +121,7 @@ public final class Coordinator implements CheckpointControl
         {
             throw new CheckpointException("checkpoint " + id + " not committed: " + ex, ex);
         }
+        base = id;
         return summary(record, (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -126,7 +138,7 @@ public final class Coordinator implements CheckpointControl
     private Summary summary(final CommitRecord r, final long totalMillis)
     {
         return new Summary(r.checkpoint(), labels(stores.levels(r.checkpoint())), r.totalBytes(), r.pauseMillis(),
-            totalMillis, r.threads(), r.objects(), r.createdMillis());
+            totalMillis, r.threads(), r.objects(), r.createdMillis(), r.base());
     }
 
     private static String labels(final Set<Level> levels)

@@ -9,6 +9,8 @@ import io.ssijava.threads.ClusterThreads;
 import io.ssijava.threads.ThreadPause;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A node's part in a coordinated checkpoint: holds the program's threads here at safe points, releases, captures
@@ -39,6 +41,9 @@ final class Participant
     private long checkpoint;
     private ThreadPause pause;
     private byte[] captured;
+    /** With -Dssi.checkpoint.verify=true: checks every incremental capture against a full one. */
+    private final IncrementalCheck verify = Boolean.getBoolean("ssi.checkpoint.verify") ? new IncrementalCheck() :
+        null;
 
     Participant(final NodeRuntime runtime, final ClusterThreads threads, final Stores stores, final long job)
     {
@@ -55,14 +60,21 @@ final class Participant
             node.sendReply(from, corr, answer(node.reply(), a));
         });
         node.register(CheckpointMessages.CAPTURE, (from, corr, in) ->
-            node.sendReply(from, corr, answer(node.reply(), capture(in.getLong()))));
+        {
+            final long id = in.getLong();
+            node.sendReply(from, corr, answer(node.reply(), capture(id, in.getBoolean())));
+        });
         node.register(CheckpointMessages.RESUME, (from, corr, in) ->
         {
             resume(in.getLong());
             node.sendReply(from, corr, node.reply());
         });
         node.register(CheckpointMessages.WRITE, (from, corr, in) ->
-            node.sendReply(from, corr, answer(node.reply(), write(in.getLong(), in.getLong()))));
+        {
+            final long id = in.getLong();
+            final long created = in.getLong();
+            node.sendReply(from, corr, answer(node.reply(), write(id, created, in.getLong())));
+        });
     }
 
     static WireOut answer(final WireOut out, final Answer a)
@@ -111,8 +123,12 @@ final class Participant
         }
     }
 
-    /** Writes the held threads and the objects homed here into memory; every node is paused and released. */
-    synchronized Answer capture(final long id)
+    /**
+     * Writes the held threads and the objects homed here into memory; every node is paused and released.
+     *
+     * @param incremental write only the objects that changed since the last capture.
+     */
+    synchronized Answer capture(final long id, final boolean incremental)
     {
         if (pause == null || checkpoint != id)
         {
@@ -131,8 +147,13 @@ final class Participant
             out.putInt(self).putInt(nodes);
             final int held = pause.heldCount();
             pause.writeThreads(out);
-            final long objects = runtime.writeHomes(out);
+            final Map<Long, byte[]> images = verify == null ? null : new HashMap<>();
+            final long objects = runtime.writeHomes(out, incremental, images);
             captured = out.toBytes();
+            if (verify != null)
+            {
+                verify.check(self, id, incremental, images, incremental ? runtime.homeImages() : images);
+            }
             return new Answer(true, null, captured.length, held, objects);
         }
         catch (final InterruptedException ex)
@@ -162,8 +183,12 @@ final class Participant
         p.resume();
     }
 
-    /** Writes the captured part to the levels the schedule gives this checkpoint. */
-    Answer write(final long id, final long createdMillis)
+    /**
+     * Writes the captured part to the levels the schedule gives this checkpoint.
+     *
+     * @param base the checkpoint an incremental part builds on; 0 for a full one.
+     */
+    Answer write(final long id, final long createdMillis, final long base)
     {
         final byte[] bytes;
         synchronized (this)
@@ -177,8 +202,9 @@ final class Participant
         }
         try
         {
-            final long size = stores.writePart(new CheckpointFile.Header(job, id, 0, self, nodes,
-                CheckpointFile.Kind.FULL, createdMillis), out -> out.write(bytes));
+            final long size = stores.writePart(new CheckpointFile.Header(job, id, base, self, nodes,
+                base > 0 ? CheckpointFile.Kind.INCREMENTAL : CheckpointFile.Kind.FULL, createdMillis),
+                out -> out.write(bytes));
             return new Answer(true, null, size, 0, 0);
         }
         catch (final IOException | RuntimeException ex)

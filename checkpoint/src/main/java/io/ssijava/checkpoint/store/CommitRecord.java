@@ -20,10 +20,11 @@ import java.nio.file.Path;
  * @param writeMillis how long writing every level took, after the pause.
  * @param threads     the threads it holds, all nodes together.
  * @param objects     the shared objects (and classes' statics) it holds, all nodes together.
+ * @param base        the checkpoint it builds on, if it is incremental; else 0.
  * @param createdMillis when it was committed (wall clock).
  */
 public record CommitRecord(long job, long checkpoint, String level, long[] partBytes, long pauseMillis,
-    long writeMillis, int threads, long objects, long createdMillis)
+    long writeMillis, int threads, long objects, long base, long createdMillis)
 {
     /** @return the number of nodes of the job when it was taken. */
     public int nodes()
@@ -57,6 +58,7 @@ public record CommitRecord(long job, long checkpoint, String level, long[] partB
         out.writeLong(writeMillis);
         out.writeInt(threads);
         out.writeLong(objects);
+        out.writeLong(base);
         out.flush();
         return CheckpointFile.write(file, new CheckpointFile.Header(job, checkpoint, 0, -1, partBytes.length,
             CheckpointFile.Kind.COMMIT, createdMillis), bytes.toByteArray(), durable);
@@ -90,7 +92,7 @@ public record CommitRecord(long job, long checkpoint, String level, long[] partB
                 parts[i] = in.readLong();
             }
             return new CommitRecord(h.job(), h.checkpoint(), level, parts, in.readLong(), in.readLong(),
-                in.readInt(), in.readLong(), h.createdMillis());
+                in.readInt(), in.readLong(), in.readLong(), h.createdMillis());
         }
         catch (final java.io.EOFException ex)
         {

@@ -199,7 +199,7 @@ class CheckpointFileTest
     {
         final Path file = dir.resolve("commit");
         final CommitRecord r = new CommitRecord(JOB, 4, "M", new long[] {100, 200, 300}, 12, 340, 5,
-            77, 1_700_000_000_000L);
+            77, 3, 1_700_000_000_000L);
         r.write(file, false);
         final CommitRecord back = CommitRecord.read(file, JOB);
         assertEquals(4, back.checkpoint());
@@ -210,6 +210,7 @@ class CheckpointFileTest
         assertEquals(340, back.writeMillis());
         assertEquals(5, back.threads());
         assertEquals(77, back.objects());
+        assertEquals(3, back.base());
         final Path part = dir.resolve("node-0.part");
         CheckpointFile.write(part, full(4, 0), new byte[3], false);
         assertThrows(CheckpointFileException.class, () -> CommitRecord.read(part, JOB));
