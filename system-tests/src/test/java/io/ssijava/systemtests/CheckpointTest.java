@@ -36,7 +36,7 @@ class CheckpointTest {
 
     private static final Pattern COMMITTED = Pattern.compile(
             "(?m)^ssi-java: checkpoint (\\d+) committed: levels (\\w+), (\\d+) bytes, paused (\\d+) ms, took \\d+ ms, "
-            + "(\\d+) threads, (\\d+) objects$");
+            + "(\\d+) threads, (\\d+) objects(, incremental on checkpoint (\\d+))?$");
 
     @TempDir
     Path tmp;
@@ -68,7 +68,8 @@ class CheckpointTest {
         CheckpointFile.Header h = CheckpointFile.verify(part, job);
         assertEquals(node, h.node());
         assertEquals(nodes, h.nodes());
-        assertEquals(CheckpointFile.Kind.FULL, h.kind());
+        assertEquals(record.base() > 0 ? CheckpointFile.Kind.INCREMENTAL : CheckpointFile.Kind.FULL, h.kind());
+        assertEquals(record.base(), h.base());
         assertEquals(Files.size(part), record.partBytes()[node], "the record gives the part's size");
         return record;
     }
@@ -114,6 +115,33 @@ class CheckpointTest {
             withThreads |= Long.parseLong(m.group(5)) >= 1;
         }
         assertTrue(withThreads, r::stderr);
+    }
+
+    @ParameterizedTest(name = "{0} {1} on {2} nodes")
+    @CsvSource({
+            "samples.Sor, 4 200 300, 2",
+            "samples.ProducerConsumer, 2 2 60000, 3",
+            "samples.Pipeline, 2 6000, 2",
+            "samples.MatMul, 4 300, 3",
+    })
+    @Timeout(120)
+    void incrementalCheckpointsLaidOverTheirBasesGiveWhatAFullOneHolds(String main, String args, int nodes) {
+        Path cp = Cluster.samplesClasses();
+        String[] argv = args.split(" ");
+        String want = Cluster.plain(cp, main, argv).stdout();
+        List<String> cmd = new ArrayList<>(SsiJava.agentCommand("nodes=" + nodes + ",checkpoint-every=100,"
+                + "checkpoint-dir=" + tmp.resolve("c"), cp.toString(), main, argv));
+        // each node compares every incremental capture, laid over the ones before it, with a full capture
+        cmd.add(1, "-Dssi.checkpoint.verify=true");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+        assertEquals(want, r.stdout(), () -> Cluster.explain(cmd, r));
+        assertFalse(r.stderr().contains("misses changes"), r::stderr);
+        assertFalse(r.stderr().contains("not taken"), r::stderr);
+        // Scheme B 4x4: 2, 3, 5, 6, 7... build on the one before, and only 4, 8... (mirrored) are full
+        assertTrue(r.stderr().contains("incremental on checkpoint 2"), r::stderr);
+        assertTrue(r.stderr().lines().filter(l -> l.contains("composes to the full state")).count() >= nodes,
+                r::stderr);
     }
 
     @Test
