@@ -55,6 +55,13 @@ final class Meta
      * descheduled in between), and that store must still be noticed.
      */
     long recheckUntil;
+    /**
+     * Home only: changed (or shared) since a checkpoint last wrote it, so the next incremental checkpoint writes it.
+     * Set wherever the coherence protocol learns of a change at the home (a write trap, a release that finds a
+     * difference with the twin, a diff or an atomic operation applied); read and cleared while every program thread
+     * of the job is held.
+     */
+    volatile boolean changedSinceCheckpoint;
     /** Created once, under this Meta's monitor; read without it on the lock fast path. */
     volatile LockState lock;
 

@@ -88,12 +88,6 @@ final class ObjectSpace
     private List<Meta> recheck = new ArrayList<>();
     private ArrayDeque<Meta> lateRecheck = new ArrayDeque<>();
     private final ReentrantLock flushLock = new ReentrantLock();
-    /**
-     * Global ids of entities homed here that changed (or were shared) since a checkpoint last wrote them: what an
-     * incremental checkpoint writes. Marked wherever the coherence protocol learns of a change at the home (a write
-     * trap, a release that finds a difference with the twin, a diff applied, an atomic operation).
-     */
-    private final java.util.Set<Long> changedHomes = ConcurrentHashMap.newKeySet();
 
     ObjectSpace(final Net net, final JobClasses classes, final Stats stats)
     {
@@ -209,10 +203,7 @@ final class ObjectSpace
         }
         slots[slot] = m;
         byGid.put(gid, m);
-        if (m.home == self)
-        {
-            changedHomes.add(gid);
-        }
+        m.changedSinceCheckpoint = m.home == self; // new here: the next checkpoint writes it
         earlyInvalidations.remove(gid); // consulted already (statics); any other copy starts invalid
         setState(m, state | slot);
         return m;
@@ -689,7 +680,7 @@ final class ObjectSpace
     {
         if (m.home == self)
         {
-            changedHomes.add(m.gid);
+            m.changedSinceCheckpoint = true;
         }
     }
 
@@ -1179,7 +1170,7 @@ final class ObjectSpace
             final List<Meta> todo = new ArrayList<>();
             for (final Meta m : byGid.values())
             {
-                if (m.home == self && !written.contains(m.gid) && (!onlyChanged || changedHomes.contains(m.gid)))
+                if (m.home == self && !written.contains(m.gid) && (!onlyChanged || m.changedSinceCheckpoint))
                 {
                     todo.add(m);
                 }
@@ -1192,7 +1183,7 @@ final class ObjectSpace
             for (final Meta m : todo)
             {
                 written.add(m.gid);
-                changedHomes.remove(m.gid);
+                m.changedSinceCheckpoint = false;
                 final int start = out.length();
                 writeHome(out, m);
                 if (images != null)
@@ -1280,7 +1271,7 @@ final class ObjectSpace
             {
                 throw new WireException("diff for object " + Long.toHexString(gid) + " not homed on node " + self);
             }
-            changedHomes.add(gid);
+            m.changedSinceCheckpoint = true;
             final int changes = in.getCount(1 << 28);
             if (m.kind == Meta.Kind.ARRAY)
             {
