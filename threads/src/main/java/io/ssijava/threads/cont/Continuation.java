@@ -185,18 +185,34 @@ public final class Continuation
      */
     public static boolean request(final Thread thread, final boolean allowLocked)
     {
+        return ask(thread, allowLocked, -1, false, false);
+    }
+
+    /**
+     * Sets a thread's pending request and takes it out of a blocking call (and, if asked, out of a monitor wait) so
+     * that it can see it.
+     *
+     * @return false if the thread runs no body.
+     */
+    private static boolean ask(final Thread thread, final boolean allowLocked, final int moveTo,
+        final boolean pauseOnly, final boolean stopWaiting)
+    {
         final ContinuationContext c = RUNNING.get(thread);
         if (c == null)
         {
             return false;
         }
         c.allowLocked = allowLocked;
-        c.moveTo = -1;
-        c.pauseOnly = false;
+        c.moveTo = moveTo;
+        c.pauseOnly = pauseOnly;
         c.pinnedBy = null; // says why this request waits, once a safe point has refused it
         c.waitYielded = false;
         c.requested = true;
         c.recount();
+        if (stopWaiting && c.inMonitorWait)
+        {
+            io.ssijava.rt.Ssi.yieldWait(thread);
+        }
         c.kickOutOfBlockingCall();
         return true;
     }
@@ -213,24 +229,7 @@ public final class Continuation
      */
     public static boolean requestMove(final Thread thread, final int to)
     {
-        final ContinuationContext c = RUNNING.get(thread);
-        if (c == null)
-        {
-            return false;
-        }
-        c.allowLocked = true;
-        c.moveTo = to;
-        c.pauseOnly = false;
-        c.pinnedBy = null;
-        c.waitYielded = false;
-        c.requested = true;
-        c.recount();
-        if (c.inMonitorWait)
-        {
-            io.ssijava.rt.Ssi.yieldWait(thread);
-        }
-        c.kickOutOfBlockingCall();
-        return true;
+        return ask(thread, true, to, false, true);
     }
 
     /**
@@ -247,24 +246,7 @@ public final class Continuation
      */
     public static boolean requestPause(final Thread thread, final int node)
     {
-        final ContinuationContext c = RUNNING.get(thread);
-        if (c == null)
-        {
-            return false;
-        }
-        c.allowLocked = false;
-        c.moveTo = node;
-        c.pauseOnly = true;
-        c.pinnedBy = null;
-        c.waitYielded = false;
-        c.requested = true;
-        c.recount();
-        if (c.inMonitorWait)
-        {
-            io.ssijava.rt.Ssi.yieldWait(thread);
-        }
-        c.kickOutOfBlockingCall();
-        return true;
+        return ask(thread, false, node, true, true);
     }
 
     /** @return whether the calling thread runs a body already (a body called from a body simply runs). */
