@@ -47,6 +47,8 @@ final class Codec
     static final byte T_POOL_CONTAINER = 25;
     /** System.in, System.out or System.err: each node's own (their output reaches the launcher's). */
     static final byte T_STD_STREAM = 26;
+    /** A Locale: an immutable value (a printf in progress holds one), by its language tag. */
+    static final byte T_LOCALE = 27;
     /** Longest immutable collection sent by value. */
     private static final int MAX_IMMUTABLE = 1 << 24;
 
@@ -71,6 +73,10 @@ final class Codec
         else if (v.getClass().getName().startsWith("java.util.ImmutableCollections$"))
         {
             writeImmutable(out, v);
+        }
+        else if (v instanceof java.util.Locale)
+        {
+            out.putByte(T_LOCALE).putString(((java.util.Locale)v).toLanguageTag());
         }
         else if (v instanceof Managed && !(v instanceof Enum) && !(v instanceof Record))
         {
@@ -341,6 +347,8 @@ final class Codec
                 return mainGroup();
             case T_POOL_CONTAINER:
                 return io.ssijava.rt.PoolContainers.named(in.getString());
+            case T_LOCALE:
+                return java.util.Locale.forLanguageTag(in.getString());
             case T_STD_STREAM:
                 final byte which = in.getByte();
                 if (which < 0 || which > 2)

@@ -69,11 +69,22 @@ class CodecMalformedInputTest
             null, "a string", "", "\u00e9\u2603", 42, -7L, 2.5, 1.5f, (short)3, (byte)4, 'c', true,
             new BigInteger("123456789012345678901234567890"), new BigDecimal("-3.14159e-7"),
             Color.GREEN, TimeUnit.SECONDS, new Pair(5, "five"), new Pair(6, null), String.class, Point.class,
-            p, new Object(), System.out, System.err})
+            p, new Object(), System.out, System.err, java.util.Locale.ROOT, java.util.Locale.CANADA_FRENCH})
         {
             corpus.add(encode(v));
         }
         return corpus;
+    }
+
+    /** A Locale (on a frame in the middle of a printf) travels as an equal value. */
+    @Test
+    void localesTravelAsEqualValues()
+    {
+        for (final java.util.Locale l : new java.util.Locale[] {java.util.Locale.ROOT, java.util.Locale.US,
+            java.util.Locale.forLanguageTag("sr-Latn-RS")})
+        {
+            assertEquals(l, decoder.readValue(new WireIn(encode(l))));
+        }
     }
 
     /** A thread's frame may hold System.out mid-call: it travels as the name of the stream, not as an object. */
