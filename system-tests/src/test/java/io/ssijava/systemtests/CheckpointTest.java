@@ -81,7 +81,7 @@ class CheckpointTest {
             "samples.ProducerConsumer, 2 2 60000, 2",
             "samples.Sor, 4 200 300, 3",
             "samples.Pipeline, 2 6000, 2",
-            "samples.Tsp, 4 11, 2",
+            "samples.Tsp, 4 12, 2",
     })
     @Timeout(120)
     void periodicCheckpointsOfASampleLeaveItsOutputAsPlainJavaPrintsIt(String main, String args, int nodes)

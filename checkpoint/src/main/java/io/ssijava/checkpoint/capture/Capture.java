@@ -19,6 +19,10 @@ public final class Capture implements AutoCloseable
     private final Participant participant;
     private final Coordinator coordinator;
     private final Thread timer;
+    /** The job is ending: no more checkpoints, and a failure of one under way is not worth reporting. */
+    private volatile boolean closed;
+    /** Whether the timer sleeps between checkpoints (then, and only then, closing interrupts it). Guarded by this. */
+    private boolean sleeping;
 
     private Capture(final Participant participant, final Coordinator coordinator, final Thread timer)
     {
@@ -55,12 +59,15 @@ public final class Capture implements AutoCloseable
         Thread timer = null;
         if (config.everyMillis() > 0)
         {
-            timer = new io.ssijava.rt.NodeLocalThread(() -> every(runtime.node(), coordinator, config.everyMillis()),
+            final Capture[] self = new Capture[1];
+            timer = new io.ssijava.rt.NodeLocalThread(() -> self[0].every(runtime.node(), config.everyMillis()),
                 "ssi-checkpoints");
             timer.setDaemon(true);
+            self[0] = new Capture(participant, coordinator, timer);
             timer.start();
+            return self[0];
         }
-        return new Capture(participant, coordinator, timer);
+        return new Capture(participant, coordinator, null);
     }
 
     /**
@@ -68,7 +75,7 @@ public final class Capture implements AutoCloseable
      * that could not be taken (each one holds the program up to the pause's timeout), the wait doubles, up to 16
      * periods, and is back to one period after the next success.
      */
-    private static void every(final io.ssijava.dsm.Node node, final Coordinator coordinator, final long millis)
+    private void every(final io.ssijava.dsm.Node node, final long millis)
     {
         // the service starts before the node connects; the period counts from when every node is there
         while (!node.isConnected())
@@ -83,13 +90,28 @@ public final class Capture implements AutoCloseable
             }
         }
         long wait = millis;
-        while (true)
+        while (!closed)
         {
             try
             {
+                synchronized (this)
+                {
+                    sleeping = true;
+                }
                 Thread.sleep(wait);
             }
             catch (final InterruptedException ex)
+            {
+                return;
+            }
+            finally
+            {
+                synchronized (this)
+                {
+                    sleeping = false;
+                }
+            }
+            if (closed)
             {
                 return;
             }
@@ -104,6 +126,10 @@ public final class Capture implements AutoCloseable
             }
             catch (final CheckpointException | RuntimeException ex)
             {
+                if (closed)
+                {
+                    return; // the job ended under it: its nodes are going
+                }
                 wait = Math.min(wait * 2, millis * 16);
                 System.err.println("ssi-java: " + (ex instanceof CheckpointException ? ex.getMessage() :
                     "checkpoint failed: " + ex) + "; next try in " + wait + " ms");
@@ -120,9 +146,13 @@ public final class Capture implements AutoCloseable
     @Override
     public void close()
     {
-        if (timer != null)
+        closed = true;
+        synchronized (this)
         {
-            timer.interrupt();
+            if (timer != null && sleeping)
+            {
+                timer.interrupt(); // never while it writes a checkpoint: that would only break its files
+            }
         }
         participant.close();
     }
