@@ -150,11 +150,27 @@ public final class ThreadPause
             }
             final String pinned = Continuation.pinnedBy(t);
             out.add("\"" + t.getName() + "\" (" + (pinned != null ? "in " + pinned :
-                t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING ?
-                "waiting, maybe in Object.wait or a wait the JDK runs for it" :
-                t.getState() == Thread.State.BLOCKED ? "blocked on a monitor" : t.getState().toString()) + ")");
+                t.getState().toString().toLowerCase(java.util.Locale.ROOT) + " at " + where(t)) + ")");
         }
         return String.join(", ", out);
+    }
+
+    /** @return the top frames of a thread's stack, up to the first of the program's, as a report can show them. */
+    private static String where(final Thread t)
+    {
+        final List<String> frames = new ArrayList<>();
+        for (final StackTraceElement e : t.getStackTrace())
+        {
+            frames.add(e.getClassName() + "." + e.getMethodName() + (e.getLineNumber() > 0 ? ":" +
+                e.getLineNumber() : ""));
+            final String c = e.getClassName();
+            if (frames.size() >= 8 || !c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") &&
+                !c.startsWith("io.ssijava."))
+            {
+                break;
+            }
+        }
+        return frames.isEmpty() ? "no frame" : String.join(" < ", frames);
     }
 
     /** @return how many threads are held. */
