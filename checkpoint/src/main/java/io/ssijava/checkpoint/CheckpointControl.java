@@ -33,5 +33,12 @@ public interface CheckpointControl
     record Summary(long id, String levels, long bytes, long pauseMillis, long totalMillis, int threads, long objects,
         long createdMillis, long base)
     {
+        /** @return the line that reports it as committed (stderr of a job, and the {@code checkpoint} command). */
+        public String committedLine()
+        {
+            return String.format(java.util.Locale.ROOT, "checkpoint %d committed: levels %s, %d bytes, paused %d ms, " +
+                "took %d ms, %d threads, %d objects%s", id, levels, bytes, pauseMillis, totalMillis, threads, objects,
+                base > 0 ? ", incremental on checkpoint " + base : "");
+        }
     }
 }

@@ -347,9 +347,8 @@ final class Migration
 
     /**
      * A wake-up or interrupt for a thread of the program that moves: given to it if it runs here, passed after it
-     * if it left for another node, else kept until it runs here or its frames have reached the node they went to.
-     * Before, a signal that reached a node the thread had just left waited there for the thread to come back, which
-     * a thread that then blocked elsewhere never did.
+     * if it left for another node, else kept until it runs here or its frames have reached the node they went to
+     * (a signal kept on a node the thread left would wait for a return that may never come).
      *
      * @param handle    the thread's handle.
      * @param interrupt interrupt (true) or unpark (false).
@@ -410,16 +409,14 @@ final class Migration
     /** Gives the current thread, which now runs the program here, the signals held for it. */
     private static void takeHere(final boolean[] held)
     {
-        if (held[0])
+        for (int i = 0; i < held.length; i++)
         {
-            java.util.concurrent.locks.LockSupport.unpark(Thread.currentThread());
+            if (held[i])
+            {
+                give(Thread.currentThread(), i == 1);
+                held[i] = false;
+            }
         }
-        if (held[1])
-        {
-            Thread.currentThread().interrupt();
-        }
-        held[0] = false;
-        held[1] = false;
     }
 
     private void passOn(final int to, final long handle, final boolean[] signals)

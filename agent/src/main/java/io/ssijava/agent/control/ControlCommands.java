@@ -242,9 +242,7 @@ public final class ControlCommands
     /** @return the line that reports a checkpoint just committed. */
     static String committed(final Summary s)
     {
-        return String.format(Locale.ROOT, "checkpoint %d committed: levels %s, %d bytes, paused %d ms, took %d ms, " +
-            "%d threads, %d objects%s", s.id(), s.levels(), s.bytes(), s.pauseMillis(), s.totalMillis(), s.threads(),
-            s.objects(), s.base() > 0 ? ", incremental on checkpoint " + s.base() : "");
+        return s.committedLine();
     }
 
     /** @return a checkpoint's row in the {@code checkpoints} table; CREATED in UTC, to the second. */

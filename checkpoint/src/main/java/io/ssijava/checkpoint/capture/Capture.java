@@ -119,10 +119,7 @@ public final class Capture implements AutoCloseable
             {
                 final CheckpointControl.Summary s = coordinator.checkpointNow();
                 wait = millis;
-                System.err.println("ssi-java: checkpoint " + s.id() + " committed: levels " + s.levels() + ", " +
-                    s.bytes() + " bytes, paused " + s.pauseMillis() + " ms, took " + s.totalMillis() + " ms, " +
-                    s.threads() + " threads, " + s.objects() + " objects" +
-                    (s.base() > 0 ? ", incremental on checkpoint " + s.base() : ""));
+                System.err.println("ssi-java: " + s.committedLine());
             }
             catch (final CheckpointException | RuntimeException ex)
             {
