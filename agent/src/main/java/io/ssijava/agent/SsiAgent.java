@@ -10,7 +10,9 @@ import io.ssijava.agent.jdk.JdkPatch;
 import io.ssijava.agent.jdk.Reexec;
 import io.ssijava.agent.rewrite.ClassRewriter;
 import io.ssijava.checkpoint.CheckpointConfig;
+import io.ssijava.checkpoint.CheckpointException;
 import io.ssijava.checkpoint.CheckpointService;
+import io.ssijava.checkpoint.restore.Restore;
 import io.ssijava.dsm.JobClasses;
 import io.ssijava.dsm.Node;
 import io.ssijava.dsm.NodeRuntime;
@@ -63,19 +65,21 @@ public final class SsiAgent
             return;
         }
         openJdkInternals(inst);
-        if (options.nodes() > 1 && !JdkPatch.isActive())
+        // a restored job runs in the cluster's runtime even on one node: its heap and threads come from many
+        final boolean cluster = options.nodes() > 1 || !options.restore().isEmpty();
+        if (cluster && !JdkPatch.isActive())
         {
             restartWithInstrumentedJdk(options);
         }
         ClassRewriter.jdkPatched(JdkPatch.isActive());
-        if (options.nodes() > 1)
+        if (cluster)
         {
             ClassRewriter.mainClass(mainClass());
         }
         warmUp();
         inst.addTransformer(new Transformer(options.verbose()), false);
         InlineHints.start(inst, options.verbose());
-        if (options.nodes() > 1)
+        if (cluster)
         {
             Reexec.watchParent();
             System.setProperty(Ssi.CLUSTER_PROPERTY, "true");
@@ -94,7 +98,8 @@ public final class SsiAgent
     /** A one-node job has no cluster runtime to checkpoint: say so rather than silently take none. */
     private static void warnIfCheckpointsIgnored(final NodeOptions options)
     {
-        if (options.nodes() == 1 && !options.checkpoint().equals(CheckpointConfig.DEFAULT))
+        if (options.nodes() == 1 && options.restore().isEmpty() &&
+            !options.checkpoint().equals(CheckpointConfig.DEFAULT))
         {
             System.err.println("ssi-java: checkpoints are taken in jobs of 2 or more nodes; with 1 node the " +
                 "checkpoint options are ignored");
@@ -244,6 +249,8 @@ public final class SsiAgent
         final Job job = new Job(runtime, options.stats());
         // before the node connects: node 0 may ask for a checkpoint as soon as every node is there
         final CheckpointService checkpoints = startCheckpoints(self, runtime, threads, options);
+        // before the node connects: other nodes may ask for the classes whose statics this node restores
+        final Restore restore = options.restore().isEmpty() ? null : prepareRestore(self, runtime, threads, options);
         final List<InetSocketAddress> peers = options.peers();
         try
         {
@@ -276,6 +283,18 @@ public final class SsiAgent
             };
         }
         Ssi.install(runtime);
+        if (restore != null)
+        {
+            try
+            {
+                restore.run();
+            }
+            catch (final CheckpointException ex)
+            {
+                fail(self, ex.getMessage());
+            }
+            checkpoints.ready();
+        }
         final Runnable reapWorkers = reap;
         // node 0 ends the job: no more checkpoints once the other nodes are told to stop. A worker halts on node
         // 0's order without running hooks, so its service goes with its JVM.
@@ -339,13 +358,88 @@ public final class SsiAgent
     {
         try
         {
-            return CheckpointService.start(runtime, threads, options.checkpoint(), options.jobId());
+            return CheckpointService.start(runtime, threads, options.checkpoint(), options.jobId(),
+                self == 0 ? jobDescription(options) : null, !options.restore().isEmpty());
         }
         catch (final RuntimeException ex)
         {
             // without every node's part node 0 can take no checkpoint: stop rather than run a job that cannot
             fail(self, "cannot start checkpoints: " + ex.getMessage());
             throw ex;
+        }
+    }
+
+    /** Reads, before the node starts, what this node restores of the checkpoint the options name. */
+    private static Restore prepareRestore(final int self, final NodeRuntime runtime, final ClusterThreads threads,
+        final NodeOptions options)
+    {
+        try
+        {
+            return Restore.prepare(runtime, threads, options.checkpoint(), options.restoreJob(),
+                options.restoreCheckpoint());
+        }
+        catch (final CheckpointException ex)
+        {
+            fail(self, ex.getMessage());
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * How to run this job again, as {@code ssi-java restore} reads it: the program's command line (without
+     * ssi-java's own JVM flags) and the job's size.
+     */
+    private static Map<String, String> jobDescription(final NodeOptions options)
+    {
+        final Map<String, String> out = new java.util.LinkedHashMap<>();
+        out.put("job.id", options.jobId());
+        out.put("nodes", Integer.toString(options.nodes()));
+        try
+        {
+            final JvmCommandLine command = JvmCommandLine.current();
+            final Path agent = agentJar();
+            final List<String> jvm = new java.util.ArrayList<>();
+            for (final String a : command.jvmArgs())
+            {
+                if (!JvmCommandLine.isSsiAgentFlag(a, agent) && !JdkPatch.isJvmFlag(a))
+                {
+                    jvm.add(a);
+                }
+            }
+            out.put("java", command.javaExecutable());
+            list(out, "jvm.args", "jvm.arg.", jvm);
+            // absolute: a restore may be started from another directory
+            out.put("classpath", absolutePaths(command.classPath()));
+            out.put("mode", command.mode().name());
+            out.put("target", command.mode() == JvmCommandLine.Mode.JAR ? absolutePaths(command.target()) :
+                command.target());
+            list(out, "args", "arg.", command.programArgs());
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("ssi-java: cannot tell this job's command line (ssi-java restore will not know how " +
+                "to run it again): " + ex.getMessage());
+        }
+        return out;
+    }
+
+    private static String absolutePaths(final String paths)
+    {
+        final List<String> out = new java.util.ArrayList<>();
+        for (final String p : paths.split(java.io.File.pathSeparator, -1))
+        {
+            out.add(p.isEmpty() ? p : Path.of(p).toAbsolutePath().normalize().toString());
+        }
+        return String.join(java.io.File.pathSeparator, out);
+    }
+
+    private static void list(final Map<String, String> out, final String count, final String prefix,
+        final List<String> values)
+    {
+        out.put(count, Integer.toString(values.size()));
+        for (int i = 0; i < values.size(); i++)
+        {
+            out.put(prefix + i, values.get(i));
         }
     }
 

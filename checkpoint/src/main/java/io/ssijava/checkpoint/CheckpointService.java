@@ -1,8 +1,17 @@
 package io.ssijava.checkpoint;
 
 import io.ssijava.checkpoint.capture.Capture;
+import io.ssijava.checkpoint.store.CheckpointDir;
 import io.ssijava.dsm.NodeRuntime;
 import io.ssijava.threads.ClusterThreads;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * A node's part in the job's checkpoints; on node 0 also the coordinator that takes them, when asked and, if the job
@@ -20,16 +29,71 @@ public final class CheckpointService implements AutoCloseable
     /**
      * Starts the checkpoint service of this node (every node of a job starts one, before the program runs).
      *
-     * @param runtime the node's runtime.
-     * @param threads the node's cluster threads.
-     * @param config  the job's checkpoint configuration (the same on every node).
-     * @param jobId   the job's id.
+     * @param runtime  the node's runtime.
+     * @param threads  the node's cluster threads.
+     * @param config   the job's checkpoint configuration (the same on every node).
+     * @param jobId    the job's id.
+     * @param job      on node 0, how to run the job again (written beside its checkpoints as {@code
+     *                 job.properties}, for {@code ssi-java restore}); null on other nodes.
+     * @param restored the job is being restored: no periodic checkpoint until {@link #ready}.
      * @return the service.
      */
     public static CheckpointService start(final NodeRuntime runtime, final ClusterThreads threads,
-        final CheckpointConfig config, final String jobId)
+        final CheckpointConfig config, final String jobId, final Map<String, String> job, final boolean restored)
     {
-        return new CheckpointService(Capture.start(runtime, threads, config, CheckpointConfig.jobNumber(jobId)));
+        final long number = CheckpointConfig.jobNumber(jobId);
+        if (job != null)
+        {
+            describe(config, number, job);
+        }
+        return new CheckpointService(Capture.start(runtime, threads, config, number, restored));
+    }
+
+    /** Writes how to run the job again into node 0's local directory and the stable one. */
+    private static void describe(final CheckpointConfig config, final long number, final Map<String, String> job)
+    {
+        final Properties p = new Properties();
+        p.putAll(job);
+        p.setProperty("format", "1");
+        p.setProperty("job.number", Long.toHexString(number));
+        p.setProperty("checkpoint.dir", config.localRoot().toAbsolutePath().toString());
+        if (config.stableDir() != null)
+        {
+            p.setProperty("stable.dir", config.stableDir().toAbsolutePath().toString());
+        }
+        p.setProperty("checkpoint.every", Long.toString(config.everyMillis()));
+        p.setProperty("mirror.every", Integer.toString(config.schedule().m()));
+        p.setProperty("stable.every", Integer.toString(config.schedule().n()));
+        p.setProperty("scheme", config.schedule().scheme().name());
+        write(new CheckpointDir(config.localDir(0)).jobFile(number), p);
+        if (config.stableDir() != null)
+        {
+            write(new CheckpointDir(config.stableDir()).jobFile(number), p);
+        }
+    }
+
+    private static void write(final Path file, final Properties p)
+    {
+        try
+        {
+            Files.createDirectories(file.getParent());
+            final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp))
+            {
+                p.store(out, "ssi-java job: how to run it again (ssi-java restore)");
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("ssi-java: cannot write " + file + " (ssi-java restore needs it): " + ex);
+        }
+    }
+
+    /** The job is restored: periodic checkpoints start. */
+    public void ready()
+    {
+        capture.ready();
     }
 
     /** @return what a user may ask of the job's checkpoints (node 0), or null on other nodes. */

@@ -84,6 +84,74 @@ public final class NodeRuntime implements Runtime
         return space.homeImages();
     }
 
+    /** @return the highest sequence number this node has handed out for global ids (a checkpoint keeps it). */
+    public long sequence()
+    {
+        return space.sequence();
+    }
+
+    /**
+     * Restoring a checkpoint, before the node starts: the entities this node brings back as their home. Until
+     * {@link #fillRestoredHomes} they are made as they are referred to; a class's statics wait for its initializer.
+     */
+    public void restoreHomes(final HomeImages images)
+    {
+        space.restoreSequence(images.highestSeq());
+        space.restoring = new HomeRestore(space, images);
+    }
+
+    /**
+     * Restoring a checkpoint, once every node has started: gives every restored entity its fields or elements; node 0
+     * then initializes every class whose statics the checkpoint holds, which takes them instead of running again.
+     *
+     * @throws SsiException if a class of the checkpoint is missing or changed.
+     */
+    public void fillRestoredHomes()
+    {
+        final HomeRestore r = space.restoring;
+        if (r == null)
+        {
+            return;
+        }
+        r.fill();
+        if (node.self() == STATICS_HOME)
+        {
+            for (final String name : r.staticsClasses())
+            {
+                try
+                {
+                    Class.forName(name, true, space.classes.loader());
+                }
+                catch (final ClassNotFoundException ex)
+                {
+                    throw new SsiException("the checkpoint holds the statics of " + name + ", which the job's class " +
+                        "path does not have", ex);
+                }
+            }
+        }
+        space.restoring = null;
+    }
+
+    /**
+     * Restoring a checkpoint of a job of {@code formerNodes} nodes, before the node starts: where that job had more
+     * nodes than this one, what was homed on a node this job lacks is homed on the node that takes its part
+     * ({@link #nodeOf}).
+     */
+    public void restoringFrom(final int formerNodes)
+    {
+        space.formerNodes = formerNodes;
+    }
+
+    /** @return the node of this job that took the part of node {@code former} of the job it was restored from. */
+    public int nodeOf(final int former)
+    {
+        if (former < 0 || former >= Math.max(space.formerNodes, node.nodeCount()))
+        {
+            throw new WireException("node " + former + " is not part of this job");
+        }
+        return space.nodeOf(former);
+    }
+
     /** Release: make every write of this node visible to the cluster. */
     public void release()
     {
@@ -219,8 +287,9 @@ public final class NodeRuntime implements Runtime
     @Override
     public int identityHashCode(final Object o)
     {
+        // a home's own hash too: an entity restored from a checkpoint keeps the hash it had when it was taken
         final Meta m = space.metaOf(o);
-        return m == null || m.home == node.self() ? System.identityHashCode(o) : m.hash;
+        return m == null ? System.identityHashCode(o) : m.hash;
     }
 
     @Override
@@ -262,7 +331,15 @@ public final class NodeRuntime implements Runtime
     {
         if (node.self() == STATICS_HOME)
         {
-            return true;
+            final HomeRestore r = space.restoring;
+            if (r == null || !r.hasStatics(c))
+            {
+                return true;
+            }
+            // initialized before the checkpoint: it takes the statics the checkpoint holds, as another node would
+            fetchedStatics.put(c, r.statics(c));
+            fetchedGids.put(c, r.staticsGid(c));
+            return false;
         }
         final WireIn reply = node.call(STATICS_HOME, node.message(MessageTypes.CLASS_INIT).putString(c.getName()));
         if (!reply.getBoolean())

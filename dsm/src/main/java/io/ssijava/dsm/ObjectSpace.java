@@ -61,6 +61,10 @@ final class ObjectSpace
     /** Run on the home after it applied diffs and before it sends their invalidations (tests hold them there). */
     volatile Runnable beforeInvalidating;
 
+    /** The node count of the job this one was restored from, if that had more nodes; 0 otherwise. */
+    volatile int formerNodes;
+    /** What this node brings back from a checkpoint as its home, while it does; null otherwise. */
+    volatile HomeRestore restoring;
     private final AtomicLong seq = new AtomicLong();
     private final Object shareLock = new Object();
     private volatile Meta[] slots = new Meta[1024];
@@ -182,7 +186,7 @@ final class ObjectSpace
             chunkElems = Math.max(1, CHUNK_BYTES / Codec.elementSize(target.getClass().getComponentType()));
             chunks = Math.max(1, (length + chunkElems - 1) / chunkElems);
         }
-        final Meta m = new Meta(gid, Meta.homeOf(gid), slot, kind, target, hash, chunkElems, chunks);
+        final Meta m = new Meta(gid, homeOf(gid), slot, kind, target, hash, chunkElems, chunks);
         if (kind == Meta.Kind.ARRAY)
         {
             if (m.home == self)
@@ -267,7 +271,7 @@ final class ObjectSpace
             {
                 return known;
             }
-            final boolean home = Meta.homeOf(gid) == self;
+            final boolean home = homeOf(gid) == self;
             final boolean stale = !home && earlyInvalidations.remove(gid);
             final Meta m = register(gid, Meta.Kind.STATICS, c, 0, stale ? Ssi.RTRAP | Ssi.WTRAP : Ssi.WTRAP);
             statics.put(c, m);
@@ -291,6 +295,11 @@ final class ObjectSpace
         if (known != null)
         {
             return known.target;
+        }
+        final Object restored = restored(gid);
+        if (restored != null)
+        {
+            return restored;
         }
         checkForeignHome(gid);
         // allocate outside the lock: it may initialize the class, which may talk to other nodes
@@ -317,6 +326,11 @@ final class ObjectSpace
             {
                 return known.target;
             }
+            final Object restored = restored(gid);
+            if (restored != null)
+            {
+                return restored;
+            }
             checkForeignHome(gid);
             final Object copy = new Object();
             register(gid, Meta.Kind.PLAIN, copy, hash, Ssi.WTRAP);
@@ -330,6 +344,11 @@ final class ObjectSpace
         if (known != null)
         {
             return known.target;
+        }
+        final Object restored = restored(gid);
+        if (restored != null)
+        {
+            return restored;
         }
         checkForeignHome(gid);
         final Object copy;
@@ -354,19 +373,75 @@ final class ObjectSpace
         }
     }
 
+    /** The entity a checkpoint restores here with this id, made on first sight; null if none. */
+    private Object restored(final long gid)
+    {
+        final HomeRestore r = restoring;
+        return r == null || homeOf(gid) != self ? null : r.make(gid);
+    }
+
+    /** Registers an entity restored from a checkpoint with this node as its home; @return the one registered. */
+    Object registerRestored(final long gid, final Meta.Kind kind, final Object o, final int hash)
+    {
+        synchronized (shareLock)
+        {
+            final Meta again = byGid.get(gid);
+            if (again != null)
+            {
+                return again.target;
+            }
+            register(gid, kind, o, hash, Ssi.WTRAP);
+            stats.objectsHomed.incrementAndGet();
+        }
+        if (kind == Meta.Kind.ARRAY)
+        {
+            ArrayGuard.rearmWrites();
+            ArrayGuard.arrayShared();
+        }
+        return o;
+    }
+
+    /** Ids made here from now on go on after those a restored checkpoint's part had handed out. */
+    void restoreSequence(final long highest)
+    {
+        seq.accumulateAndGet(highest, Math::max);
+    }
+
+    /** @return the highest sequence number this node has handed out for ids (a checkpoint's part keeps it). */
+    long sequence()
+    {
+        return seq.get();
+    }
+
     /** A global id from the wire must name an existing node other than this one as its home. */
     private void checkForeignHome(final long gid)
     {
-        final int home = Meta.homeOf(gid);
-        if (home == self)
+        final int made = Meta.homeOf(gid);
+        if (made < 0 || made >= Math.max(formerNodes, net.nodeCount()))
+        {
+            throw new WireException("object id " + Long.toHexString(gid) + " names node " + made +
+                ", which is not part of this job");
+        }
+        if (homeOf(gid) == self)
         {
             throw new WireException("unknown object id " + Long.toHexString(gid) + " claimed to be homed here");
         }
-        if (home < 0 || home >= net.nodeCount())
-        {
-            throw new WireException("object id " + Long.toHexString(gid) + " names node " + home +
-                ", which is not part of this job");
-        }
+    }
+
+    /**
+     * The home of an entity: the node whose number its id carries, or, in a job restored on fewer nodes than its
+     * checkpoint was taken on, the node that took that node's part ({@link #nodeOf}).
+     */
+    int homeOf(final long gid)
+    {
+        return nodeOf(Meta.homeOf(gid));
+    }
+
+    /** The node of this job that stands for node {@code former} of the job a checkpoint was taken in. */
+    int nodeOf(final int former)
+    {
+        final int nodes = net.nodeCount();
+        return former < nodes ? former : former % nodes;
     }
 
     private void setState(final Meta m, final int s)
@@ -1151,8 +1226,8 @@ final class ObjectSpace
     /**
      * Writes every entity homed here with all of its state, for a checkpoint taken while the program's threads are
      * held and every node has released: per entity its kind (1 object, 2 array, 3 statics, 4 plain Object), global
-     * id, identity hash and type (objects, arrays: class name and length; statics: the class's name), then its
-     * fields or elements, with references as global ids; 0 ends the list. Objects first shared by this writing (a
+     * id, identity hash and type (objects, arrays: class name and length; statics: the class's name), then the
+     * length of the rest and its fields or elements, with references as global ids; 0 ends the list. Objects first shared by this writing (a
      * home object's field that pointed to a local one) are written too. Nothing changes meanwhile: every node's
      * program threads are held and every node has released.
      *
@@ -1228,12 +1303,15 @@ final class ObjectSpace
                 case OBJECT ->
                 {
                     out.putString(m.target.getClass().getName());
+                    final int at = bodyLengthAt(out);
                     writeAllFields(out, m, false);
+                    out.putIntAt(at, out.length() - at - 4);
                 }
                 case ARRAY ->
                 {
                     final int length = Array.getLength(m.target);
                     out.putString(m.target.getClass().getName()).putInt(length);
+                    final int at = bodyLengthAt(out);
                     try
                     {
                         codec.writeElements(out, m.target, 0, length);
@@ -1242,18 +1320,29 @@ final class ObjectSpace
                     {
                         throw ex.addPath(m.target.getClass().getSimpleName());
                     }
+                    out.putIntAt(at, out.length() - at - 4);
                 }
                 case STATICS ->
                 {
                     out.putString(((Class<?>)m.target).getName());
+                    final int at = bodyLengthAt(out);
                     writeAllFields(out, m, true);
+                    out.putIntAt(at, out.length() - at - 4);
                 }
                 case PLAIN ->
                 {
-                    // identity and hash only
+                    out.putInt(0); // identity and hash only
                 }
             }
         }
+    }
+
+    /** The body of an entity's checkpoint image is preceded by its length, so that a restore can set it aside. */
+    private static int bodyLengthAt(final WireOut out)
+    {
+        final int at = out.length();
+        out.putInt(0);
+        return at;
     }
 
     /** Applies diffs from another node, invalidates all other copies, then acknowledges. Blocks: not on the receiver. */
@@ -1440,7 +1529,7 @@ final class ObjectSpace
         synchronized (shareLock)
         {
             final Meta again = byGid.get(gid);
-            if (again == null && Meta.homeOf(gid) != self)
+            if (again == null && homeOf(gid) != self)
             {
                 earlyInvalidations.add(gid);
             }

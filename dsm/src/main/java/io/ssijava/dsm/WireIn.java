@@ -114,6 +114,13 @@ public final class WireIn
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** Reads {@code into.length} bytes that were written without a length of their own. */
+    public void getBytes(final byte[] into)
+    {
+        need(into.length);
+        buf.get(into);
+    }
+
     public byte[] getBytes()
     {
         final int n = getRun();

@@ -60,6 +60,18 @@ public final class ThreadNames
         return "Thread-" + FALLBACK.getAndIncrement();
     }
 
+    /** @return how many names the cluster's numbering gave (node 0; a checkpoint keeps it). */
+    public static int clusterCount()
+    {
+        return CLUSTER.get();
+    }
+
+    /** Goes on numbering from a restored checkpoint's count (node 0, before the program runs). */
+    public static void restoreClusterCount(final int count)
+    {
+        CLUSTER.accumulateAndGet(count, Math::max);
+    }
+
     /** @return the next name of the cluster's numbering: call on node 0 only. */
     public static String cluster()
     {

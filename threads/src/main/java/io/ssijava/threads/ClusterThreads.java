@@ -5,6 +5,7 @@ import io.ssijava.dsm.NodeRuntime;
 import io.ssijava.dsm.SsiException;
 import io.ssijava.dsm.ThreadRefs;
 import io.ssijava.dsm.ThreadService;
+import io.ssijava.dsm.WireException;
 import io.ssijava.dsm.WireIn;
 import io.ssijava.dsm.WireOut;
 import io.ssijava.rt.Managed;
@@ -195,6 +196,10 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
                     RunnableOf.set(t, r);
                 }
             }
+            else
+            {
+                migration.expect(handle);
+            }
             ThreadStarts.startThread(t);
             watch(t, handle);
             return;
@@ -241,6 +246,11 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             return;
         }
         mainRuns = true;
+        if (restoredMain != NOT_RESTORED)
+        {
+            awaitRestoredMain(restoredMain);
+            return;
+        }
         final long handle = handleFor(main);
         registry.register(handle, main.isDaemon());
         final Migration.Runner r = migration.runnerOf(main, handle, body);
@@ -283,6 +293,179 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     {
         return self == 0 ? io.ssijava.rt.ThreadNames.cluster() :
             node.call(0, node.message(ThreadMessages.THREAD_NAME)).getString();
+    }
+
+    // ---------------------------------------------------------------- restore from a checkpoint
+
+    private static final long NOT_RESTORED = Long.MIN_VALUE;
+    /** Node 0 of a restored job: the handle of the program's main thread, -1 if it had ended; else NOT_RESTORED. */
+    private volatile long restoredMain = NOT_RESTORED;
+
+    /**
+     * A thread of the program as a checkpoint holds it: its frames (it runs on from them), or the body it had not
+     * started yet.
+     */
+    public static final class Restored
+    {
+        final long handle;
+        final ThreadTraits traits;
+        final Migration.Captured captured;
+        final Thread object;
+        final Runnable body;
+        final boolean interrupted;
+
+        private Restored(final long handle, final ThreadTraits traits, final Migration.Captured captured,
+            final Thread object, final Runnable body, final boolean interrupted)
+        {
+            this.handle = handle;
+            this.traits = traits;
+            this.captured = captured;
+            this.object = object;
+            this.body = body;
+            this.interrupted = interrupted;
+        }
+
+        /** @return the thread's name. */
+        public String name()
+        {
+            return traits.name();
+        }
+    }
+
+    /**
+     * What node 0 keeps of the program's threads beside them in a checkpoint: main's handle (-1 once main has ended)
+     * and the count of default thread names given; other nodes write -1 and 0.
+     */
+    public void writeState(final WireOut out)
+    {
+        long mainHandle = -1;
+        if (registry != null)
+        {
+            final Long h = handles.get(main);
+            mainHandle = mainRuns && h != null && registry.isAlive(h) ? h : -1;
+        }
+        out.putLong(mainHandle).putInt(self == 0 ? io.ssijava.rt.ThreadNames.clusterCount() : 0);
+    }
+
+    /**
+     * Restores what {@link #writeState} wrote on node 0: call on node 0 before the program's main runs, which then
+     * does not run main again but waits, as the JVM's main thread, for the restored one to end.
+     */
+    public void restoreState(final WireIn in)
+    {
+        final long mainHandle = in.getLong();
+        final int names = in.getInt();
+        if (self == 0)
+        {
+            io.ssijava.rt.ThreadNames.restoreClusterCount(names);
+            restoredMain = mainHandle;
+        }
+    }
+
+    /** Node 0 of a restored job: the JVM's main thread stands for the restored main until it ends. */
+    private void awaitRestoredMain(final long handle)
+    {
+        if (handle < 0)
+        {
+            return; // main had ended: the restored threads keep the job alive (registry)
+        }
+        while (true)
+        {
+            try
+            {
+                registry.awaitEnd(handle, 0);
+                return;
+            }
+            catch (final InterruptedException ex)
+            {
+                // the program's main is the restored thread: an interrupt of this one means nothing to it
+            }
+        }
+    }
+
+    /**
+     * Reads the program's threads from a checkpoint's part (as {@link ThreadPause#writeThreads} wrote them), once
+     * the objects homed here are restored: their frames refer to them.
+     */
+    public List<Restored> readRestored(final WireIn in)
+    {
+        final int count = in.getCount(1 << 20);
+        final List<Restored> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            final long handle = in.getLong();
+            final byte kind = in.getByte();
+            if (kind == 1)
+            {
+                final Migration.Captured c = migration.readThread(handle, in);
+                out.add(new Restored(handle, c.traits(), c, c.object(), null, false));
+                continue;
+            }
+            if (kind != 0)
+            {
+                throw new WireException("unknown kind " + kind + " of a checkpointed thread");
+            }
+            final ThreadTraits traits = ThreadTraits.read(in);
+            final boolean interrupted = in.getBoolean();
+            final Object object = runtime.readValue(in);
+            final Object body = runtime.readValue(in);
+            if (object != null && !(object instanceof Managed) || body != null && !(body instanceof Runnable))
+            {
+                throw new WireException("checkpointed thread \"" + traits.name() + "\" is not a thread");
+            }
+            out.add(new Restored(handle, traits, null, (Thread)object, (Runnable)body, interrupted));
+        }
+        return out;
+    }
+
+    /** Enters restored threads in node 0's registry, which keeps the job alive while they live. */
+    public void registerRestored(final List<Restored> restored)
+    {
+        for (final Restored r : restored)
+        {
+            register(r.handle, r.traits.daemon());
+        }
+    }
+
+    /** Starts restored threads here: each runs on from its frames, or starts its body. */
+    public void startRestored(final List<Restored> restored)
+    {
+        for (final Restored r : restored)
+        {
+            if (r.captured != null)
+            {
+                migration.start(r.captured);
+            }
+            else if (r.object != null)
+            {
+                // a subclass of Thread: its run() takes a runner of its own (runThread)
+                final Thread t = r.object;
+                handles.put(t, r.handle);
+                proxies.put(r.handle, t);
+                remoteNode.remove(t);
+                r.traits.applyTo(t);
+                markStarted(t);
+                applicationThreads.add(t);
+                migration.expect(r.handle);
+                interruptIf(t, r.interrupted);
+                ThreadStarts.startThread(t);
+                watch(t, r.handle);
+            }
+            else
+            {
+                final Thread t = startArrived(r.handle, r.traits, migration.runner(r.handle, r.body), null);
+                interruptIf(t, r.interrupted);
+            }
+        }
+    }
+
+    private static void interruptIf(final Thread t, final boolean interrupted)
+    {
+        if (interrupted)
+        {
+            Continuation.interrupting(t);
+            t.interrupt();
+        }
     }
 
     /** The exit status of a main that ended by an exception on another node. */
@@ -397,6 +580,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
                 throw new SsiException("thread start for a non-thread object");
             }
             t = (Thread)copy;
+            migration.expect(handle);
         }
         else
         {
@@ -713,7 +897,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         {
             throw new IllegalArgumentException("timeout value is negative");
         }
-        final Long handle = handles.get(t);
+        final Long handle = clusterHandle(t);
         if (handle == null)
         {
             t.join(millis);
@@ -734,7 +918,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     @Override
     public boolean isAlive(final Thread t)
     {
-        final Long handle = handles.get(t);
+        final Long handle = clusterHandle(t);
         if (handle == null)
         {
             return t.isAlive();
@@ -744,6 +928,21 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             return registry.isAlive(handle);
         }
         return node.call(0, node.message(ThreadMessages.ALIVE).putLong(handle)).getBoolean();
+    }
+
+    /**
+     * The handle of a thread of the program as this node knows it: from the thread objects it started, ran or stands
+     * for, or, for a subclass of Thread that is shared and does not run here, its global id (its handle wherever it
+     * runs: on a node it moved to, or after a restore). Null: a thread of this node only.
+     */
+    private Long clusterHandle(final Thread t)
+    {
+        final Long h = handles.get(t);
+        if (h != null || !(t instanceof Managed) || t.isAlive() || !runtime.isShared(t))
+        {
+            return h;
+        }
+        return runtime.share(t);
     }
 
     // ---------------------------------------------------------------- thread objects on the wire
@@ -779,10 +978,15 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         final long handle = in.getLong();
         final String name = in.getString();
         final long id = in.getLong();
-        final int where = in.getInt();
-        if (where < 0 || where >= node.nodeCount())
+        final int said = in.getInt();
+        final int where;
+        try
         {
-            throw new io.ssijava.dsm.WireException("thread " + name + " said to run on node " + where);
+            where = runtime.nodeOf(said); // as restored, in a job restored on fewer nodes
+        }
+        catch (final WireException ex)
+        {
+            throw new WireException("thread " + name + " said to run on node " + said);
         }
         return proxies.computeIfAbsent(handle, h ->
         {

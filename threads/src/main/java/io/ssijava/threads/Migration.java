@@ -40,7 +40,7 @@ final class Migration
     private static final ThreadLocal<Runner> CURRENT = new ThreadLocal<>();
 
     /** What arrives for a thread that was here before. */
-    private static final class Arrival
+    static final class Arrival
     {
         final Continuation k;
         final boolean interrupted;
@@ -84,6 +84,8 @@ final class Migration
         final AtomicIntegerArray faults = new AtomicIntegerArray(node.nodeCount());
         /** Its JVM thread here runs the program (not only as a stand-in, nor before its frames arrived). */
         private boolean settled;
+        /** Made for a subclass of Thread that starts here, before its JVM thread takes it (guarded by signalLock). */
+        private boolean expected;
         /** The node its frames went to last, while it is away; -1 otherwise. Guarded by signalLock, as are: */
         private int goneTo = -1;
         /** Wake-ups and interrupts that came while it could neither take them here nor have them passed on. */
@@ -329,12 +331,33 @@ final class Migration
     void runThreadObject(final Thread t, final long handle, final Runnable body)
     {
         Runner r = runners.get(handle);
-        if (r == null || r.first == null)
+        if (r != null && r.expected)
+        {
+            synchronized (signalLock)
+            {
+                r.expected = false;
+                r.body = body;
+                r.settled = true;
+                takeHere(r.held); // on its own JVM thread: wake-ups and interrupts that came before it ran
+            }
+        }
+        else if (r == null || r.first == null)
         {
             r = runner(handle, body);
         }
         r.thread = t;
         r.run();
+    }
+
+    /**
+     * A subclass of Thread is about to start here: its runner is made now, so that a checkpoint's pause waits for it
+     * before its JVM thread reaches {@link #runThreadObject}, and signals meanwhile are held for it.
+     */
+    void expect(final long handle)
+    {
+        final Runner r = new Runner(handle, null);
+        r.expected = true;
+        runners.putIfAbsent(handle, r);
     }
 
     /** The Runnable a movable thread's JVM thread runs here. */
@@ -766,9 +789,54 @@ final class Migration
         msg.putIntAt(countAt, count);
     }
 
+    /** A captured thread as read from the wire (a move) or a checkpoint, not yet running here. */
+    record Captured(long handle, ThreadTraits traits, Thread object, Arrival arrival)
+    {
+    }
+
     private void onMigrate(final int from, final long corr, final WireIn in)
     {
-        final long handle = in.getLong();
+        final Captured c = readThread(in.getLong(), in);
+        final long handle = c.handle();
+        final String name = c.traits().name();
+        final Arrival a = c.arrival();
+        final Runner known = runners.get(handle);
+        if (known != null && !known.away)
+        {
+            throw new WireException("thread \"" + name + "\" arrived on node " + self + " where it still runs");
+        }
+        if (known != null)
+        {
+            threads.movedHere(known.thread);
+            known.inbox.add(a);
+        }
+        else
+        {
+            start(c);
+        }
+        node.sendReply(from, corr, node.reply());
+    }
+
+    /** Starts here, on a JVM thread of its own, a thread whose frames came here for the first time. */
+    void start(final Captured c)
+    {
+        final Runner r = new Runner(c.handle(), null);
+        r.first = c.arrival();
+        synchronized (signalLock)
+        {
+            final boolean[] early = pendingSignals.remove(c.handle());
+            if (early != null)
+            {
+                take(early, r.held);
+            }
+            runners.put(c.handle(), r);
+        }
+        threads.startArrived(c.handle(), c.traits(), r, c.object());
+    }
+
+    /** Reads a captured thread as {@link #writeThread} wrote it, after its handle. */
+    Captured readThread(final long handle, final WireIn in)
+    {
         final ThreadTraits traits = ThreadTraits.read(in);
         final String name = traits.name();
         final boolean interrupted = in.getBoolean();
@@ -837,32 +905,7 @@ final class Migration
                 throw new WireException("thread \"" + name + "\": " + ex.getMessage());
             }
         }
-        final Arrival a = new Arrival(Continuation.of(frames, receivers, waiting), interrupted, moves, locals);
-        final Runner known = runners.get(handle);
-        if (known != null && !known.away)
-        {
-            throw new WireException("thread \"" + name + "\" arrived on node " + self + " where it still runs");
-        }
-        if (known != null)
-        {
-            threads.movedHere(known.thread);
-            known.inbox.add(a);
-        }
-        else
-        {
-            final Runner r = new Runner(handle, null);
-            r.first = a;
-            synchronized (signalLock)
-            {
-                final boolean[] early = pendingSignals.remove(handle);
-                if (early != null)
-                {
-                    take(early, r.held);
-                }
-                runners.put(handle, r);
-            }
-            threads.startArrived(handle, traits, r, (Thread)object);
-        }
-        node.sendReply(from, corr, node.reply());
+        return new Captured(handle, traits, (Thread)object,
+            new Arrival(Continuation.of(frames, receivers, waiting), interrupted, moves, locals));
     }
 }

@@ -72,6 +72,8 @@ import java.util.regex.Pattern;
  * @param balance        whether running threads move from busy nodes to idle ones
  * @param transport      how nodes talk to each other
  * @param checkpoint     the job's checkpoint configuration, the same on every node
+ * @param restore        {@code JOB:N}: the job (its number in hex) and checkpoint (0: the newest) this job restores;
+ *                       empty for a job that starts afresh
  */
 public record NodeOptions(
         int nodes,
@@ -84,7 +86,8 @@ public record NodeOptions(
         Duration connectTimeout,
         boolean balance,
         TransportKind transport,
-        CheckpointConfig checkpoint) {
+        CheckpointConfig checkpoint,
+        String restore) {
 
     /** The largest supported cluster. */
     public static final int MAX_NODES = 64;
@@ -95,12 +98,14 @@ public record NodeOptions(
     /** Every key the option string accepts, in canonical order. */
     public static final List<String> KEYS = List.of(
             "nodes", "node", "peers", "job", "stats", "verbose", "placement", "connect-timeout", "balance",
-            "transport", "checkpoint-every", "checkpoint-dir", "stable-dir", "mirror-every", "stable-every", "scheme");
+            "transport", "checkpoint-every", "checkpoint-dir", "stable-dir", "mirror-every", "stable-every", "scheme",
+            "restore");
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
     private static final Pattern INTEGER = Pattern.compile("-?\\d{1,9}");
     private static final Pattern MILLIS = Pattern.compile("\\d{1,19}");
+    private static final Pattern RESTORE = Pattern.compile("([0-9a-f]{1,16}):(\\d{1,18})");
 
     /** Thread placement policies. */
     public enum Placement {
@@ -146,6 +151,10 @@ public record NodeOptions(
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(checkpoint, "checkpoint");
+        Objects.requireNonNull(restore, "restore");
+        if (!restore.isEmpty() && !RESTORE.matcher(restore).matches()) {
+            throw bad("restore=" + restore, "expected JOB:N, the job's number in hex and a checkpoint (0: newest)");
+        }
         peers = List.copyOf(Objects.requireNonNull(peers, "peers"));
         if (nodes < 1 || nodes > MAX_NODES) {
             throw bad("nodes=" + nodes, "the cluster size must be between 1 and " + MAX_NODES);
@@ -180,7 +189,7 @@ public record NodeOptions(
      */
     public static NodeOptions defaults() {
         return new NodeOptions(1, OptionalInt.empty(), List.of(), randomJobId(), false, false,
-                Placement.SPREAD, DEFAULT_CONNECT_TIMEOUT, false, TransportKind.AUTO, CheckpointConfig.DEFAULT);
+                Placement.SPREAD, DEFAULT_CONNECT_TIMEOUT, false, TransportKind.AUTO, CheckpointConfig.DEFAULT, "");
     }
 
     /**
@@ -209,6 +218,7 @@ public record NodeOptions(
         Schedule.Scheme scheme = Schedule.DEFAULT.scheme();
         int mirrorEvery = Schedule.DEFAULT.m();
         int stableEvery = Schedule.DEFAULT.n();
+        String restore = "";
 
         Set<String> seen = new HashSet<>();
         String text = agentArgs == null ? "" : agentArgs.strip();
@@ -243,6 +253,7 @@ public record NodeOptions(
                 case "mirror-every" -> mirrorEvery = parseInt(item, value, 1, Integer.MAX_VALUE);
                 case "stable-every" -> stableEvery = parseInt(item, value, 1, Integer.MAX_VALUE);
                 case "scheme" -> scheme = parseScheme(item, value);
+                case "restore" -> restore = requireValue(item, value);
                 default -> throw new AssertionError(key);
             }
         }
@@ -261,7 +272,7 @@ public record NodeOptions(
         CheckpointConfig checkpoint = new CheckpointConfig(checkpointEvery, checkpointDir, stableDir, schedule,
                 CheckpointConfig.DEFAULT.pauseTimeoutMillis());
         return new NodeOptions(nodes, node, peers, job, stats, verbose, placement, connectTimeout, balance,
-                transport, checkpoint);
+                transport, checkpoint, restore);
     }
 
     /**
@@ -321,7 +332,28 @@ public record NodeOptions(
         if (schedule.scheme() != d.schedule().scheme()) {
             items.add("scheme=" + schedule.scheme().name());
         }
+        if (!restore.isEmpty()) {
+            items.add("restore=" + restore);
+        }
         return String.join(",", items);
+    }
+
+    /**
+     * The job whose checkpoint this job restores.
+     *
+     * @return its number; meaningful only when {@link #restore} is not empty
+     */
+    public long restoreJob() {
+        return Long.parseUnsignedLong(restore.substring(0, restore.indexOf(':')), 16);
+    }
+
+    /**
+     * The checkpoint this job restores.
+     *
+     * @return its number, 0 for the newest that can be restored; meaningful only when {@link #restore} is not empty
+     */
+    public long restoreCheckpoint() {
+        return Long.parseLong(restore.substring(restore.indexOf(':') + 1));
     }
 
     /**
@@ -361,7 +393,7 @@ public record NodeOptions(
      */
     public NodeOptions withNode(int nodeId) {
         return new NodeOptions(nodes, OptionalInt.of(nodeId), peers, jobId, stats, verbose, placement,
-                connectTimeout, balance, transport, checkpoint);
+                connectTimeout, balance, transport, checkpoint, restore);
     }
 
     /**
@@ -373,7 +405,7 @@ public record NodeOptions(
      */
     public NodeOptions withPeers(List<InetSocketAddress> newPeers) {
         return new NodeOptions(nodes, node, newPeers, jobId, stats, verbose, placement, connectTimeout, balance,
-                transport, checkpoint);
+                transport, checkpoint, restore);
     }
 
     /**
@@ -397,7 +429,7 @@ public record NodeOptions(
      */
     public NodeOptions withTransport(TransportKind kind) {
         return new NodeOptions(nodes, node, peers, jobId, stats, verbose, placement, connectTimeout, balance, kind,
-                checkpoint);
+                checkpoint, restore);
     }
 
     /**

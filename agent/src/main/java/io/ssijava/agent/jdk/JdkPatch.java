@@ -77,6 +77,13 @@ public final class JdkPatch
         return List.of("--patch-module=java.base=" + dir, "--add-exports=java.base/io.ssijava.rt=ALL-UNNAMED");
     }
 
+    /** @return whether a JVM flag is one of {@link #jvmFlags}: ssi-java's, not the program's. */
+    public static boolean isJvmFlag(final String arg)
+    {
+        return arg.startsWith("--patch-module=java.base=") ||
+            arg.equals("--add-exports=java.base/io.ssijava.rt=ALL-UNNAMED");
+    }
+
     /**
      * Returns the instrumented copy for this JDK and agent, generating it first if it is not cached yet.
      *

@@ -104,7 +104,7 @@ class NodeOptionsTest {
 
     private static NodeOptions withCheckpoint(CheckpointConfig c) {
         return new NodeOptions(2, OptionalInt.empty(), List.of(), "j", false, false, NodeOptions.Placement.SPREAD,
-                NodeOptions.DEFAULT_CONNECT_TIMEOUT, false, NodeOptions.TransportKind.AUTO, c);
+                NodeOptions.DEFAULT_CONNECT_TIMEOUT, false, NodeOptions.TransportKind.AUTO, c, "");
     }
 
     @Test
@@ -297,7 +297,21 @@ class NodeOptionsTest {
         assertTrue(e.getMessage().startsWith("bad ssi-agent option '"), e.getMessage());
         assertTrue(e.getMessage().contains("valid keys: nodes, node, peers, job, stats, verbose, placement, "
                 + "connect-timeout, balance, transport, checkpoint-every, checkpoint-dir, stable-dir, mirror-every, "
-                + "stable-every, scheme)"), e.getMessage());
+                + "stable-every, scheme, restore)"), e.getMessage());
+    }
+
+    @Test
+    void restoreNamesAJobAndACheckpointAndReachesTheWorkers() {
+        NodeOptions o = NodeOptions.parse("nodes=3,restore=3439b8395089f98c:17");
+        assertEquals(0x3439b8395089f98cL, o.restoreJob());
+        assertEquals(17, o.restoreCheckpoint());
+        assertEquals(o, NodeOptions.parse(o.toAgentArgs()));
+        assertTrue(o.withNode(1).toAgentArgs().contains("restore=3439b8395089f98c:17"), o.toAgentArgs());
+        assertEquals("", NodeOptions.parse("nodes=2").restore());
+        for (String bad : List.of("restore=", "restore=xyz:1", "restore=12ab", "restore=12ab:-1", "restore=12AB:1")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeOptions.parse(bad));
+            assertTrue(e.getMessage().contains("restore"), e.getMessage());
+        }
     }
 
     @Test

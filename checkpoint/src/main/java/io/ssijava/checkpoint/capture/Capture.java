@@ -21,6 +21,8 @@ public final class Capture implements AutoCloseable
     private final Thread timer;
     /** The job is ending: no more checkpoints, and a failure of one under way is not worth reporting. */
     private volatile boolean closed;
+    /** The job is not ready for checkpoints yet: it is being restored from one. */
+    private volatile boolean held;
     /** Whether the timer sleeps between checkpoints (then, and only then, closing interrupts it). Guarded by this. */
     private boolean sleeping;
 
@@ -33,7 +35,7 @@ public final class Capture implements AutoCloseable
 
     /** Starts this node's part; on node 0 also the coordinator, and its timer if the config has a period. */
     public static Capture start(final NodeRuntime runtime, final ClusterThreads threads,
-        final CheckpointConfig config, final long job)
+        final CheckpointConfig config, final long job, final boolean held)
     {
         final int nodes = runtime.node().nodeCount();
         final Map<Integer, CheckpointDir> local = new HashMap<>();
@@ -64,6 +66,7 @@ public final class Capture implements AutoCloseable
                 "ssi-checkpoints");
             timer.setDaemon(true);
             self[0] = new Capture(participant, coordinator, timer);
+            self[0].held = held;
             timer.start();
             return self[0];
         }
@@ -77,8 +80,9 @@ public final class Capture implements AutoCloseable
      */
     private void every(final io.ssijava.dsm.Node node, final long millis)
     {
-        // the service starts before the node connects; the period counts from when every node is there
-        while (!node.isConnected())
+        // the service starts before the node connects; the period counts from when every node is there, and the
+        // job restored if it is restored
+        while (!node.isConnected() || held)
         {
             try
             {
@@ -132,6 +136,12 @@ public final class Capture implements AutoCloseable
                     "checkpoint failed: " + ex) + "; next try in " + wait + " ms");
             }
         }
+    }
+
+    /** The job is restored: the period starts. */
+    public void ready()
+    {
+        held = false;
     }
 
     /** @return the coordinator on node 0, else null. */

@@ -17,8 +17,10 @@ import java.util.Map;
  * the held threads and the objects homed here into memory while everything is still, lets the threads go on, and
  * then writes the part to its levels in the background of the program.
  * <p>
- * The part's payload: the node's number and the job's node count, the held threads ({@link ThreadPause
- * #writeThreads}), then every object homed here ({@link NodeRuntime#writeHomes}).
+ * The part's payload: the node's number and the job's node count; the length of the held threads, then the threads
+ * ({@link ThreadPause#writeThreads}); every object homed here ({@link NodeRuntime#writeHomes}); the highest
+ * sequence number of the node's global ids; and what the node keeps of the program's threads
+ * ({@link ClusterThreads#writeState}).
  */
 final class Participant
 {
@@ -146,9 +148,14 @@ final class Participant
             final WireOut out = new WireOut(1 << 16);
             out.putInt(self).putInt(nodes);
             final int held = pause.heldCount();
+            final int threadsAt = out.length();
+            out.putInt(0);
             pause.writeThreads(out);
+            out.putIntAt(threadsAt, out.length() - threadsAt - 4);
             final Map<Long, byte[]> images = verify == null ? null : new HashMap<>();
             final long objects = runtime.writeHomes(out, incremental, images);
+            out.putLong(runtime.sequence());
+            threads.writeState(out);
             captured = out.toBytes();
             if (verify != null)
             {

@@ -105,23 +105,45 @@ public final class RecoveryPlanner
         refused.clear();
         for (final long checkpoint : committed().descendingSet())
         {
-            final CommitRecord commit = commitRecord(checkpoint);
-            final List<List<Source>> chains = new ArrayList<>();
-            for (int node = 0; node < commit.nodes(); node++)
+            final Optional<Plan> p = planFor(checkpoint);
+            if (p.isPresent())
             {
-                final List<Source> chain = chain(node, commit.nodes(), checkpoint);
-                if (chain == null)
-                {
-                    break;
-                }
-                chains.add(chain);
-            }
-            if (chains.size() == commit.nodes())
-            {
-                return Optional.of(new Plan(commit, List.copyOf(chains), List.copyOf(refused)));
+                return p;
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * @return the plan to restore this checkpoint, or empty if it was not committed or some part of it cannot be
+     * read at any level ({@link #refused} says why).
+     */
+    public Optional<Plan> plan(final long checkpoint) throws IOException
+    {
+        refused.clear();
+        if (!committed().contains(checkpoint))
+        {
+            refused.add("checkpoint " + checkpoint + " has no sound commit record in " + dirs().stream()
+                .map(d -> d.root().toString()).toList());
+            return Optional.empty();
+        }
+        return planFor(checkpoint);
+    }
+
+    private Optional<Plan> planFor(final long checkpoint)
+    {
+        final CommitRecord commit = commitRecord(checkpoint);
+        final List<List<Source>> chains = new ArrayList<>();
+        for (int node = 0; node < commit.nodes(); node++)
+        {
+            final List<Source> chain = chain(node, commit.nodes(), checkpoint);
+            if (chain == null)
+            {
+                return Optional.empty();
+            }
+            chains.add(chain);
+        }
+        return Optional.of(new Plan(commit, List.copyOf(chains), List.copyOf(refused)));
     }
 
     /** @return what was refused by the last {@link #plan}. */

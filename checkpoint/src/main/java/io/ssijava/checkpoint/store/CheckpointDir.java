@@ -46,6 +46,15 @@ public final class CheckpointDir
         return checkpointDir(job, checkpoint).resolve("commit");
     }
 
+    /**
+     * @return where the description of a job goes in this directory ({@code job.properties}: how to run it again,
+     * which {@code ssi-java restore} reads).
+     */
+    public Path jobFile(final long job)
+    {
+        return jobDir(job).resolve("job.properties");
+    }
+
     private Path jobDir(final long job)
     {
         return root.resolve(JOB + Long.toHexString(job));
