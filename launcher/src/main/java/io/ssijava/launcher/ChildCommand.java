@@ -29,11 +29,27 @@ public final class ChildCommand {
      * @return the command
      */
     public static List<String> build(LauncherOptions options, String java, Path agentJar) {
+        return build(options, java, agentJar, "", false);
+    }
+
+    /**
+     * As {@link #build(LauncherOptions, String, Path)}, with more agent option items and, for a modular program,
+     * {@code -m MODULE/MAIN} in place of {@code MAIN}.
+     *
+     * @param options       the parsed command line (action RUN)
+     * @param java          the java executable
+     * @param agentJar      the ssi agent jar
+     * @param moreAgentArgs items appended to {@link LauncherOptions#agentArgs()}, each preceded by a comma
+     * @param module        whether the main class is {@code module/class}, to be started with {@code -m}
+     * @return the command
+     */
+    static List<String> build(LauncherOptions options, String java, Path agentJar, String moreAgentArgs,
+                              boolean module) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(options.jvmOptions());
         cmd.addAll(REQUIRED_JVM_FLAGS);
-        cmd.add("-javaagent:" + agentJar + "=" + options.agentArgs());
+        cmd.add("-javaagent:" + agentJar + "=" + options.agentArgs() + moreAgentArgs);
         if (options.jarMode()) {
             cmd.add("-jar");
             cmd.add(options.jarFile().orElseThrow());
@@ -42,6 +58,9 @@ public final class ChildCommand {
                 cmd.add("-cp");
                 cmd.add(cp);
             });
+            if (module) {
+                cmd.add("-m");
+            }
             cmd.add(options.mainClass().orElseThrow());
         }
         cmd.addAll(options.programArgs());

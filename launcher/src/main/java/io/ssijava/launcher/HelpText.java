@@ -26,7 +26,61 @@ public final class HelpText {
                        ssi-java jobs | threads | nodes | migrate THREAD NODE
                                 | placement [P] | checkpoint | checkpoints
                                 [--job ID]     (a running job)
+                       ssi-java restore [--nodes K] [options] CHECKPOINT
                        ssi-java --help | --version
+                """;
+    }
+
+    /**
+     * The synopsis of {@code ssi-java restore}, printed after a usage error of that command.
+     *
+     * @return the synopsis, ending with a line break
+     */
+    public static String restoreUsage() {
+        return """
+                usage: ssi-java restore [--nodes K] [--java PATH] [--stats] [--verbose]
+                                        [--placement P] [--balance] [--checkpoint-every D]
+                                        [--checkpoint-dir DIR] [--stable-dir DIR]
+                                        [--mirror-every M] [--stable-every N] [--scheme A|B]
+                                        CHECKPOINT
+                """;
+    }
+
+    /**
+     * The help of {@code ssi-java restore}.
+     *
+     * @return the help, ending with a line break
+     */
+    public static String restoreHelp() {
+        return """
+                ssi-java restore: start a job again from one of its committed checkpoints,
+                possibly on another number of nodes.
+
+                """ + restoreUsage() + """
+
+                CHECKPOINT is a checkpoint directory, .../job-HEX/ckpt-NNNNNNNN, in a node's
+                checkpoint directory (DIR/node-K) or in the stable directory; or a job
+                directory, .../job-HEX, for the job's newest committed checkpoint. The job
+                runs again with the java, JVM flags, class path, main class and arguments
+                that node 0 recorded in job.properties next to its checkpoints, under a new
+                job id, and goes on taking checkpoints as it did (into a new job-HEX
+                directory). The options go before CHECKPOINT:
+                  --nodes K            run on K nodes, 1 to 64; default: as many as the job had
+                  --java PATH          java executable for the nodes; default: the job's, if it
+                                       is there, else the java running ssi-java
+                  --stats, --verbose, --placement P, --balance
+                                       as for a run
+                  --checkpoint-every D, --mirror-every M, --stable-every N, --scheme A|B
+                                       how the restored job takes checkpoints, as for a run;
+                                       default: as the job did
+                  --checkpoint-dir DIR, --stable-dir DIR
+                                       where the restored job finds the checkpoint's parts
+                                       and keeps its own checkpoints; default: the job's.
+                                       Give them when the checkpoints were moved
+                  -h, --help           print this help and exit
+                Exit status: the program's (node 0's); 2 for a usage error, a checkpoint that
+                cannot be restored (missing, never committed, no job.properties) or a missing
+                agent jar.
                 """;
     }
 
@@ -139,6 +193,14 @@ public final class HelpText {
                 checkpoint-every=MILLISECONDS, checkpoint-dir=DIR, stable-dir=DIR,
                 mirror-every=M, stable-every=N, scheme=A|B (as the flags above; give
                 every node the same ones).
+
+                Restarting a job from a committed checkpoint, possibly on another number of
+                nodes (see ssi-java restore --help):
+                  ssi-java restore [--nodes K] [options] CHECKPOINT
+                CHECKPOINT is a checkpoint directory (.../job-HEX/ckpt-NNNNNNNN) or a job
+                directory (.../job-HEX: its newest committed checkpoint). The job runs again
+                with the command line it ran with, recorded in its job.properties, on K
+                nodes (default: as many as it had), and takes checkpoints as it did.
 
                 """ + controlHelp() + """
 

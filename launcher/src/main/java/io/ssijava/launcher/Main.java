@@ -39,12 +39,16 @@ public final class Main {
      * @param properties  system property lookup (for {@code ssi.agent.jar})
      * @param environment environment lookup (for {@code SSI_AGENT_JAR})
      * @return the exit status: 0 after --help/--version, 2 for usage and set-up errors,
-     *         otherwise node 0's exit status (for a control command, see {@link ControlClient#run})
+     *         otherwise node 0's exit status (for a control command, see {@link ControlClient#run}; a restore
+     *         exits as a run does)
      */
     public static int run(String[] args, PrintStream out, PrintStream err,
                           Function<String, String> properties, Function<String, String> environment) {
         if (args.length > 0 && ControlClient.COMMANDS.contains(args[0])) {
             return ControlClient.run(args, out, err, properties, environment);
+        }
+        if (args.length > 0 && args[0].equals(RestoreCommand.NAME)) {
+            return RestoreCommand.run(args, out, err, properties, environment);
         }
         LauncherOptions options;
         try {
@@ -91,12 +95,12 @@ public final class Main {
     }
 
     /** The java that runs the launcher; the script picks it from JAVA_HOME. */
-    private static String ownJava() {
+    static String ownJava() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** The launcher jar, or its classes directory when run from a build tree. */
-    private static Optional<Path> launcherLocation() {
+    static Optional<Path> launcherLocation() {
         try {
             return Optional.of(Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
         } catch (URISyntaxException | RuntimeException e) {

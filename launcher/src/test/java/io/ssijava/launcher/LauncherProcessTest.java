@@ -9,11 +9,15 @@ import io.ssijava.testsupport.ProcessCleanupExtension;
 import io.ssijava.testsupport.ProcessRunner;
 import io.ssijava.testsupport.ProcessTree;
 import io.ssijava.testsupport.RunningProcess;
+import java.io.OutputStream;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,6 +99,29 @@ class LauncherProcessTest {
             assertTrue(ProcessTree.awaitGone(nodes, Duration.ofSeconds(10)), "a node outlived the launcher");
             assertFalse(ProcessTree.isAlive(worker));
         }
+    }
+
+    @Test
+    void shouldRestoreAJobWithItsRecordedCommandLine() throws Exception {
+        Path jobDir = Files.createDirectories(tmp.resolve("ck/node-0/job-1f2e"));
+        Files.createFile(Files.createDirectory(jobDir.resolve("ckpt-00000004")).resolve("commit"));
+        Properties p = new Properties();
+        Map.ofEntries(Map.entry("format", "1"), Map.entry("job.id", "9c41d0aa"), Map.entry("job.number", "1f2e"),
+                Map.entry("nodes", "3"), Map.entry("java", Paths.javaExecutable().toString()),
+                Map.entry("jvm.args", "1"), Map.entry("jvm.arg.0", "-Dlauncher.test.prop=p q"),
+                Map.entry("classpath", TestJars.testClasses().toString()), Map.entry("mode", "CLASS"),
+                Map.entry("target", EchoProgram.class.getName()), Map.entry("args", "2"), Map.entry("arg.0", "x y"),
+                Map.entry("arg.1", "--nodes"), Map.entry("checkpoint.dir", tmp.resolve("ck").toString()),
+                Map.entry("checkpoint.every", "0"), Map.entry("mirror.every", "4"), Map.entry("stable.every", "4"),
+                Map.entry("scheme", "B")).forEach(p::setProperty);
+        try (OutputStream o = Files.newOutputStream(jobDir.resolve("job.properties"))) {
+            p.store(o, null);
+        }
+        ProcessRunner.Result r = launcher("restore", "--nodes", "2", jobDir + "/").run();
+        r.assertSuccess();
+        assertEquals("ARGS [x y, --nodes]\nPROP p q\n", r.stdout());
+        assertEquals("ssi-java: restoring job 9c41d0aa from checkpoint newest (taken on 3 nodes) on 2 nodes\n"
+                + "AGENT nodes=2,checkpoint-dir=" + tmp.resolve("ck") + ",restore=1f2e:0\n", r.stderr());
     }
 
     @Test
