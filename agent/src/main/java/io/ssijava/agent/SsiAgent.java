@@ -65,8 +65,10 @@ public final class SsiAgent
             return;
         }
         openJdkInternals(inst);
-        // a restored job runs in the cluster's runtime even on one node: its heap and threads come from many
-        final boolean cluster = options.nodes() > 1 || !options.restore().isEmpty();
+        // one node runs in the cluster's runtime too if it takes checkpoints or is restored from one: its threads
+        // are captured, and its heap and threads may come from many nodes
+        final boolean cluster = options.nodes() > 1 || !options.restore().isEmpty() ||
+            !options.checkpoint().equals(CheckpointConfig.DEFAULT);
         if (cluster && !JdkPatch.isActive())
         {
             restartWithInstrumentedJdk(options);
@@ -91,18 +93,6 @@ public final class SsiAgent
             Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("ssi-java: node 0: threads run " +
                 io.ssijava.rt.ThreadStarts.started() + ", objects homed 0, remote faults 0, lock transfers 0, remote atomics 0, " +
                 "messages sent 0, bytes sent 0, threads moved out 0"), "ssi-stats"));
-        }
-        warnIfCheckpointsIgnored(options);
-    }
-
-    /** A one-node job has no cluster runtime to checkpoint: say so rather than silently take none. */
-    private static void warnIfCheckpointsIgnored(final NodeOptions options)
-    {
-        if (options.nodes() == 1 && options.restore().isEmpty() &&
-            !options.checkpoint().equals(CheckpointConfig.DEFAULT))
-        {
-            System.err.println("ssi-java: checkpoints are taken in jobs of 2 or more nodes; with 1 node the " +
-                "checkpoint options are ignored");
         }
     }
 

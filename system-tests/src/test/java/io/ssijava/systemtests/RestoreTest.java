@@ -1,0 +1,178 @@
+package io.ssijava.systemtests;
+
+import io.ssijava.checkpoint.store.CheckpointDir;
+import io.ssijava.testsupport.ProcessCleanupExtension;
+import io.ssijava.testsupport.ProcessRunner;
+import io.ssijava.testsupport.RunningProcess;
+import io.ssijava.testsupport.SsiJava;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A job killed after a checkpoint is restored from it, on the same or another number of nodes, and its output goes
+ * on as an uninterrupted run's would: what the restored job prints is the end of what plain java prints, starting
+ * no later than where the killed run had got to, and it does not print again what came before its checkpoint.
+ */
+@ExtendWith(ProcessCleanupExtension.class)
+class RestoreTest {
+
+    private static final Pattern RESTORED = Pattern.compile(
+            "(?m)^ssi-java: restored checkpoint (\\d+) \\(taken on (\\d+) nodes?, level (\\w+)\\) on (\\d+) nodes? in");
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "{0} {1}: checkpointed on {2} nodes, restored on {3}")
+    @CsvSource({
+            "samples.NBody, 4 300 40, 3, 2",
+            "samples.Sor, 4 400 3000, 1, 2",
+            "samples.MatMul, 4 300, 2, 3",
+            "samples.ProducerConsumer, 2 2 60000, 2, 1",
+            "samples.Pipeline, 2 6000, 3, 3",
+            "samples.Stencil, 4 600 300, 2, 3",
+            "samples.Pi, 4 300000000, 2, 2",
+    })
+    @Timeout(300)
+    void aJobKilledAfterACheckpointGoesOnFromItOnAnyNumberOfNodes(String main, String args, int nodes,
+                                                                   int restoreNodes) throws IOException {
+        Path cp = Cluster.samplesClasses();
+        String[] argv = args.split(" ");
+        String want = Cluster.plain(cp, main, argv).stdout();
+        Path dir = tmp.resolve("ck");
+        String before = runUntilCheckpointed(ProcessRunner.of(SsiJava.agentCommand("nodes=" + nodes
+                + ",checkpoint-every=200,checkpoint-dir=" + dir, cp.toString(), main, argv)));
+        long job = onlyJob(new CheckpointDir(dir.resolve("node-0")));
+
+        List<String> restore = SsiJava.agentCommand("nodes=" + restoreNodes + ",checkpoint-dir=" + dir + ",restore="
+                + Long.toHexString(job) + ":0", cp.toString(), main, argv);
+        ProcessRunner.Result r = Cluster.run(restore);
+        assertContinues(want, before, restore, r);
+        Matcher m = RESTORED.matcher(r.stderr());
+        assertTrue(m.find(), () -> Cluster.explain(restore, r));
+        assertEquals(nodes, Integer.parseInt(m.group(2)), m.group());
+        assertEquals(restoreNodes, Integer.parseInt(m.group(4)), m.group());
+        assertEquals("1", m.group(3), "every part was on its node's own disk: " + m.group());
+    }
+
+    /**
+     * The levels a restore falls back on: a damaged part in a node's own directory is refused and its mirror on
+     * the next node used; with every node's directory gone, the stable directory. Through the {@code ssi-java}
+     * command, as a user runs it.
+     */
+    @Test
+    @Timeout(300)
+    void aDamagedOrLostPartIsTakenFromTheNextLevel() throws IOException {
+        Path cp = Cluster.samplesClasses();
+        String[] argv = {"4", "300", "40"};
+        String want = Cluster.plain(cp, "samples.NBody", argv).stdout();
+        Path local = tmp.resolve("local");
+        Path stable = tmp.resolve("stable");
+        List<String> run = new ArrayList<>(List.of("--nodes", "2", "--checkpoint-every", "200ms", "--checkpoint-dir",
+                local.toString(), "--stable-dir", stable.toString(), "--mirror-every", "1", "--stable-every", "1",
+                "-cp", cp.toString(), "samples.NBody"));
+        run.addAll(List.of(argv));
+        String before = runUntilCheckpointed(Cluster.script(run));
+        long job = onlyJob(new CheckpointDir(stable));
+        Path jobDir = local.resolve("node-0").resolve("job-" + Long.toHexString(job));
+
+        // node 1's own copies are damaged (of every checkpoint: the newest may not have been committed): its
+        // mirrors, in node 0's directory, are used
+        CheckpointDir node1 = new CheckpointDir(local.resolve("node-1"));
+        Path damaged = null;
+        for (long c : node1.checkpoints(job)) {
+            damaged = node1.part(job, c, 1);
+            flipAByteInTheMiddle(damaged);
+        }
+        String refused = "ssi-java: refused " + damaged.getParent().getParent();
+        List<String> fromLocal = List.of("restore", "--nodes", "3", jobDir.toString());
+        ProcessRunner.Result mirrored = Cluster.script(fromLocal).run();
+        assertContinues(want, before, fromLocal, mirrored);
+        assertTrue(mirrored.stderr().contains(refused), () -> Cluster.explain(fromLocal, mirrored));
+        assertTrue(mirrored.stderr().contains("level M) on 3 nodes"), () -> Cluster.explain(fromLocal, mirrored));
+
+        // every node's directory is gone: the stable copies are used
+        deleteTree(local);
+        List<String> fromStable = List.of("restore", "--nodes", "1",
+                stable.resolve("job-" + Long.toHexString(job)).toString());
+        ProcessRunner.Result stored = Cluster.script(fromStable).run();
+        assertContinues(want, before, fromStable, stored);
+        assertTrue(stored.stderr().contains("level N) on 1 node"), () -> Cluster.explain(fromStable, stored));
+    }
+
+    /**
+     * Runs a job until a checkpoint of it is committed (or it ends), then kills every process of it.
+     *
+     * @return what it had printed by then
+     */
+    private static String runUntilCheckpointed(ProcessRunner job) {
+        List<String> command = job.command();
+        RunningProcess p = job.timeout(Cluster.RUN_TIMEOUT).start();
+        try {
+            long deadline = System.nanoTime() + Cluster.RUN_TIMEOUT.toNanos();
+            while (!p.stderr().contains("checkpoint 2 committed") && p.isAlive() && System.nanoTime() < deadline) {
+                Cluster.sleep(20);
+            }
+        } finally {
+            p.close(); // kills every process of the job
+        }
+        assertTrue(p.stderr().contains("checkpoint 1 committed"),
+                () -> "no checkpoint was committed\n" + Cluster.explain(command, p.await()));
+        return p.stdout();
+    }
+
+    private static void assertContinues(String want, String before, List<String> command, ProcessRunner.Result r) {
+        String got = r.stdout();
+        assertEquals(0, r.exitCode(), () -> Cluster.explain(command, r));
+        assertTrue(want.startsWith(before), () -> "the killed run printed what plain java does not:\n" + before);
+        assertTrue(want.endsWith(got), () -> "the restored run does not end as plain java does\n--- plain ---\n"
+                + want + Cluster.explain(command, r));
+        assertTrue(want.length() - got.length() <= before.length(), () -> "the restored run skipped output that "
+                + "the killed run had not printed\n--- killed run ---\n" + before + Cluster.explain(command, r));
+        assertTrue(got.length() < want.length(), () -> "the restored run printed again what came before its "
+                + "checkpoint\n" + Cluster.explain(command, r));
+    }
+
+    private static long onlyJob(CheckpointDir dir) throws IOException {
+        SortedSet<Long> jobs = dir.jobs();
+        assertEquals(1, jobs.size(), () -> "jobs in " + dir.root() + ": " + jobs);
+        return jobs.first();
+    }
+
+    private static void flipAByteInTheMiddle(Path file) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            long at = f.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x5a);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
