@@ -217,10 +217,18 @@ public final class SsiAgent
                 // the workers learn the transport from node 0, who chose it for all
                 options = options.withTransport(options.effectiveTransport());
                 spawner = NodeSpawner.spawn(options, agentJar());
+                final NodeOptions started = options;
                 spawner.onUnexpectedExit((node, status) ->
                 {
                     System.err.println("ssi-java: node " + node + " exited with status " + status +
                         " during start-up; stopping the job");
+                    if (!started.restore().isEmpty())
+                    {
+                        // a restore can be tried again: the checkpoint it restores is still there
+                        CheckpointService.noteLoss(started.checkpoint(), started.jobId(), node,
+                            "it exited with status " + status + " while the job was restored");
+                        Runtime.getRuntime().halt(Job.RECOVERABLE_STATUS);
+                    }
                     Runtime.getRuntime().halt(1);
                 });
             }
@@ -241,6 +249,23 @@ public final class SsiAgent
         final CheckpointService checkpoints = startCheckpoints(self, runtime, threads, options);
         // before the node connects: other nodes may ask for the classes whose statics this node restores
         final Restore restore = options.restore().isEmpty() ? null : prepareRestore(self, runtime, threads, options);
+        if (self == 0)
+        {
+            final boolean restored = restore != null;
+            final Path local = options.checkpoint().localDir(0);
+            final long number = CheckpointConfig.jobNumber(options.jobId());
+            job.onNodeLost((lost, why) ->
+            {
+                if (!checkpoints.recoverable(lost, why, restored))
+                {
+                    return Job.NODE_LOST_STATUS;
+                }
+                System.err.println("ssi-java: the job can go on from its newest checkpoint (ssi-java restore " +
+                    local.resolve("job-" + Long.toHexString(number)) + (restored ? ", or the one it was restored " +
+                    "from" : "") + ")");
+                return Job.RECOVERABLE_STATUS;
+            });
+        }
         final List<InetSocketAddress> peers = options.peers();
         try
         {

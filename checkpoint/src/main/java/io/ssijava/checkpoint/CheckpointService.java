@@ -20,10 +20,14 @@ import java.util.Properties;
 public final class CheckpointService implements AutoCloseable
 {
     private final Capture capture;
+    private final CheckpointConfig config;
+    private final long number;
 
-    private CheckpointService(final Capture capture)
+    private CheckpointService(final Capture capture, final CheckpointConfig config, final long number)
     {
         this.capture = capture;
+        this.config = config;
+        this.number = number;
     }
 
     /**
@@ -44,13 +48,17 @@ public final class CheckpointService implements AutoCloseable
         final long number = CheckpointConfig.jobNumber(jobId);
         if (job != null)
         {
-            describe(config, number, job);
+            describe(config, number, runtime.node().nodeCount(), job);
         }
-        return new CheckpointService(Capture.start(runtime, threads, config, number, restored));
+        return new CheckpointService(Capture.start(runtime, threads, config, number, restored), config, number);
     }
 
-    /** Writes how to run the job again into node 0's local directory and the stable one. */
-    private static void describe(final CheckpointConfig config, final long number, final Map<String, String> job)
+    /**
+     * Writes how to run the job again into every node's local directory (each can restore it, if node 0's is lost
+     * with it) and the stable one.
+     */
+    private static void describe(final CheckpointConfig config, final long number, final int nodes,
+        final Map<String, String> job)
     {
         final Properties p = new Properties();
         p.putAll(job);
@@ -65,7 +73,10 @@ public final class CheckpointService implements AutoCloseable
         p.setProperty("mirror.every", Integer.toString(config.schedule().m()));
         p.setProperty("stable.every", Integer.toString(config.schedule().n()));
         p.setProperty("scheme", config.schedule().scheme().name());
-        write(new CheckpointDir(config.localDir(0)).jobFile(number), p);
+        for (int n = 0; n < nodes; n++)
+        {
+            write(new CheckpointDir(config.localDir(n)).jobFile(number), p);
+        }
         if (config.stableDir() != null)
         {
             write(new CheckpointDir(config.stableDir()).jobFile(number), p);
@@ -88,6 +99,51 @@ public final class CheckpointService implements AutoCloseable
         {
             System.err.println("ssi-java: cannot write " + file + " (ssi-java restore needs it): " + ex);
         }
+    }
+
+    /**
+     * Node 0, when a node was lost: whether the job can go on from a committed checkpoint, its own or (if it was
+     * restored) the one it was restored from. If it can, a note of the loss goes beside its checkpoints
+     * ({@code lost.properties}: the node, why, when), for the launcher that restores it.
+     *
+     * @param node     the node lost.
+     * @param reason   why it counts as lost.
+     * @param restored whether this job was restored from a checkpoint.
+     */
+    public boolean recoverable(final int node, final String reason, final boolean restored)
+    {
+        final CheckpointControl c = capture.control();
+        if (c == null || !restored && c.list().isEmpty())
+        {
+            return false;
+        }
+        noteLoss(config, number, node, reason);
+        return true;
+    }
+
+    /**
+     * Notes beside a job's checkpoints ({@code lost.properties}) that it stopped because a node was lost, for the
+     * launcher that restores it.
+     *
+     * @param config the job's checkpoint configuration.
+     * @param jobId  the job's id.
+     * @param node   the node lost.
+     * @param reason why it counts as lost.
+     */
+    public static void noteLoss(final CheckpointConfig config, final String jobId, final int node,
+        final String reason)
+    {
+        noteLoss(config, CheckpointConfig.jobNumber(jobId), node, reason);
+    }
+
+    private static void noteLoss(final CheckpointConfig config, final long number, final int node,
+        final String reason)
+    {
+        final Properties p = new Properties();
+        p.setProperty("node", Integer.toString(node));
+        p.setProperty("reason", reason);
+        p.setProperty("millis", Long.toString(System.currentTimeMillis()));
+        write(new CheckpointDir(config.localDir(0)).jobFile(number).resolveSibling("lost.properties"), p);
     }
 
     /** The job is restored: periodic checkpoints start. */

@@ -31,9 +31,26 @@ public final class ChildSupervisor {
      * @throws UsageException when the command cannot be started (exit status 2)
      */
     public static int run(List<String> command) throws UsageException {
+        return run(command, null);
+    }
+
+    /**
+     * As {@link #run(List)}, for a job restored after the loss of a node.
+     *
+     * @param command   the command
+     * @param stoppedAt when the job it goes on from stopped (epoch milliseconds), told to node 0 for its report of
+     *                  the recovery; null for none
+     * @return the child's exit status
+     * @throws UsageException when the command cannot be started (exit status 2)
+     */
+    static int run(List<String> command, String stoppedAt) throws UsageException {
         Process child;
         try {
-            child = new ProcessBuilder(command).inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+            if (stoppedAt != null) {
+                pb.environment().put(Recovery.STOPPED_AT, stoppedAt);
+            }
+            child = pb.start();
         } catch (IOException e) {
             throw new UsageException("cannot start '" + command.get(0) + "': " + e.getMessage()
                     + " (use --java PATH or JAVA_HOME to choose a java)", false);

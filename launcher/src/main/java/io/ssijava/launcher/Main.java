@@ -74,11 +74,12 @@ public final class Main {
         try {
             Path agentJar = AgentJarLocator.locate(properties, environment, launcherLocation());
             String java = options.java().orElseGet(Main::ownJava);
-            List<String> command = ChildCommand.build(options, java, agentJar);
+            String jobId = Recovery.newJobId();
+            List<String> command = ChildCommand.build(options, java, agentJar, ",job=" + jobId, false);
             if (options.verbose()) {
                 err.println(PREFIX + "starting node 0: " + ChildCommand.toShellString(command));
             }
-            return ChildSupervisor.run(command);
+            return Recovery.run(command, jobId, options, agentJar, java, err);
         } catch (UsageException e) {
             return fail(err, e);
         }

@@ -102,8 +102,19 @@ final class RestoreCommand {
          * @return the command
          */
         List<String> command(Path agentJar) {
+            return command(agentJar, "");
+        }
+
+        /**
+         * Node 0's command, with more agent option items.
+         *
+         * @param agentJar the ssi agent jar
+         * @param more     items appended to the agent options, each preceded by a comma
+         * @return the command
+         */
+        List<String> command(Path agentJar, String more) {
             return ChildCommand.build(options, java, agentJar,
-                    ",restore=" + target.job() + ":" + target.checkpoint(), job.mode() == JobFile.Mode.MODULE);
+                    ",restore=" + target.job() + ":" + target.checkpoint() + more, job.mode() == JobFile.Mode.MODULE);
         }
 
         /**
@@ -145,15 +156,16 @@ final class RestoreCommand {
                 return 0;
             }
             Plan plan = plan(request, Main::ownJava);
-            List<String> command = plan.command(AgentJarLocator.locate(properties, environment,
-                    Main.launcherLocation()));
+            Path agentJar = AgentJarLocator.locate(properties, environment, Main.launcherLocation());
+            String jobId = Recovery.newJobId();
+            List<String> command = plan.command(agentJar, ",job=" + jobId);
             plan.notes().forEach(n -> err.println(PREFIX + n));
             err.println(PREFIX + plan.banner());
             if (plan.options().verbose()) {
                 err.println(PREFIX + "starting node 0: " + ChildCommand.toShellString(command));
             }
             err.flush();
-            return ChildSupervisor.run(command);
+            return Recovery.run(command, jobId, plan.options(), agentJar, plan.java(), err);
         } catch (UsageException e) {
             err.println(PREFIX + e.getMessage());
             if (e.showUsage()) {

@@ -60,7 +60,8 @@ class LauncherProcessTest {
                 "x y", "", "--nodes", "7", "-jar").run();
         r.assertSuccess();
         assertEquals("ARGS [x y, , --nodes, 7, -jar]\nPROP a b\n", r.stdout());
-        assertEquals("AGENT nodes=3,stats\n", r.stderr());
+        // the launcher names the job, to find its checkpoints if a node dies
+        assertEquals("AGENT nodes=3,stats,job=ID\n", r.stderr().replaceAll("job=[0-9a-f]{8}", "job=ID"));
     }
 
     @Test
@@ -121,7 +122,8 @@ class LauncherProcessTest {
         r.assertSuccess();
         assertEquals("ARGS [x y, --nodes]\nPROP p q\n", r.stdout());
         assertEquals("ssi-java: restoring job 9c41d0aa from checkpoint newest (taken on 3 nodes) on 2 nodes\n"
-                + "AGENT nodes=2,checkpoint-dir=" + tmp.resolve("ck") + ",restore=1f2e:0\n", r.stderr());
+                + "AGENT nodes=2,checkpoint-dir=" + tmp.resolve("ck") + ",restore=1f2e:0,job=ID\n",
+                r.stderr().replaceAll("job=[0-9a-f]{8}", "job=ID"));
     }
 
     @Test

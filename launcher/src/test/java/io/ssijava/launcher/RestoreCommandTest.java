@@ -326,7 +326,8 @@ class RestoreCommandTest {
         assertEquals("ssi-java: restoring job 9c41d0aa from checkpoint 2 (taken on 3 nodes) on 2 nodes", lines.get(0));
         assertEquals("ssi-java: starting node 0: " + noJava + " -Xmx1g '-Dx=a b' --add-exports "
                 + "java.base/jdk.internal.misc=ALL-UNNAMED -javaagent:" + agent + "=nodes=2,verbose," + jobArgs()
-                + ",restore=1f2e:2 -cp 'app.jar:lib/*' com.example.Main 'in put' --nodes", lines.get(1));
+                + ",restore=1f2e:2,job=ID -cp 'app.jar:lib/*' com.example.Main 'in put' --nodes",
+                lines.get(1).replaceAll("job=[0-9a-f]{8}", "job=ID"));
         assertTrue(lines.get(2).startsWith("ssi-java: cannot start '" + noJava + "'"), err());
         assertEquals("", out.toString(StandardCharsets.UTF_8));
     }

@@ -20,6 +20,11 @@ public final class Job
 {
     /** Exit status of a job stopped because a node was lost. */
     public static final int NODE_LOST_STATUS = 1;
+    /**
+     * Exit status of a job stopped because a node was lost, that can go on from a checkpoint (EX_TEMPFAIL): the
+     * launcher restores it.
+     */
+    public static final int RECOVERABLE_STATUS = 75;
 
     private final Node node;
     private final NodeRuntime runtime;
@@ -32,6 +37,8 @@ public final class Job
     /** How long a worker that saw another worker fail waits for node 0 to stop the job. */
     private static final long STOP_ORDER_WAIT_MS = 8_000;
     private volatile Runnable afterEnd = () -> { };
+    /** Node 0: what a lost node makes of the job, its exit status (e.g. a checkpoint it can go on from). */
+    private volatile java.util.function.ToIntBiFunction<Integer, String> lost = (n, why) -> NODE_LOST_STATUS;
 
     /**
      * @param runtime    this node's runtime.
@@ -66,6 +73,15 @@ public final class Job
             });
         }
         node.failureListener(this::onNodeFailed);
+    }
+
+    /**
+     * Node 0: decides the exit status of the job when a node is lost (given the node and why), and may say more
+     * first; without one, the job ends with {@link #NODE_LOST_STATUS}.
+     */
+    public void onNodeLost(final java.util.function.ToIntBiFunction<Integer, String> action)
+    {
+        this.lost = action;
     }
 
     /** What node 0 does last when the job ends, after the other nodes were told to stop (e.g. reap them). */
@@ -157,8 +173,18 @@ public final class Job
                     }
                 }
             }
+            int status = NODE_LOST_STATUS;
+            try
+            {
+                status = lost.applyAsInt(failed, reason);
+            }
+            catch (final RuntimeException ex)
+            {
+                System.err.println("ssi-java: " + ex);
+            }
+            System.out.flush();
             System.err.flush();
-            Runtime.getRuntime().halt(NODE_LOST_STATUS);
+            Runtime.getRuntime().halt(status);
         }
         else if (failed == 0)
         {

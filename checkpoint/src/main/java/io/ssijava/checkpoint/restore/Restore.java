@@ -229,15 +229,39 @@ public final class Restore
         threads.startRestored(mine);
         if (node.self() == 0)
         {
-            System.err.printf("ssi-java: restored checkpoint %d (taken on %d nodes, level %s) on %d nodes in %d ms%n",
-                plan.checkpoint(), plan.commit().nodes(), plan.farthest().label(), node.nodeCount(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            for (final String why : plan.refused())
+            {
+                System.err.println("ssi-java: refused " + why);
+            }
+            System.err.printf("ssi-java: restored checkpoint %d (taken on %s, level %s) on %s in %d ms%s%n",
+                plan.checkpoint(), nodes(plan.commit().nodes()), plan.farthest().label(), nodes(node.nodeCount()),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), sinceStopped());
         }
         if (Boolean.getBoolean("ssi.verbose"))
         {
             System.err.println("ssi-java: node " + node.self() + ": restored " + entities + " objects and " +
                 mine.size() + " threads");
         }
+    }
+
+    /** For a job the launcher restores after the loss of a node: how long since the lost job stopped. */
+    private static String sinceStopped()
+    {
+        final String at = System.getenv("SSI_JAVA_STOPPED_AT");
+        try
+        {
+            return at == null ? "" : ", " + (System.currentTimeMillis() - Long.parseLong(at)) +
+                " ms after the job stopped";
+        }
+        catch (final NumberFormatException ex)
+        {
+            return "";
+        }
+    }
+
+    private static String nodes(final int n)
+    {
+        return n == 1 ? "1 node" : n + " nodes";
     }
 
     private void awaitEveryNode() throws CheckpointException

@@ -1,0 +1,199 @@
+package io.ssijava.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * Keeps a job that takes checkpoints going when one of its nodes dies. Node 0 ends the job with
+ * {@value #RECOVERABLE} when it loses another node and a committed checkpoint exists (writing which node, and why,
+ * beside its checkpoints); if node 0 itself is killed the launcher sees {@value #KILLED}. Either way the launcher
+ * restores the job from its newest checkpoint that can still be read, on as many nodes as before, or on one fewer
+ * if the lost node's checkpoint directory is gone with it (its threads and objects go to the others); the restored
+ * job picks each part from the nearest level that holds it. A job that keeps failing without a new checkpoint in
+ * between is given up after {@value #MAX_ATTEMPTS} tries.
+ */
+final class Recovery {
+
+    /** Node 0's exit status after losing a node, when the job has a checkpoint to go on from (EX_TEMPFAIL). */
+    static final int RECOVERABLE = 75;
+    /** The exit status of a node 0 killed by SIGKILL. */
+    static final int KILLED = 128 + 9;
+    /** Consecutive recoveries from the same checkpoint before giving up. */
+    static final int MAX_ATTEMPTS = 5;
+    /** Tells the restored node 0 when the job stopped, for its report of how long recovery took. */
+    static final String STOPPED_AT = "SSI_JAVA_STOPPED_AT";
+
+    private static final String PREFIX = "ssi-java: ";
+
+    private Recovery() {
+    }
+
+    /** A job id for the agent's {@code job=}: the launcher must know it to find the job's checkpoints. */
+    static String newJobId() {
+        return String.format(Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt());
+    }
+
+    /**
+     * Runs node 0 and, while the job ends by the loss of a node and can go on from a checkpoint, restores it.
+     *
+     * @param command   node 0's command, whose agent options carry {@code job=jobId}
+     * @param jobId     the job's id
+     * @param options   the job's options (nodes, checkpoint directories, flags kept for the restored runs)
+     * @param agentJar  the agent jar
+     * @param ownJava   the java to fall back on
+     * @param err       where to report
+     * @return the exit status of the last run
+     * @throws UsageException when a node 0 cannot be started
+     */
+    static int run(List<String> command, String jobId, LauncherOptions options, Path agentJar, String ownJava,
+                   PrintStream err) throws UsageException {
+        int status = ChildSupervisor.run(command, null);
+        if (options.checkpoints().equals(LauncherOptions.Checkpoints.DEFAULT)) {
+            return status; // a job without checkpoints has nothing to go on from
+        }
+        Path local = options.checkpoints().dir().orElse(Path.of(System.getProperty("java.io.tmpdir"),
+                "ssi-java-checkpoints"));
+        Optional<Path> stable = options.checkpoints().stableDir();
+        List<String> jobs = new ArrayList<>(List.of(jobId));
+        int nodes = options.nodes();
+        String from = null;
+        int attempts = 0;
+        while (status == RECOVERABLE || status == KILLED) {
+            long stopped = System.currentTimeMillis();
+            String lostNode = "0";
+            String why = "node 0 was killed";
+            Optional<Path> note = Optional.of(local.resolve("node-0").resolve(jobDirName(jobs.get(jobs.size() - 1)))
+                    .resolve("lost.properties")).filter(Files::isRegularFile);
+            if (note.isPresent()) {
+                Properties p = read(note.get());
+                lostNode = p.getProperty("node", "?");
+                why = p.getProperty("reason", "?");
+            } else if (status != KILLED) {
+                break;
+            }
+            Optional<Path> dir = newestRestorable(local, stable, jobs);
+            if (dir.isEmpty()) {
+                err.println(PREFIX + "node " + lostNode + " was lost and no committed checkpoint of the job can be "
+                        + "read: it cannot go on");
+                break;
+            }
+            String dirNow = dir.get().toString();
+            attempts = dirNow.equals(from) ? attempts + 1 : 1;
+            if (attempts > MAX_ATTEMPTS) {
+                err.println(PREFIX + "giving up: the job failed " + MAX_ATTEMPTS + " times in a row after a "
+                        + "restore from " + dirNow);
+                break;
+            }
+            from = dirNow;
+            if (!"0".equals(lostNode) && !holdsOwnParts(local.resolve("node-" + lostNode), lostNode) && nodes > 1) {
+                nodes--; // its disk went with it: the others take its part
+            }
+            err.println(PREFIX + "node " + lostNode + " was lost (" + why + "); recovering the job from its newest "
+                    + "checkpoint in " + dirNow + " on " + nodes + (nodes == 1 ? " node" : " nodes"));
+            err.flush();
+            String next = newJobId();
+            List<String> args = new ArrayList<>(List.of("--nodes", Integer.toString(nodes)));
+            if (options.stats()) {
+                args.add("--stats");
+            }
+            if (options.verbose()) {
+                args.add("--verbose");
+            }
+            args.add(dirNow);
+            RestoreCommand.Plan plan = RestoreCommand.plan(RestoreCommand.parse(args), () -> ownJava);
+            jobs.add(next);
+            status = ChildSupervisor.run(plan.command(agentJar, ",job=" + next), Long.toString(stopped));
+        }
+        return status;
+    }
+
+    /**
+     * The job directory of the newest job of the chain (a job, then each restore of it) with a committed checkpoint
+     * and its job file: in a node's local directory, else the stable one.
+     */
+    private static Optional<Path> newestRestorable(Path local, Optional<Path> stable, List<String> jobs) {
+        for (int j = jobs.size() - 1; j >= 0; j--) {
+            List<Path> roots = new ArrayList<>();
+            try (Stream<Path> s = Files.list(local)) {
+                s.filter(p -> p.getFileName().toString().matches("node-\\d+")).sorted().forEach(roots::add);
+            } catch (IOException e) {
+                // no local directories left
+            }
+            stable.ifPresent(roots::add);
+            for (Path root : roots) {
+                Optional<Path> dir = jobDir(root, jobs.get(j));
+                if (dir.isPresent() && hasCommitted(dir.get())) {
+                    return dir;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The directory of the job with this id under a checkpoint root, if it holds the job's file. */
+    private static Optional<Path> jobDir(Path root, String jobId) {
+        return Optional.of(root.resolve(jobDirName(jobId))).filter(d -> Files.isRegularFile(d.resolve(JobFile.NAME)));
+    }
+
+    /**
+     * {@code job-HEX}: the directory a job's checkpoints go in, named by 64 bits of the SHA-256 of its id (as the
+     * agent's {@code CheckpointConfig.jobNumber} names it; the launcher runs on the JDK alone).
+     */
+    static String jobDirName(String jobId) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(jobId.getBytes(StandardCharsets.UTF_8));
+            long n = 0;
+            for (int i = 0; i < 8; i++) {
+                n = n << 8 | (d[i] & 0xff);
+            }
+            return "job-" + Long.toHexString(n == 0 ? 1 : n);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JDK", e);
+        }
+    }
+
+    /** Whether a node's directory still holds a part it wrote itself (else its disk is taken as lost with it). */
+    private static boolean holdsOwnParts(Path nodeDir, String node) {
+        if (!Files.isDirectory(nodeDir)) {
+            return false;
+        }
+        String part = "node-" + node + ".part";
+        try (Stream<Path> s = Files.walk(nodeDir, 3)) {
+            return s.anyMatch(p -> p.getFileName().toString().equals(part));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasCommitted(Path jobDir) {
+        try (Stream<Path> s = Files.list(jobDir)) {
+            return s.anyMatch(c -> c.getFileName().toString().startsWith("ckpt-")
+                    && Files.isRegularFile(c.resolve("commit")));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Properties read(Path file) {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            // not there, or not readable: nothing known
+        }
+        return p;
+    }
+}
