@@ -12,6 +12,7 @@ import io.ssijava.agent.rewrite.ClassRewriter;
 import io.ssijava.checkpoint.CheckpointConfig;
 import io.ssijava.checkpoint.CheckpointException;
 import io.ssijava.checkpoint.CheckpointService;
+import io.ssijava.checkpoint.capture.ProgramOutput;
 import io.ssijava.checkpoint.restore.Restore;
 import io.ssijava.dsm.JobClasses;
 import io.ssijava.dsm.Node;
@@ -246,6 +247,10 @@ public final class SsiAgent
 
         final Job job = new Job(runtime, options.stats());
         // before the node connects: node 0 may ask for a checkpoint as soon as every node is there
+        if (!options.checkpoint().equals(CheckpointConfig.DEFAULT) || !options.restore().isEmpty())
+        {
+            ProgramOutput.install(); // checkpoints say where the output stood, for a recovery to go on from there
+        }
         final CheckpointService checkpoints = startCheckpoints(self, runtime, threads, options);
         // before the node connects: other nodes may ask for the classes whose statics this node restores
         final Restore restore = options.restore().isEmpty() ? null : prepareRestore(self, runtime, threads, options);

@@ -44,13 +44,40 @@ public final class ChildSupervisor {
      * @throws UsageException when the command cannot be started (exit status 2)
      */
     static int run(List<String> command, String stoppedAt) throws UsageException {
+        return run(command, stoppedAt, null, null, null);
+    }
+
+    /**
+     * As {@link #run(List)}, with the job's output passed on by a relay.
+     *
+     * @param command   the command
+     * @param stoppedAt when the job it goes on from stopped (epoch milliseconds), told to node 0 for its report of
+     *                  the recovery; null for none
+     * @param relay     passes the job's standard output on; null: node 0 writes to the launcher's own
+     * @param start     where the program's output stood at the job's checkpoint (for the relay)
+     * @param note      the file in which a restored node 0 says where the output stood; null for none
+     * @return the child's exit status
+     * @throws UsageException when the command cannot be started (exit status 2)
+     */
+    static int run(List<String> command, String stoppedAt, OutputRelay relay, java.util.function.LongSupplier start,
+                   java.nio.file.Path note) throws UsageException {
         Process child;
+        Thread relaying = null;
         try {
             ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
             if (stoppedAt != null) {
                 pb.environment().put(Recovery.STOPPED_AT, stoppedAt);
             }
+            if (note != null) {
+                pb.environment().put(Recovery.OUTPUT_NOTE, note.toString());
+            }
+            if (relay != null) {
+                pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
+            }
             child = pb.start();
+            if (relay != null) {
+                relaying = relay.relay(child, start);
+            }
         } catch (IOException e) {
             throw new UsageException("cannot start '" + command.get(0) + "': " + e.getMessage()
                     + " (use --java PATH or JAVA_HOME to choose a java)", false);
@@ -58,13 +85,26 @@ public final class ChildSupervisor {
         Thread hook = new Thread(() -> terminateTree(child), "ssi-java-terminate-nodes");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return waitFor(child);
+            int status = waitFor(child);
+            if (relaying != null) {
+                joinQuietly(relaying);
+            }
+            return status;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // The JVM is shutting down: the hook is running and does the clean-up.
             }
+        }
+    }
+
+    /** Waits for the relay to pass on the rest of the output (the workers may still hold it open a moment). */
+    private static void joinQuietly(Thread relaying) {
+        try {
+            relaying.join(GRACE.toMillis() * 2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

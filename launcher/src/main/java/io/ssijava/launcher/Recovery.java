@@ -35,6 +35,8 @@ final class Recovery {
     static final int MAX_ATTEMPTS = 5;
     /** Tells the restored node 0 when the job stopped, for its report of how long recovery took. */
     static final String STOPPED_AT = "SSI_JAVA_STOPPED_AT";
+    /** Names the file in which the restored node 0 says where the program's output stood at its checkpoint. */
+    static final String OUTPUT_NOTE = "SSI_JAVA_OUTPUT_NOTE";
 
     private static final String PREFIX = "ssi-java: ";
 
@@ -60,10 +62,11 @@ final class Recovery {
      */
     static int run(List<String> command, String jobId, LauncherOptions options, Path agentJar, String ownJava,
                    PrintStream err) throws UsageException {
-        int status = ChildSupervisor.run(command, null);
         if (options.checkpoints().equals(LauncherOptions.Checkpoints.DEFAULT)) {
-            return status; // a job without checkpoints has nothing to go on from
+            return ChildSupervisor.run(command); // a job without checkpoints has nothing to go on from
         }
+        OutputRelay relay = new OutputRelay(System.out, err);
+        int status = ChildSupervisor.run(command, null, relay, () -> 0, null);
         Path local = options.checkpoints().dir().orElse(Path.of(System.getProperty("java.io.tmpdir"),
                 "ssi-java-checkpoints"));
         Optional<Path> stable = options.checkpoints().stableDir();
@@ -75,10 +78,10 @@ final class Recovery {
             long stopped = System.currentTimeMillis();
             String lostNode = "0";
             String why = "node 0 was killed";
-            Optional<Path> note = Optional.of(local.resolve("node-0").resolve(jobDirName(jobs.get(jobs.size() - 1)))
+            Optional<Path> lost = Optional.of(local.resolve("node-0").resolve(jobDirName(jobs.get(jobs.size() - 1)))
                     .resolve("lost.properties")).filter(Files::isRegularFile);
-            if (note.isPresent()) {
-                Properties p = read(note.get());
+            if (lost.isPresent()) {
+                Properties p = read(lost.get());
                 lostNode = p.getProperty("node", "?");
                 why = p.getProperty("reason", "?");
             } else if (status != KILLED) {
@@ -115,9 +118,43 @@ final class Recovery {
             args.add(dirNow);
             RestoreCommand.Plan plan = RestoreCommand.plan(RestoreCommand.parse(args), () -> ownJava);
             jobs.add(next);
-            status = ChildSupervisor.run(plan.command(agentJar, ",job=" + next), Long.toString(stopped));
+            Path where = outputNote();
+            try {
+                status = ChildSupervisor.run(plan.command(agentJar, ",job=" + next), Long.toString(stopped), relay,
+                        () -> printedAt(where, relay.shown()), where);
+            } finally {
+                deleteQuietly(where);
+            }
         }
         return status;
+    }
+
+    /** A file name for the restored node 0 to say in where the output stood (it writes it; the relay reads it). */
+    private static Path outputNote() throws UsageException {
+        try {
+            Path f = Files.createTempFile("ssi-java-output", ".note");
+            Files.delete(f);
+            return f;
+        } catch (IOException e) {
+            throw new UsageException("cannot make a temporary file: " + e.getMessage(), false);
+        }
+    }
+
+    /** Where the restored job's output starts; without a word from it, where the shown output ends (drop none). */
+    private static long printedAt(Path note, long shown) {
+        try {
+            return Long.parseLong(Files.readString(note).trim());
+        } catch (IOException | NumberFormatException e) {
+            return shown;
+        }
+    }
+
+    private static void deleteQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            // a temporary file: the system cleans it up
+        }
     }
 
     /**

@@ -88,6 +88,40 @@ class RecoveryTest {
     }
 
     /**
+     * A program that prints as it goes: the restored job prints again what came after its checkpoint, and the
+     * launcher shows only what the failed job had not shown, so the output is one uninterrupted run's.
+     */
+    @Test
+    @Timeout(300)
+    void theOutputGoesOnWithoutRepeatingWhatTheFailedJobShowed() {
+        Path cp = Cluster.litmusClasses();
+        String[] progress = {"3", "60", "40000000"};
+        String want = Cluster.plain(cp, "recovery.Progress", progress).stdout();
+        Path local = tmp.resolve("local");
+        List<String> args = new ArrayList<>(List.of("--nodes", "3", "--checkpoint-every", "500ms", "--checkpoint-dir",
+                local.toString(), "-cp", cp.toString(), "recovery.Progress"));
+        args.addAll(List.of(progress));
+        ProcessRunner runner = Cluster.script(args).timeout(Duration.ofSeconds(180));
+        try (RunningProcess job = runner.start()) {
+            job.awaitStderr("checkpoint 2 committed", Cluster.RUN_TIMEOUT);
+            // two lines after the checkpoint (the next one is half a second away), then the failure
+            long shown = job.stdout().lines().count();
+            long deadline = System.nanoTime() + Cluster.RUN_TIMEOUT.toNanos();
+            while (job.stdout().lines().count() < shown + 2 && System.nanoTime() < deadline) {
+                Cluster.sleep(5);
+            }
+            ProcessTree.killAll(List.of(node(local, 2)), Duration.ofSeconds(10));
+            ProcessRunner.Result r = job.await();
+            String explain = Cluster.explain(runner.command(), r);
+            assertEquals(0, r.exitCode(), explain);
+            assertTrue(r.stderr().contains("ssi-java: restored checkpoint"), explain);
+            assertTrue(r.stderr().contains("that the failed job had shown after the checkpoint; they are shown once"),
+                    explain);
+            assertEquals(want, r.stdout(), explain);
+        }
+    }
+
+    /**
      * A node killed while a checkpoint is being written (its part was seen there before the commit), and then a
      * node of the restored job killed as it starts: the job goes on from a committed checkpoint each time, never
      * from the one cut short.

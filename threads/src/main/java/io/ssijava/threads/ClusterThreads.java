@@ -302,37 +302,6 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     private volatile long restoredMain = NOT_RESTORED;
 
     /**
-     * A thread of the program as a checkpoint holds it: its frames (it runs on from them), or the body it had not
-     * started yet.
-     */
-    public static final class Restored
-    {
-        final long handle;
-        final ThreadTraits traits;
-        final Migration.Captured captured;
-        final Thread object;
-        final Runnable body;
-        final boolean interrupted;
-
-        private Restored(final long handle, final ThreadTraits traits, final Migration.Captured captured,
-            final Thread object, final Runnable body, final boolean interrupted)
-        {
-            this.handle = handle;
-            this.traits = traits;
-            this.captured = captured;
-            this.object = object;
-            this.body = body;
-            this.interrupted = interrupted;
-        }
-
-        /** @return the thread's name. */
-        public String name()
-        {
-            return traits.name();
-        }
-    }
-
-    /**
      * What node 0 keeps of the program's threads beside them in a checkpoint: main's handle (-1 once main has ended)
      * and the count of default thread names given; other nodes write -1 and 0.
      */
@@ -383,89 +352,28 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
     }
 
+    /** @return what brings back this node's threads of a checkpoint. */
+    public ThreadRestore restoring()
+    {
+        return new ThreadRestore(this, migration, runtime);
+    }
+
     /**
-     * Reads the program's threads from a checkpoint's part (as {@link ThreadPause#writeThreads} wrote them), once
-     * the objects homed here are restored: their frames refer to them.
+     * Starts here a subclass of Thread that a checkpoint holds before it ran: its run() takes a runner of its own
+     * ({@link #runThread}).
      */
-    public List<Restored> readRestored(final WireIn in)
+    void startRestoredObject(final Thread t, final long handle, final ThreadTraits traits, final boolean interrupted)
     {
-        final int count = in.getCount(1 << 20);
-        final List<Restored> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++)
-        {
-            final long handle = in.getLong();
-            final byte kind = in.getByte();
-            if (kind == 1)
-            {
-                final Migration.Captured c = migration.readThread(handle, in);
-                out.add(new Restored(handle, c.traits(), c, c.object(), null, false));
-                continue;
-            }
-            if (kind != 0)
-            {
-                throw new WireException("unknown kind " + kind + " of a checkpointed thread");
-            }
-            final ThreadTraits traits = ThreadTraits.read(in);
-            final boolean interrupted = in.getBoolean();
-            final Object object = runtime.readValue(in);
-            final Object body = runtime.readValue(in);
-            if (object != null && !(object instanceof Managed) || body != null && !(body instanceof Runnable))
-            {
-                throw new WireException("checkpointed thread \"" + traits.name() + "\" is not a thread");
-            }
-            out.add(new Restored(handle, traits, null, (Thread)object, (Runnable)body, interrupted));
-        }
-        return out;
-    }
-
-    /** Enters restored threads in node 0's registry, which keeps the job alive while they live. */
-    public void registerRestored(final List<Restored> restored)
-    {
-        for (final Restored r : restored)
-        {
-            register(r.handle, r.traits.daemon());
-        }
-    }
-
-    /** Starts restored threads here: each runs on from its frames, or starts its body. */
-    public void startRestored(final List<Restored> restored)
-    {
-        for (final Restored r : restored)
-        {
-            if (r.captured != null)
-            {
-                migration.start(r.captured);
-            }
-            else if (r.object != null)
-            {
-                // a subclass of Thread: its run() takes a runner of its own (runThread)
-                final Thread t = r.object;
-                handles.put(t, r.handle);
-                proxies.put(r.handle, t);
-                remoteNode.remove(t);
-                r.traits.applyTo(t);
-                markStarted(t);
-                applicationThreads.add(t);
-                migration.expect(r.handle);
-                interruptIf(t, r.interrupted);
-                ThreadStarts.startThread(t);
-                watch(t, r.handle);
-            }
-            else
-            {
-                final Thread t = startArrived(r.handle, r.traits, migration.runner(r.handle, r.body), null);
-                interruptIf(t, r.interrupted);
-            }
-        }
-    }
-
-    private static void interruptIf(final Thread t, final boolean interrupted)
-    {
-        if (interrupted)
-        {
-            Continuation.interrupting(t);
-            t.interrupt();
-        }
+        handles.put(t, handle);
+        proxies.put(handle, t);
+        remoteNode.remove(t);
+        traits.applyTo(t);
+        markStarted(t);
+        applicationThreads.add(t);
+        migration.expect(handle);
+        ThreadRestore.interruptIf(t, interrupted);
+        ThreadStarts.startThread(t);
+        watch(t, handle);
     }
 
     /** The exit status of a main that ended by an exception on another node. */
@@ -510,7 +418,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
     }
 
-    private void register(final long handle, final boolean daemon)
+    void register(final long handle, final boolean daemon)
     {
         if (self == 0)
         {

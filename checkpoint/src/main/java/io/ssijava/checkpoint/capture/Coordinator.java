@@ -104,15 +104,17 @@ public final class Coordinator implements CheckpointControl
         final long[] parts = new long[written.size()];
         int threads = 0;
         long objects = 0;
+        long printed = 0;
         for (int n = 0; n < parts.length; n++)
         {
             parts[n] = written.get(n).bytes();
             threads += captured.get(n).threads();
             objects += captured.get(n).objects();
+            printed += captured.get(n).printed();
         }
         final long writeMillis = (System.nanoTime() - writing) / 1_000_000;
         final CommitRecord record = new CommitRecord(job, id, Level.values()[highest(stores.levels(id))].label(),
-            parts, pauseMillis, writeMillis, threads, objects, on, created);
+            parts, pauseMillis, writeMillis, threads, objects, on, printed, created);
         try
         {
             stores.commit(record);

@@ -25,8 +25,13 @@ import java.util.Map;
 final class Participant
 {
     /** What a step answers: whether it worked, and what it says (counts, or why not). */
-    record Answer(boolean ok, String why, long bytes, int threads, long objects)
+    record Answer(boolean ok, String why, long bytes, int threads, long objects, long printed)
     {
+        Answer(final boolean ok, final String why, final long bytes, final int threads, final long objects)
+        {
+            this(ok, why, bytes, threads, objects, 0);
+        }
+
         static Answer failed(final String why)
         {
             return new Answer(false, why, 0, 0, 0);
@@ -82,12 +87,12 @@ final class Participant
     static WireOut answer(final WireOut out, final Answer a)
     {
         return out.putBoolean(a.ok()).putString(a.why() == null ? "" : a.why()).putLong(a.bytes())
-            .putInt(a.threads()).putLong(a.objects());
+            .putInt(a.threads()).putLong(a.objects()).putLong(a.printed());
     }
 
     static Answer answer(final io.ssijava.dsm.WireIn in)
     {
-        return new Answer(in.getBoolean(), in.getString(), in.getLong(), in.getInt(), in.getLong());
+        return new Answer(in.getBoolean(), in.getString(), in.getLong(), in.getInt(), in.getLong(), in.getLong());
     }
 
     /** Holds the program's threads here; once they all are, makes every write of this node visible at its home. */
@@ -161,7 +166,8 @@ final class Participant
             {
                 verify.check(self, id, incremental, images, incremental ? runtime.homeImages() : images);
             }
-            return new Answer(true, null, captured.length, held, objects);
+            // every thread is held: nothing is printing
+            return new Answer(true, null, captured.length, held, objects, ProgramOutput.flushAndCount());
         }
         catch (final InterruptedException ex)
         {

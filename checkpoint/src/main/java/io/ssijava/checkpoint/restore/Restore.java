@@ -2,6 +2,7 @@ package io.ssijava.checkpoint.restore;
 
 import io.ssijava.checkpoint.CheckpointConfig;
 import io.ssijava.checkpoint.CheckpointException;
+import io.ssijava.checkpoint.capture.ProgramOutput;
 import io.ssijava.checkpoint.levels.RecoveryPlanner;
 import io.ssijava.checkpoint.store.CheckpointDir;
 import io.ssijava.checkpoint.store.CheckpointFile;
@@ -12,6 +13,7 @@ import io.ssijava.dsm.NodeRuntime;
 import io.ssijava.dsm.WireException;
 import io.ssijava.dsm.WireIn;
 import io.ssijava.threads.ClusterThreads;
+import io.ssijava.threads.ThreadRestore;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -202,19 +204,20 @@ public final class Restore
      */
     public void run() throws CheckpointException
     {
-        final List<ClusterThreads.Restored> mine = new ArrayList<>();
+        final ThreadRestore restoring = threads.restoring();
+        final List<ThreadRestore.Restored> mine = new ArrayList<>();
         try
         {
             runtime.fillRestoredHomes();
             for (final byte[] part : threadParts)
             {
-                mine.addAll(threads.readRestored(new WireIn(part)));
+                mine.addAll(restoring.read(new WireIn(part)));
             }
             if (threadState != null)
             {
                 threads.restoreState(new WireIn(threadState));
             }
-            threads.registerRestored(mine);
+            restoring.register(mine);
         }
         catch (final RuntimeException ex)
         {
@@ -225,8 +228,13 @@ public final class Restore
             throw new CheckpointException("node " + node.self() + " could not restore its part of checkpoint " +
                 plan.checkpoint() + ": " + ex, ex);
         }
+        if (node.self() == 0)
+        {
+            ProgramOutput.startAt(plan.commit().printed());
+            tellWhereOutputStands(plan.commit().printed());
+        }
         awaitEveryNode();
-        threads.startRestored(mine);
+        restoring.start(mine);
         if (node.self() == 0)
         {
             for (final String why : plan.refused())
@@ -241,6 +249,29 @@ public final class Restore
         {
             System.err.println("ssi-java: node " + node.self() + ": restored " + entities + " objects and " +
                 mine.size() + " threads");
+        }
+    }
+
+    /**
+     * For the launcher that restores a job after a failure: how much the program had printed at the checkpoint (it
+     * drops what the restored job prints again, which the failed job had shown after it).
+     */
+    private static void tellWhereOutputStands(final long printed) throws CheckpointException
+    {
+        final String note = System.getenv("SSI_JAVA_OUTPUT_NOTE");
+        if (note == null)
+        {
+            return;
+        }
+        try
+        {
+            final Path tmp = Path.of(note + ".tmp");
+            Files.writeString(tmp, Long.toString(printed));
+            Files.move(tmp, Path.of(note), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new CheckpointException("cannot tell the launcher where the output stands (" + note + "): " + ex);
         }
     }
 

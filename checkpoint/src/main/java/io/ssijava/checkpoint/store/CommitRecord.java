@@ -21,10 +21,12 @@ import java.nio.file.Path;
  * @param threads     the threads it holds, all nodes together.
  * @param objects     the shared objects (and classes' statics) it holds, all nodes together.
  * @param base        the checkpoint it builds on, if it is incremental; else 0.
+ * @param printed     the bytes the program had printed on standard output when it was taken, all nodes together
+ *                    (with those of the jobs it was restored from): where a restored job's output goes on from.
  * @param createdMillis when it was committed (wall clock).
  */
 public record CommitRecord(long job, long checkpoint, String level, long[] partBytes, long pauseMillis,
-    long writeMillis, int threads, long objects, long base, long createdMillis)
+    long writeMillis, int threads, long objects, long base, long printed, long createdMillis)
 {
     /** @return the number of nodes of the job when it was taken. */
     public int nodes()
@@ -59,6 +61,7 @@ public record CommitRecord(long job, long checkpoint, String level, long[] partB
         out.writeInt(threads);
         out.writeLong(objects);
         out.writeLong(base);
+        out.writeLong(printed);
         out.flush();
         return CheckpointFile.write(file, new CheckpointFile.Header(job, checkpoint, 0, -1, partBytes.length,
             CheckpointFile.Kind.COMMIT, createdMillis), bytes.toByteArray(), durable);
@@ -92,7 +95,7 @@ public record CommitRecord(long job, long checkpoint, String level, long[] partB
                 parts[i] = in.readLong();
             }
             return new CommitRecord(h.job(), h.checkpoint(), level, parts, in.readLong(), in.readLong(),
-                in.readInt(), in.readLong(), in.readLong(), h.createdMillis());
+                in.readInt(), in.readLong(), in.readLong(), in.readLong(), h.createdMillis());
         }
         catch (final java.io.EOFException ex)
         {

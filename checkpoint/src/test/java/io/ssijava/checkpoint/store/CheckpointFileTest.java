@@ -199,10 +199,11 @@ class CheckpointFileTest
     {
         final Path file = dir.resolve("commit");
         final CommitRecord r = new CommitRecord(JOB, 4, "M", new long[] {100, 200, 300}, 12, 340, 5,
-            77, 3, 1_700_000_000_000L);
+            77, 3, 4096, 1_700_000_000_000L);
         r.write(file, false);
         final CommitRecord back = CommitRecord.read(file, JOB);
         assertEquals(4, back.checkpoint());
+        assertEquals(4096, back.printed());
         assertEquals("M", back.level());
         assertArrayEquals(new long[] {100, 200, 300}, back.partBytes());
         assertEquals(600, back.totalBytes());
