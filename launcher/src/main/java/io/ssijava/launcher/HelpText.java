@@ -202,6 +202,13 @@ public final class HelpText {
                 with the command line it ran with, recorded in its job.properties, on K
                 nodes (default: as many as it had), and takes checkpoints as it did.
 
+                Recovery: when a node of a job that has a committed checkpoint dies (killed,
+                or silent for 3 s), the launcher restores the job from its newest readable
+                checkpoint, each part from the nearest level that holds it, on as many
+                nodes (one fewer if the dead node's checkpoint directory is gone too), and
+                shows the program's output once: what the restored job prints again after
+                its checkpoint is dropped. Five failed restores in a row give up.
+
                 """ + controlHelp() + """
 
                 Environment:
@@ -212,7 +219,8 @@ public final class HelpText {
                   SSI_JAVA_RUN         where jobs leave their job files (see above)
 
                 Exit status: the program's (node 0's) exit status; 2 for a usage error, a
-                missing agent jar or a java that cannot be started.
+                missing agent jar or a java that cannot be started; 75 when a node was lost
+                and the job could not be recovered.
 
                 Examples:
                   ssi-java --nodes 4 -cp target/classes com.example.Crunch input.txt
