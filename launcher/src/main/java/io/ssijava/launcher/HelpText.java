@@ -75,8 +75,9 @@ public final class HelpText {
                                        default: as the job did
                   --checkpoint-dir DIR, --stable-dir DIR
                                        where the restored job finds the checkpoint's parts
-                                       and keeps its own checkpoints; default: the job's.
-                                       Give them when the checkpoints were moved
+                                       and keeps its own checkpoints; default: the tree that
+                                       holds CHECKPOINT (DIR of DIR/node-K, or the stable
+                                       directory it is in), else the job's
                   -h, --help           print this help and exit
                 Exit status: the program's (node 0's); 2 for a usage error, a checkpoint that
                 cannot be restored (missing, never committed, no job.properties) or a missing

@@ -246,11 +246,17 @@ final class RestoreCommand {
         if (job.checkpointEvery() > 0) {
             add(line, "--checkpoint-every", job.checkpointEvery() + "ms");
         }
-        add(line, "--checkpoint-dir", job.checkpointDir().toString());
-        job.stableDir().ifPresent(d -> add(line, "--stable-dir", d.toString()));
+        // where the named checkpoint lies is where the restored job looks for it (the tree may have been moved or
+        // copied since the job recorded its directories), unless told otherwise
+        Path root = target.jobDir().getParent();
+        boolean inNodeDir = root != null && root.getParent() != null && NODE_DIR.matcher(fileName(root)).matches();
+        Path localRoot = inNodeDir ? root.getParent() : job.checkpointDir();
+        Optional<Path> stableRoot = !inNodeDir && root != null ? Optional.of(root) : job.stableDir();
+        add(line, "--checkpoint-dir", localRoot.toString());
+        stableRoot.ifPresent(d -> add(line, "--stable-dir", d.toString()));
         add(line, "--mirror-every", Integer.toString(job.mirrorEvery()));
         // LauncherOptions refuses --stable-every without a stable directory
-        if (job.stableDir().isPresent() || request.given().contains("--stable-dir")) {
+        if (stableRoot.isPresent() || request.given().contains("--stable-dir")) {
             add(line, "--stable-every", Integer.toString(job.stableEvery()));
         }
         add(line, "--scheme", job.scheme());

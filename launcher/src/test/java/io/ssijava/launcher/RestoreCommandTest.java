@@ -238,17 +238,30 @@ class RestoreCommandTest {
     }
 
     @Test
-    void shouldRestoreFromACopyWhenItsDirectoryIsGiven() throws IOException, UsageException {
+    void shouldRestoreFromACopyWhereItIs() throws IOException, UsageException {
         Path copy = tmp.resolve("copy");
         Path copiedJob = copy.resolve("job-1f2e");
         checkpoint(copiedJob, 8, true);
         writeJobFile(copiedJob, jobProperties());
-        assertEquals(List.of("the checkpoint is in " + copy + ", which is not the restored job's stable directory ("
-                        + stable + "): add --stable-dir " + copy + " if the checkpoints were moved there"),
-                plan(copiedJob.toString()).notes());
-        RestoreCommand.Plan p = plan("--stable-dir", copy.toString(), copiedJob.toString());
+        // the copy is where the restored job looks, not the directory the job recorded
+        RestoreCommand.Plan p = plan(copiedJob.toString());
         assertEquals(List.of(), p.notes());
         assertTrue(p.command(AGENT).get(5).contains(",stable-dir=" + copy + ","), p.command(AGENT).toString());
+        // unless told to look elsewhere
+        assertEquals(List.of("the checkpoint is in " + copy + ", which is not the restored job's stable directory ("
+                        + stable + "): add --stable-dir " + copy + " if the checkpoints were moved there"),
+                plan("--stable-dir", stable.toString(), copiedJob.toString()).notes());
+    }
+
+    @Test
+    void shouldRestoreFromAMovedLocalTreeWhereItIs() throws IOException, UsageException {
+        Path moved = tmp.resolve("moved");
+        Path movedJob = moved.resolve("node-0").resolve("job-1f2e");
+        checkpoint(movedJob, 3, true);
+        writeJobFile(movedJob, jobProperties());
+        RestoreCommand.Plan p = plan(movedJob.toString());
+        assertEquals(List.of(), p.notes());
+        assertTrue(p.command(AGENT).get(5).contains(",checkpoint-dir=" + moved + ","), p.command(AGENT).toString());
     }
 
     @Test
