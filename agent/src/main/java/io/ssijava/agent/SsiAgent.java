@@ -277,7 +277,8 @@ public final class SsiAgent
             node.start(TransportConfig.builder().nodeId(self).nodeCount(options.nodes()).endpoints(peers)
                 .mode(options.effectiveTransport() == NodeOptions.TransportKind.IPC ?
                     TransportConfig.Mode.HOST : TransportConfig.Mode.UDP)
-                .jobId(options.jobId()).connectTimeout(options.connectTimeout()).build());
+                .jobId(options.jobId()).connectTimeout(options.connectTimeout())
+                .failureTimeout(failureTimeout(self)).build());
         }
         catch (final RuntimeException | LinkageError ex)
         {
@@ -387,6 +388,35 @@ public final class SsiAgent
             fail(self, "cannot start checkpoints: " + ex.getMessage());
             throw ex;
         }
+    }
+
+    /**
+     * How long a node may stay silent before the others count it lost: {@code -Dssi.failure-timeout=MILLIS}
+     * (default 3000; heartbeats go every 100 ms). Shorter detects a dead node sooner, and so recovers sooner; too
+     * short takes a node that is only slow (a long GC pause) for dead.
+     */
+    private static java.time.Duration failureTimeout(final int self)
+    {
+        final String given = System.getProperty("ssi.failure-timeout");
+        if (given == null)
+        {
+            return io.ssijava.transport.TransportConfig.FAILURE_TIMEOUT_DEFAULT;
+        }
+        try
+        {
+            final long millis = Long.parseLong(given.trim());
+            if (millis >= 300)
+            {
+                return java.time.Duration.ofMillis(millis);
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            // reported below
+        }
+        fail(self, "-Dssi.failure-timeout=" + given + ": give milliseconds, at least 300 (heartbeats go every " +
+            "100 ms)");
+        throw new IllegalStateException();
     }
 
     /** Reads, before the node starts, what this node restores of the checkpoint the options name. */

@@ -1227,9 +1227,9 @@ final class ObjectSpace
      * Writes every entity homed here with all of its state, for a checkpoint taken while the program's threads are
      * held and every node has released: per entity its kind (1 object, 2 array, 3 statics, 4 plain Object), global
      * id, identity hash and type (objects, arrays: class name and length; statics: the class's name), then the
-     * length of the rest and its fields or elements, with references as global ids; 0 ends the list. Objects first shared by this writing (a
-     * home object's field that pointed to a local one) are written too. Nothing changes meanwhile: every node's
-     * program threads are held and every node has released.
+     * length of the rest and its fields or elements, with references as global ids; 0 ends the list. Objects first
+     * shared by this writing (a home object's field that pointed to a local one) are written too. Nothing changes
+     * meanwhile: every node's program threads are held and every node has released.
      *
      * @param onlyChanged write only what changed since the last call (an incremental checkpoint, which a restore
      *                    lays over the ones before it), else everything.

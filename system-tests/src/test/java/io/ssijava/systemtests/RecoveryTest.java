@@ -98,8 +98,10 @@ class RecoveryTest {
         String[] progress = {"3", "60", "40000000"};
         String want = Cluster.plain(cp, "recovery.Progress", progress).stdout();
         Path local = tmp.resolve("local");
+        // a dead node is noticed after 1 s of silence instead of 3
         List<String> args = new ArrayList<>(List.of("--nodes", "3", "--checkpoint-every", "500ms", "--checkpoint-dir",
-                local.toString(), "-cp", cp.toString(), "recovery.Progress"));
+                local.toString(), "--jvm-opt", "-Dssi.failure-timeout=1000", "-cp", cp.toString(),
+                "recovery.Progress"));
         args.addAll(List.of(progress));
         ProcessRunner runner = Cluster.script(args).timeout(Duration.ofSeconds(180));
         try (RunningProcess job = runner.start()) {
@@ -115,6 +117,7 @@ class RecoveryTest {
             String explain = Cluster.explain(runner.command(), r);
             assertEquals(0, r.exitCode(), explain);
             assertTrue(r.stderr().contains("ssi-java: restored checkpoint"), explain);
+            assertTrue(r.stderr().contains("(failure timeout 1000 ms)); recovering the job"), explain);
             assertTrue(r.stderr().contains("that the failed job had shown after the checkpoint; they are shown once"),
                     explain);
             assertEquals(want, r.stdout(), explain);

@@ -68,7 +68,8 @@ class StoresTest
 
     private void commit(final long checkpoint, final long[] sizes) throws IOException
     {
-        stores.commit(new CommitRecord(JOB, checkpoint, schedule.highest(checkpoint).label(), sizes, 1, 2, 3, 4, 0, 0, 0));
+        stores.commit(new CommitRecord(JOB, checkpoint, schedule.highest(checkpoint).label(), sizes, 1, 2, 3, 4, 0, 0,
+            0));
     }
 
     /** Takes checkpoints from..to, each full, and commits them. */
