@@ -6,16 +6,20 @@ import io.ssijava.testsupport.ProcessRunner;
 import io.ssijava.testsupport.ProcessTree;
 import io.ssijava.testsupport.SsiJava;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -187,6 +191,20 @@ final class Cluster {
                 .collect(Collectors.toList());
         ProcessTree.killAll(left, Duration.ofSeconds(10));
         return described;
+    }
+
+    /**
+     * Deletes a directory and everything in it (a node's disk lost with it, in the recovery tests).
+     *
+     * @param root the directory
+     * @throws IOException if something in it cannot be deleted
+     */
+    static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p); // a node may remove a file of its own meanwhile
+            }
+        }
     }
 
     static void sleep(long millis) {

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -71,7 +70,7 @@ class RecoveryTest {
             ProcessTree.killAll(List.of(node(local, victim)), Duration.ofSeconds(10));
             if (!gone.isEmpty()) {
                 for (String n : gone.split(",")) {
-                    deleteTree(local.resolve("node-" + n));
+                    Cluster.deleteTree(local.resolve("node-" + n));
                 }
             }
             ProcessRunner.Result r = job.await();
@@ -218,13 +217,5 @@ class RecoveryTest {
     private static int nodeOf(String commandLine) {
         Matcher m = WORKER.matcher(commandLine);
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -14,15 +14,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,7 +107,7 @@ class RestoreTest {
         assertTrue(mirrored.stderr().contains("level M) on 3 nodes"), () -> Cluster.explain(fromLocal, mirrored));
 
         // every node's directory is gone: the stable copies are used
-        deleteTree(local);
+        Cluster.deleteTree(local);
         List<String> fromStable = List.of("restore", "--nodes", "1",
                 stable.resolve("job-" + Long.toHexString(job)).toString());
         ProcessRunner.Result stored = Cluster.script(fromStable).run();
@@ -175,14 +172,6 @@ class RestoreTest {
             int b = f.read();
             f.seek(at);
             f.write(b ^ 0x5a);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
