@@ -13,7 +13,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Eleven threads, each blocked in a different java.util.concurrent wait (three of them timed) until the main thread
+ * Twelve threads, each blocked in a different java.util.concurrent wait (four of them timed) until the main thread
  * releases them all, which it does once a file appears: a control test moves each of them while it waits. The
  * condition waiters hold the lock of their condition whenever they run, and check that they do. The locker waits in
  * {@code Lock.lock()} for a lock the main thread holds. The barrier and phaser waiters arrive first, and wait for the
@@ -34,7 +34,8 @@ public class JucWaits {
     static final CyclicBarrier BARRIER = new CyclicBarrier(2);
     static final Phaser PHASER = new Phaser(2);
     static final CyclicBarrier TIMED_BARRIER = new CyclicBarrier(2);
-    static final long[] RESULTS = new long[11];
+    static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newFixedThreadPool(1);
+    static final long[] RESULTS = new long[12];
 
     /** Keeps the Path out of the caller's frame. */
     static boolean exists(String file) {
@@ -115,6 +116,10 @@ public class JucWaits {
         RESULTS[9] = 90L + PHASER.arriveAndAwaitAdvance();
     }
 
+    static void awaitTermination() throws InterruptedException {
+        RESULTS[11] = POOL.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS) ? 110 : -110;
+    }
+
     interface Body {
         void run() throws Exception;
     }
@@ -143,6 +148,7 @@ public class JucWaits {
             thread("barrier-waiter", JucWaits::awaitBarrier),
             thread("phaser-waiter", JucWaits::awaitPhase),
             thread("timed-barrier-waiter", JucWaits::awaitBarrierTimed),
+            thread("termination-waiter", JucWaits::awaitTermination),
         };
         GATE.lock();
         for (Thread t : threads) {
@@ -165,6 +171,7 @@ public class JucWaits {
         TASK.run();
         POLLED.put(50);
         GATE.unlock();
+        POOL.shutdown();
         PHASER.arrive();
         int index = BARRIER.await() + TIMED_BARRIER.await();
         for (Thread t : threads) {

@@ -239,7 +239,7 @@ class ControlTest {
         Path go = tmp.resolve("go");
         Path goPlain = Files.createFile(tmp.resolve("go-plain"));
         String want = Cluster.plain(cp, "control.JucWaits", goPlain.toString()).stdout();
-        assertEquals("results [3, 10, 20, 30, 40, 50, 60, 70, 81, 91, 101], main's barrier index 0\n", want);
+        assertEquals("results [3, 10, 20, 30, 40, 50, 60, 70, 81, 91, 101, 110], main's barrier index 0\n", want);
 
         List<String> cmd = SsiJava.agentCommand("nodes=3,stats,placement=local", cp.toString(),
                 "control.JucWaits", go.toString());
@@ -248,7 +248,7 @@ class ControlTest {
             awaitJobFile(runDir, job);
             String[] names = {"taker", "latch-waiter", "condition-waiter", "acquirer", "getter", "poller", "locker",
                 "timed-condition-waiter", "barrier-waiter", "phaser-waiter",
-                "timed-barrier-waiter"};
+                "timed-barrier-waiter", "termination-waiter"};
             for (int i = 0; i < names.length; i++) {
                 awaitWaiting(runDir, names[i], 0);
                 int to = 1 + i % 2;
@@ -261,7 +261,63 @@ class ControlTest {
             ProcessRunner.Result r = job.await();
             assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
             assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
-            assertTrue(r.stderr().matches("(?s).*node 0: .*threads moved out 11\\b.*"), r::stderr);
+            assertTrue(r.stderr().matches("(?s).*node 0: .*threads moved out 12\\b.*"), r::stderr);
+        }
+    }
+
+    /**
+     * A pool's workers move while they wait for a task, and again while each runs a task of the program's that
+     * waits inside the program's code; the tasks end where they arrived with plain java's results, and the pool
+     * shuts down with its workers on other nodes.
+     */
+    @Test
+    void poolWorkersMoveWhileTheyWaitForATaskAndWhileTheyRunOne() throws Exception {
+        Path cp = Cluster.litmusClasses();
+        Path runDir = tmp.resolve("run");
+        Path plainDir = Files.createDirectories(tmp.resolve("plain"));
+        for (String f : List.of("go", "release")) {
+            Files.createFile(plainDir.resolve(f));
+        }
+        String want = Cluster.plain(cp, "control.PoolTasks", plainDir.resolve("go").toString(),
+                plainDir.resolve("started").toString(), plainDir.resolve("release").toString()).stdout();
+        assertEquals("total 3002500530, tasks 2, pool ended true\n", want);
+
+        Path go = tmp.resolve("go");
+        Path started = tmp.resolve("started");
+        Path release = tmp.resolve("release");
+        List<String> cmd = SsiJava.agentCommand("nodes=3,stats,placement=local", cp.toString(),
+                "control.PoolTasks", go.toString(), started.toString(), release.toString());
+        try (RunningProcess job = ProcessRunner.of(cmd).env("SSI_JAVA_RUN", runDir.toString())
+                .timeout(Duration.ofSeconds(150)).start()) {
+            awaitJobFile(runDir, job);
+            String[] workers = {"pool-1-thread-1", "pool-1-thread-2"};
+            for (int i = 0; i < workers.length; i++) {
+                awaitWaiting(runDir, workers[i], 0);
+                ProcessRunner.Result moved = control(runDir, "migrate", workers[i], Integer.toString(1 + i));
+                assertEquals(0, moved.exitCode(), moved::describe);
+                awaitWaiting(runDir, workers[i], 1 + i); // waiting for a task again where it arrived
+            }
+            Files.createFile(go);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(started) && System.nanoTime() < deadline && job.isAlive()) {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.exists(started), "the tasks did not start");
+            // each in its task now: worker 1 moves from node 1 to node 2, worker 2 from node 2 back to node 0
+            for (int i = 0; i < workers.length; i++) {
+                int to = (2 + i) % 3;
+                ProcessRunner.Result moved = control(runDir, "migrate", workers[i], Integer.toString(to));
+                assertEquals(0, moved.exitCode(), moved::describe);
+                awaitWaiting(runDir, workers[i], to);
+            }
+            Files.createFile(release);
+            ProcessRunner.Result r = job.await();
+            assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+            assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+            for (String moved : List.of("node 0: .*threads moved out 2\\b", "node 1: .*threads moved out 1\\b",
+                    "node 2: .*threads moved out 1\\b")) {
+                assertTrue(r.stderr().matches("(?s).*" + moved + ".*"), () -> moved + "\n" + r.stderr());
+            }
         }
     }
 

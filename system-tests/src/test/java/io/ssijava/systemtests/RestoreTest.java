@@ -47,6 +47,8 @@ class RestoreTest {
             "samples.Pipeline, 2 6000, 3, 3",
             "samples.Stencil, 4 600 300, 2, 3",
             "samples.Pi, 4 300000000, 2, 2",
+            "samples.WordCount, 4 1000000, 2, 3",
+            "samples.MergeSort, 4 2000000 16384, 3, 2",
     })
     @Timeout(300)
     void aJobKilledAfterACheckpointGoesOnFromItOnAnyNumberOfNodes(String main, String args, int nodes,

@@ -6,6 +6,7 @@ import io.ssijava.dsm.SsiException;
 import io.ssijava.dsm.WireException;
 import io.ssijava.dsm.WireIn;
 import io.ssijava.dsm.WireOut;
+import io.ssijava.threads.capturable.PoolWorkerLoop;
 import io.ssijava.threads.cont.CapturableMethods;
 import io.ssijava.threads.cont.Continuation;
 import io.ssijava.threads.cont.Frame;
@@ -155,7 +156,7 @@ final class Migration
                 {
                     p.hold(this, null, b); // not started yet: what it will run is all there is of it
                 }
-                k = Continuation.run(b);
+                k = Continuation.run(PoolWorkerLoop.bodyFor(b)); // a pool's worker runs a loop that can be captured
             }
             while (k != null)
             {
@@ -559,6 +560,53 @@ final class Migration
         {
             out.putByte(1);
             writeThread(out, r, k, t.isInterrupted(), self);
+        }
+    }
+
+    /**
+     * Whether a captured thread's frames can be written down now. A frame may hold, for the moment, a value of a
+     * class that cannot be shared (a {@code StringBuilder} the program is filling): a checkpoint's pause lets the
+     * thread go on and stops it again at a later safe point, once the value is gone from its frames.
+     *
+     * @return null if they can; else which value, and in what method.
+     */
+    String unwritable(final Continuation k)
+    {
+        final WireOut scratch = new WireOut(64);
+        for (final Frame f : k.frames())
+        {
+            final String bad = unwritable(scratch, f.self());
+            if (bad != null)
+            {
+                return bad + " in " + f.method().owner().replace('/', '.') + "." + f.method().name();
+            }
+            for (final Object o : f.refs())
+            {
+                final String b = unwritable(scratch, o);
+                if (b != null)
+                {
+                    return b + " in " + f.method().owner().replace('/', '.') + "." + f.method().name();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** @return null if the value can be written (objects and arrays are shared when they are); else its class. */
+    private String unwritable(final WireOut scratch, final Object v)
+    {
+        if (v == null || v instanceof io.ssijava.rt.Managed || v.getClass().isArray())
+        {
+            return null;
+        }
+        try
+        {
+            runtime.writeValue(scratch, v); // a value, copied (what it refers to is shared, as it would be)
+            return null;
+        }
+        catch (final SsiException ex)
+        {
+            return "a " + v.getClass().getName();
         }
     }
 

@@ -15,8 +15,8 @@ import java.util.Map;
  * one that arrives stops at its first safe point. While the pause is on, no thread moves. The held threads can then
  * be written down ({@link #writeThreads}).
  * <p>
- * A thread that cannot reach a safe point (it runs JDK code that never returns to the program, as a pool's worker
- * does between tasks, holds a monitor for longer than the pause waits, or waits to enter a monitor that a
+ * A thread that cannot reach a safe point (it runs JDK code that does not return to the program meanwhile, holds a
+ * monitor or a value that cannot be shared for longer than the pause waits, or waits to enter a monitor that a
  * stopped waiter with nested monitors keeps) keeps the pause from completing;
  * {@link #awaitHeld} says which, and the caller ends the pause.
  */
@@ -32,6 +32,8 @@ public final class ThreadPause
     private final Migration migration;
     /** By handle, in the order they stopped. Guarded by this. */
     private final Map<Long, Held> held = new LinkedHashMap<>();
+    /** Threads that went on when asked, because their frames held a value that cannot be written: what. Guarded by this. */
+    private final Map<Long, String> goingOn = new java.util.HashMap<>();
     private boolean over;
 
     ThreadPause(final Migration migration)
@@ -39,9 +41,13 @@ public final class ThreadPause
         this.migration = migration;
     }
 
-    /** The calling thread (the runner's) waits here until the pause is over. */
+    /**
+     * The calling thread (the runner's) waits here until the pause is over; or goes on at once if its frames hold a
+     * value that cannot be written (it is asked again, and stops at a later safe point).
+     */
     void hold(final Migration.Runner r, final Continuation k, final Runnable body)
     {
+        final String unwritable = k == null ? null : migration.unwritable(k);
         boolean interrupted = false;
         synchronized (this)
         {
@@ -49,6 +55,12 @@ public final class ThreadPause
             {
                 return;
             }
+            if (unwritable != null)
+            {
+                goingOn.put(r.handle, unwritable);
+                return;
+            }
+            goingOn.remove(r.handle);
             held.put(r.handle, new Held(r, k, body));
             notifyAll();
             while (!over)
@@ -94,7 +106,7 @@ public final class ThreadPause
             final long left = deadline - System.nanoTime();
             if (left <= 0)
             {
-                return describe(waiting);
+                return describe(waiting, unwritable());
             }
             // after a while: entering a monitor that a running thread holds is only contention
             final String stuck = System.nanoTime() - started > STUCK_AFTER_NANOS ? waitingForAHeldMonitor(waiting) :
@@ -137,7 +149,12 @@ public final class ThreadPause
         return null;
     }
 
-    private static String describe(final List<Migration.Runner> waiting)
+    private synchronized Map<Long, String> unwritable()
+    {
+        return new java.util.HashMap<>(goingOn);
+    }
+
+    private static String describe(final List<Migration.Runner> waiting, final Map<Long, String> unwritable)
     {
         final List<String> out = new ArrayList<>();
         for (final Migration.Runner r : waiting)
@@ -149,7 +166,9 @@ public final class ThreadPause
                 continue;
             }
             final String pinned = Continuation.pinnedBy(t);
-            out.add("\"" + t.getName() + "\" (" + (pinned != null ? "in " + pinned :
+            final String holds = unwritable.get(r.handle);
+            out.add("\"" + t.getName() + "\" (" + (pinned != null ? "in " + pinned : holds != null ? "its frames " +
+                "hold " + holds + ", which cannot be shared" :
                 t.getState().toString().toLowerCase(java.util.Locale.ROOT) + " at " + where(t)) + ")");
         }
         return String.join(", ", out);

@@ -18,11 +18,13 @@ import java.util.function.Function;
 
 /**
  * Methods that the instrumented copy of java.base adds to JDK classes, taken from templates compiled in this module
- * ({@link CyclicBarrierMoves}). A template declares the fields and private methods its code uses with the JDK's
- * names and types, and a stand-in for each nested class it touches; its {@code ssi$} methods are copied into the JDK
- * class with the template's names mapped to the JDK's. They are only added if the JDK class (and each nested class)
- * has every field and method the template declares, so that a JDK whose class differs keeps its own behaviour
- * (the wait stays pinned) rather than failing when the method runs.
+ * ({@link CyclicBarrierMoves}, {@link ThreadPoolExecutorMoves}, {@link FutureTaskMoves}, {@link RunnableAdapterMoves}).
+ * A template declares the fields and private methods its code uses with the JDK's names and types, and a stand-in
+ * for each nested or enclosing class it touches; its {@code ssi$} methods are copied into the JDK class with the
+ * template's names mapped to the JDK's, and so are the facade's interfaces ({@code io.ssijava.rt}) it implements,
+ * through which ssi-java's code calls them. They are only added if the JDK class (and each other class named) has
+ * every field and method the template declares, so that a JDK whose class differs keeps its own behaviour (the wait
+ * or the worker stays pinned) rather than failing when the method runs.
  */
 final class JdkAdditions
 {
@@ -33,9 +35,16 @@ final class JdkAdditions
     {
     }
 
+    private static final String FACADE = "io/ssijava/rt/";
+    private static final String TPE = "java/util/concurrent/ThreadPoolExecutor";
+
     private static final List<Addition> ADDITIONS = List.of(
         new Addition("java/util/concurrent/CyclicBarrier", CyclicBarrierMoves.class,
-            Map.of(CyclicBarrierMoves.Generation.class, "java/util/concurrent/CyclicBarrier$Generation")));
+            Map.of(CyclicBarrierMoves.Generation.class, "java/util/concurrent/CyclicBarrier$Generation")),
+        new Addition(TPE + "$Worker", ThreadPoolExecutorMoves.Worker.class,
+            Map.of(ThreadPoolExecutorMoves.class, TPE)),
+        new Addition("java/util/concurrent/FutureTask", FutureTaskMoves.class, Map.of()),
+        new Addition("java/util/concurrent/Executors$RunnableAdapter", RunnableAdapterMoves.class, Map.of()));
 
     private JdkAdditions()
     {
@@ -79,11 +88,19 @@ final class JdkAdditions
                 return bytes;
             }
         }
-        for (final MethodNode m : remapped(template(a.template), remapper).methods)
+        final ClassNode added = remapped(template(a.template), remapper);
+        for (final MethodNode m : added.methods)
         {
             if (m.name.startsWith(PREFIX))
             {
                 target.methods.add(m);
+            }
+        }
+        for (final String itf : added.interfaces)
+        {
+            if (itf.startsWith(FACADE) && !target.interfaces.contains(itf))
+            {
+                target.interfaces.add(itf);
             }
         }
         final ClassWriter cw = new ClassWriter(0); // the template's frames, remapped, still hold

@@ -71,6 +71,11 @@ final class BlockingCalls
         "java/util/concurrent/locks/ReentrantLock", "java/util/concurrent/locks/ReentrantReadWriteLock$ReadLock",
         "java/util/concurrent/locks/ReentrantReadWriteLock$WriteLock");
 
+    /** Executors whose {@code awaitTermination} only waits (a thread interrupted out of it has changed nothing). */
+    private static final Set<String> EXECUTORS = Set.of("java/util/concurrent/ExecutorService",
+        "java/util/concurrent/ThreadPoolExecutor", "java/util/concurrent/ScheduledExecutorService",
+        "java/util/concurrent/ScheduledThreadPoolExecutor", "java/util/concurrent/ForkJoinPool");
+
     private static final String TIMED = "JLjava/util/concurrent/TimeUnit;)";
     private static final String SEMAPHORE = "java/util/concurrent/Semaphore";
     private static final String LOCK = "lock()V";
@@ -102,6 +107,7 @@ final class BlockingCalls
         Map.entry("tryAcquire(I" + TIMED + "Z", Set.of(SEMAPHORE)),
         Map.entry("tryLock(" + TIMED + "Z", LOCKS),
         Map.entry("awaitAdvanceInterruptibly(I" + TIMED + "I", Set.of(PHASER)),
+        Map.entry("awaitTermination(" + TIMED + "Z", EXECUTORS),
         Map.entry("take()Ljava/lang/Object;", QUEUES),
         Map.entry("put(Ljava/lang/Object;)V", QUEUES),
         Map.entry("takeFirst()Ljava/lang/Object;", QUEUES),

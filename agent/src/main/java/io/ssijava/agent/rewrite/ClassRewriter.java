@@ -120,13 +120,20 @@ public final class ClassRewriter
         return isApplicationClass(internalName) || (jdkMode || jdkPatched) && JdkClasses.isInstrumented(internalName);
     }
 
+    /**
+     * ssi-java's own code that runs the program's code and must be capturable like it (a pool worker's loop): the
+     * agent rewrites it as an application class.
+     */
+    private static final String CAPTURABLE_RUNTIME = "io/ssijava/threads/capturable/";
+
     /** @return whether classes of this internal name are application classes that ssi-java rewrites. */
     public static boolean isApplicationClass(final String internalName)
     {
         return internalName != null &&
             !internalName.startsWith("java/") && !internalName.startsWith("javax/") &&
             !internalName.startsWith("jdk/") && !internalName.startsWith("sun/") &&
-            !internalName.startsWith("com/sun/") && !internalName.startsWith("io/ssijava/") &&
+            !internalName.startsWith("com/sun/") &&
+            (!internalName.startsWith("io/ssijava/") || internalName.startsWith(CAPTURABLE_RUNTIME)) &&
             !internalName.startsWith("org/junit/") && !internalName.startsWith("junit/") &&
             !internalName.startsWith("org/opentest4j/") && !internalName.startsWith("org/apiguardian/") &&
             !internalName.startsWith("org/apache/maven/") && !internalName.startsWith("org/openjdk/jmh/") &&

@@ -185,9 +185,15 @@ final class ContinuationRewriter
             !mn.name.startsWith("__ssi_") && mn.instructions.size() > 0 && mn.instructions.size() < MAX_INSNS;
     }
 
+    /** @return whether the class is ssi-java's runtime, not rewritten (a call into it leads to no program code). */
+    private static boolean isRuntime(final String owner)
+    {
+        return owner.startsWith("io/ssijava/") && !ClassRewriter.isApplicationClass(owner);
+    }
+
     private boolean capturableCall(final MethodInsnNode m)
     {
-        if (m.owner.startsWith("io/ssijava/") || m.owner.startsWith("[") || "<init>".equals(m.name) ||
+        if (isRuntime(m.owner) || m.owner.startsWith("[") || "<init>".equals(m.name) ||
             m.owner.equals(cn.name) && m.name.startsWith("__ssi_"))
         {
             return false;
@@ -265,7 +271,7 @@ final class ContinuationRewriter
      */
     private static boolean pollsLoop(final MethodInsnNode m)
     {
-        return !m.owner.startsWith("io/ssijava/") && !m.name.startsWith("__ssi_") &&
+        return !isRuntime(m.owner) && !m.name.startsWith("__ssi_") &&
             !m.owner.equals("java/lang/Math") && !m.owner.equals("java/lang/StrictMath");
     }
 
