@@ -167,7 +167,8 @@ public final class SsiAgent
 
     /**
      * Agrona needs jdk.internal.misc; copying thread objects needs java.lang open; sharing the JDK's collections
-     * and java.util.concurrent needs their packages open. Granted to ssi-java only.
+     * and java.util.concurrent needs their packages open; checkpoints of open files read the state of java.io's
+     * streams and readers, of their decoders (sun.nio.cs) and of the file channels under them. Granted to ssi-java only.
      */
     private static void openJdkInternals(final Instrumentation inst)
     {
@@ -175,7 +176,8 @@ public final class SsiAgent
         final Set<Module> self = Set.of(SsiAgent.class.getModule());
         inst.redefineModule(base, Set.of(), Map.of("jdk.internal.misc", self),
             Map.of("java.lang", self, "java.util", self, "java.util.concurrent", self,
-                "java.util.concurrent.atomic", self, "java.util.concurrent.locks", self), Set.of(), Map.of());
+                "java.util.concurrent.atomic", self, "java.util.concurrent.locks", self, "java.io", self,
+                "sun.nio.cs", self, "sun.nio.ch", self, "java.nio.channels", self), Set.of(), Map.of());
     }
 
     /** Loads the rewriter's own classes before it is installed, so that it never sees itself load. */

@@ -49,6 +49,8 @@ final class Codec
     static final byte T_STD_STREAM = 26;
     /** A Locale: an immutable value (a printf in progress holds one), by its language tag. */
     static final byte T_LOCALE = 27;
+    /** An open file a checkpoint keeps: the writing node and its index in that node's table (ExternalValues). */
+    static final byte T_EXTERNAL = 28;
     /** Longest immutable collection sent by value. */
     private static final int MAX_IMMUTABLE = 1 << 24;
 
@@ -179,12 +181,29 @@ final class Codec
             // JDK 21+ pools hold one: each node groups the pool's threads that run there in a container of its own
             out.putByte(T_POOL_CONTAINER).putString(io.ssijava.rt.PoolContainers.nameOf(v));
         }
+        else if (writeExternal(out, v))
+        {
+            return;
+        }
         else
         {
             throw new SsiException("cannot share an instance of " + v.getClass().getName() +
                 " between nodes: only objects of application classes, arrays and immutable values can be shared" +
                 " by this version of ssi-java");
         }
+    }
+
+    /** An open file, while a checkpoint is written on this thread; @return false if it is not one it keeps. */
+    private boolean writeExternal(final WireOut out, final Object v)
+    {
+        final ExternalValues x = ObjectSpace.WRITING_EXTERNALS.get();
+        final int index = x == null ? -1 : x.indexOf(v);
+        if (index < 0)
+        {
+            return false;
+        }
+        out.putByte(T_EXTERNAL).putInt(space.self).putInt(index);
+        return true;
     }
 
     /** List.of, Set.of, Map.of and friends: immutable, and hashed with a per-JVM salt, so they travel by value. */
@@ -293,6 +312,17 @@ final class Codec
                 final Class<?> c = space.classes.arrayClass(in.getString());
                 final int length = in.getCount(Integer.MAX_VALUE - 8);
                 return space.resolveArray(gid, c, length, in.getInt());
+            }
+            case T_EXTERNAL:
+            {
+                final int node = in.getInt();
+                final int index = in.getInt();
+                final ExternalValues x = space.restoredExternals;
+                if (x == null)
+                {
+                    throw new SsiException("an open file of a checkpoint outside the checkpoint's restore");
+                }
+                return x.valueAt(node, index);
             }
             case T_PLAIN:
             {

@@ -59,6 +59,31 @@ public final class NodeRuntime implements Runtime
         space.codec.writeValue(out, value);
     }
 
+    /**
+     * Runs {@code body} with the open files of {@code files} kept by what it writes on this thread (a checkpoint's
+     * capture of its threads and homes, and its check of a thread's frames): each is written as an index into that
+     * table instead of being refused as a value that cannot be shared.
+     */
+    public <T> T writingExternals(final ExternalValues files, final java.util.function.Supplier<T> body)
+    {
+        final ExternalValues before = ObjectSpace.WRITING_EXTERNALS.get();
+        ObjectSpace.WRITING_EXTERNALS.set(files);
+        try
+        {
+            return body.get();
+        }
+        finally
+        {
+            ObjectSpace.WRITING_EXTERNALS.set(before);
+        }
+    }
+
+    /** The open files of the checkpoint being restored, reopened as the restored threads and objects refer to them. */
+    public void restoreExternals(final ExternalValues files)
+    {
+        space.restoredExternals = files;
+    }
+
     /** Decodes a value from another node. */
     public Object readValue(final WireIn in)
     {

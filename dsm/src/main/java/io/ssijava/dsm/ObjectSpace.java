@@ -65,6 +65,10 @@ final class ObjectSpace
     volatile int formerNodes;
     /** What this node brings back from a checkpoint as its home, while it does; null otherwise. */
     volatile HomeRestore restoring;
+    /** The open files of the checkpoint this node was restored from; null if it was not. */
+    volatile ExternalValues restoredExternals;
+    /** The open files a checkpoint's writing on this thread may keep (a capture's own table); null otherwise. */
+    static final ThreadLocal<ExternalValues> WRITING_EXTERNALS = new ThreadLocal<>();
     private final AtomicLong seq = new AtomicLong();
     private final Object shareLock = new Object();
     private volatile Meta[] slots = new Meta[1024];

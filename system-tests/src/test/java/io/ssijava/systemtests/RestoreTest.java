@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +71,76 @@ class RestoreTest {
         assertEquals(nodes, Integer.parseInt(m.group(2)), m.group());
         assertEquals(restoreNodes, Integer.parseInt(m.group(4)), m.group());
         assertEquals("1", m.group(3), "every part was on its node's own disk: " + m.group());
+    }
+
+    /**
+     * A job that reads a file and writes another through buffered readers and writers, killed after a checkpoint:
+     * the restored job reopens both where the checkpoint left them (the output cut back to what was written by
+     * then), and both its output and the file it writes are plain java's.
+     */
+    @Test
+    @Timeout(300)
+    void openFilesAreReopenedWhereTheCheckpointLeftThem() throws IOException {
+        Path cp = Cluster.litmusClasses();
+        Path in = tmp.resolve("in.txt");
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 30_000; i++) {
+            // multi-byte characters, so that a decoder's buffer may end in the middle of one
+            text.append("line ").append(i).append(i % 7 == 0 ? " \u00e9t\u00e9 \u20ac \ud83d\ude00" : " plain").append('\n');
+        }
+        Files.writeString(in, text.toString());
+        Path plainOut = tmp.resolve("plain-out.txt");
+        String want = Cluster.plain(cp, "checkpoint.LineFilter", in.toString(), plainOut.toString()).stdout();
+        assertTrue(want.endsWith(" bytes written, crc " + crc(plainOut) + "\n"), want);
+
+        Path out = tmp.resolve("out.txt");
+        Path dir = tmp.resolve("ck");
+        String before = runUntilCheckpointed(ProcessRunner.of(SsiJava.agentCommand("nodes=2,checkpoint-every=200,"
+                + "checkpoint-dir=" + dir, cp.toString(), "checkpoint.LineFilter", in.toString(), out.toString())));
+        long job = onlyJob(new CheckpointDir(dir.resolve("node-0")));
+        List<String> restore = SsiJava.agentCommand("nodes=2,checkpoint-dir=" + dir + ",restore="
+                + Long.toHexString(job) + ":0", cp.toString(), "checkpoint.LineFilter", in.toString(), out.toString());
+        ProcessRunner.Result r = Cluster.run(restore);
+        assertContinues(want, before, restore, r);
+        assertEquals(Files.readString(plainOut), Files.readString(out), "the file the restored job wrote");
+    }
+
+    /**
+     * A socket cannot be opened again: a checkpoint that holds one open is refused at restore, naming it; in strict
+     * mode such a checkpoint is not taken at all, and the job goes on.
+     */
+    @Test
+    @Timeout(300)
+    void aCheckpointThatHoldsAnOpenSocketIsRefusedAtRestoreAndNotTakenInStrictMode() throws IOException {
+        Path cp = Cluster.litmusClasses();
+        Path dir = tmp.resolve("ck");
+        runUntilCheckpointed(ProcessRunner.of(SsiJava.agentCommand("nodes=2,checkpoint-every=200,checkpoint-dir="
+                + dir, cp.toString(), "checkpoint.HoldsSocket", "60000")));
+        long job = onlyJob(new CheckpointDir(dir.resolve("node-0")));
+        List<String> restore = SsiJava.agentCommand("nodes=2,checkpoint-dir=" + dir + ",restore="
+                + Long.toHexString(job) + ":0", cp.toString(), "checkpoint.HoldsSocket", "60000");
+        ProcessRunner.Result refused = Cluster.run(restore);
+        assertTrue(refused.exitCode() != 0 && refused.stderr().matches("(?s).*checkpoint \\d+ cannot be restored: "
+                + "node 0's part holds a java\\.net\\.ServerSocket \\(on [^)]*\\), which cannot be opened again.*"),
+                () -> Cluster.explain(restore, refused));
+
+        String want = Cluster.plain(cp, "checkpoint.HoldsSocket", "1500").stdout();
+        assertEquals("listened: true, worked: true\n", want);
+        List<String> strict = new ArrayList<>(SsiJava.agentCommand("nodes=2,checkpoint-every=200,checkpoint-dir="
+                + tmp.resolve("strict"), cp.toString(), "checkpoint.HoldsSocket", "1500"));
+        strict.add(1, "-Dssi.checkpoint.strict=true");
+        ProcessRunner.Result r = Cluster.run(strict);
+        assertEquals(0, r.exitCode(), () -> Cluster.explain(strict, r));
+        assertEquals(want, r.stdout(), () -> Cluster.explain(strict, r));
+        assertTrue(r.stderr().matches("(?s).*checkpoint \\d+ not taken: on node 0, the program holds a "
+                + "java\\.net\\.ServerSocket \\(on [^)]*\\), which a restore could not open again \\(strict mode\\).*"),
+                () -> Cluster.explain(strict, r));
+    }
+
+    private static long crc(Path file) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(Files.readAllBytes(file));
+        return crc.getValue();
     }
 
     /**

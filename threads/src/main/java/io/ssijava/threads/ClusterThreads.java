@@ -747,11 +747,12 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
      * Starts a checkpoint's pause on this node: the program's threads here stop at their next safe points that hold
      * no monitor, and wait there until {@link ThreadPause#resume}.
      *
+     * @param files the open files the checkpoint keeps (a thread whose frames hold one can stop), or null.
      * @throws IllegalStateException if a pause is on already.
      */
-    public ThreadPause pause()
+    public ThreadPause pause(final io.ssijava.dsm.ExternalValues files)
     {
-        return migration.pause();
+        return migration.pause(files);
     }
 
     /** Sends a wake-up or interrupt after a thread of the program that runs on node {@code to}. */

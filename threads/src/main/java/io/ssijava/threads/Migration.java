@@ -460,7 +460,7 @@ final class Migration
      * Starts a pause: every thread of the program here is asked to stop at its next safe point outside monitors, or
      * in {@code Object.wait} (see {@link Continuation#requestPause}).
      */
-    ThreadPause pause()
+    ThreadPause pause(final io.ssijava.dsm.ExternalValues files)
     {
         synchronized (runners)
         {
@@ -468,7 +468,7 @@ final class Migration
             {
                 throw new IllegalStateException("node " + self + " is paused already");
             }
-            pause = new ThreadPause(this);
+            pause = new ThreadPause(this, files);
         }
         final ThreadPause p = pause;
         askToStop(p);
@@ -570,7 +570,12 @@ final class Migration
      *
      * @return null if they can; else which value, and in what method.
      */
-    String unwritable(final Continuation k)
+    String unwritable(final Continuation k, final io.ssijava.dsm.ExternalValues files)
+    {
+        return files == null ? unwritable(k) : runtime.writingExternals(files, () -> unwritable(k));
+    }
+
+    private String unwritable(final Continuation k)
     {
         final WireOut scratch = new WireOut(64);
         for (final Frame f : k.frames())
@@ -829,9 +834,10 @@ final class Migration
             }
             if (warnedLocals.add(holder == null ? e.local().getClass().getName() : holder.toString()))
             {
-                System.err.println("ssi-java: node " + self + ": a thread-local of \"" + t.getName() +
-                    "\" stays behind as it moves to node " + to + (holder == null ? "" : " (" + holder.owner() + "." +
-                    holder.field() + ")") + ": " + why);
+                System.err.println("ssi-java: node " + self + ": a thread-local of \"" + t.getName() + "\" (" +
+                    (holder == null ? e.local().getClass().getName() : holder.owner() + "." + holder.field()) + ") " +
+                    (to == self ? "is not kept by checkpoints" : "stays behind as it moves to node " + to) + ": " +
+                    why);
             }
         }
         msg.putIntAt(countAt, count);

@@ -30,15 +30,18 @@ public final class ThreadPause
     private static final long STUCK_AFTER_NANOS = 500_000_000L;
 
     private final Migration migration;
+    /** The open files the checkpoint keeps (frames that hold one can be written), or null. */
+    private final io.ssijava.dsm.ExternalValues files;
     /** By handle, in the order they stopped. Guarded by this. */
     private final Map<Long, Held> held = new LinkedHashMap<>();
     /** Threads that went on when asked, because their frames held a value that cannot be written: what. Guarded by this. */
     private final Map<Long, String> goingOn = new java.util.HashMap<>();
     private boolean over;
 
-    ThreadPause(final Migration migration)
+    ThreadPause(final Migration migration, final io.ssijava.dsm.ExternalValues files)
     {
         this.migration = migration;
+        this.files = files;
     }
 
     /**
@@ -47,7 +50,7 @@ public final class ThreadPause
      */
     void hold(final Migration.Runner r, final Continuation k, final Runnable body)
     {
-        final String unwritable = k == null ? null : migration.unwritable(k);
+        final String unwritable = k == null ? null : migration.unwritable(k, files);
         boolean interrupted = false;
         synchronized (this)
         {

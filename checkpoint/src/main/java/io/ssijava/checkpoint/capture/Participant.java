@@ -1,5 +1,6 @@
 package io.ssijava.checkpoint.capture;
 
+import io.ssijava.checkpoint.files.OpenFiles;
 import io.ssijava.checkpoint.levels.Stores;
 import io.ssijava.checkpoint.store.CheckpointFile;
 import io.ssijava.dsm.Node;
@@ -18,9 +19,10 @@ import java.util.Map;
  * then writes the part to its levels in the background of the program.
  * <p>
  * The part's payload: the node's number and the job's node count; the length of the held threads, then the threads
- * ({@link ThreadPause#writeThreads}); every object homed here ({@link NodeRuntime#writeHomes}); the highest
- * sequence number of the node's global ids; and what the node keeps of the program's threads
- * ({@link ClusterThreads#writeState}).
+ * ({@link ThreadPause#writeThreads}); every object homed here ({@link NodeRuntime#writeHomes}); the length of the
+ * table of open files, then the table ({@link OpenFiles}: files the threads and objects refer to, which they write
+ * as indexes into it); the highest sequence number of the node's global ids; and what the node keeps of the
+ * program's threads ({@link ClusterThreads#writeState}).
  */
 final class Participant
 {
@@ -51,6 +53,10 @@ final class Participant
     /** With -Dssi.checkpoint.verify=true: checks every incremental capture against a full one. */
     private final IncrementalCheck verify = Boolean.getBoolean("ssi.checkpoint.verify") ? new IncrementalCheck() :
         null;
+    /** The open files the job's checkpoints keep on this node. */
+    private final OpenFiles files = new OpenFiles();
+    /** Strict mode: a checkpoint that keeps something a restore cannot open again (a socket) is not taken. */
+    private final boolean strict = Boolean.getBoolean("ssi.checkpoint.strict");
 
     Participant(final NodeRuntime runtime, final ClusterThreads threads, final Stores stores, final long job)
     {
@@ -104,7 +110,7 @@ final class Participant
         }
         checkpoint = id;
         captured = null;
-        pause = threads.pause();
+        pause = threads.pause(files);
         try
         {
             final String notHeld = pause.awaitHeld(timeoutMillis);
@@ -155,10 +161,23 @@ final class Participant
             final int held = pause.heldCount();
             final int threadsAt = out.length();
             out.putInt(0);
-            pause.writeThreads(out);
+            runtime.writingExternals(files, () ->
+            {
+                pause.writeThreads(out);
+                return null;
+            });
             out.putIntAt(threadsAt, out.length() - threadsAt - 4);
             final Map<Long, byte[]> images = verify == null ? null : new HashMap<>();
-            final long objects = runtime.writeHomes(out, incremental, images);
+            final long objects = runtime.writingExternals(files, () -> runtime.writeHomes(out, incremental, images));
+            final int filesAt = out.length();
+            out.putInt(0);
+            final String refused = files.write(out, strict);
+            out.putIntAt(filesAt, out.length() - filesAt - 4);
+            if (refused != null)
+            {
+                return Answer.failed("on node " + self + ", the program holds " + refused + ", which a restore " +
+                    "could not open again (strict mode)");
+            }
             out.putLong(runtime.sequence());
             threads.writeState(out);
             captured = out.toBytes();
@@ -173,6 +192,10 @@ final class Participant
         {
             Thread.currentThread().interrupt();
             return Answer.failed("node " + self + " was interrupted while it captured");
+        }
+        catch (final IOException ex)
+        {
+            return Answer.failed("node " + self + " could not capture its open files: " + ex.getMessage());
         }
         catch (final RuntimeException ex)
         {

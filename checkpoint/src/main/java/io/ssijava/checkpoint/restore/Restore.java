@@ -3,6 +3,7 @@ package io.ssijava.checkpoint.restore;
 import io.ssijava.checkpoint.CheckpointConfig;
 import io.ssijava.checkpoint.CheckpointException;
 import io.ssijava.checkpoint.capture.ProgramOutput;
+import io.ssijava.checkpoint.files.ReopenedFiles;
 import io.ssijava.checkpoint.levels.RecoveryPlanner;
 import io.ssijava.checkpoint.store.CheckpointDir;
 import io.ssijava.checkpoint.store.CheckpointFile;
@@ -47,6 +48,8 @@ public final class Restore
     private final RecoveryPlanner.Plan plan;
     /** Per old node taken here: its threads, as its newest part holds them. */
     private final List<byte[]> threadParts = new ArrayList<>();
+    /** The open files of the parts this node restores, opened again as the program refers to them. */
+    private final ReopenedFiles files = new ReopenedFiles();
     /** Old node 0's state of the program's threads (main, names), if this node takes it. */
     private byte[] threadState;
     private final int entities;
@@ -79,6 +82,13 @@ public final class Restore
             }
         }
         this.entities = images.size();
+        final List<String> lost = files.notReopenable();
+        if (!lost.isEmpty())
+        {
+            throw new CheckpointException("checkpoint " + plan.commit().checkpoint() + " cannot be restored: " +
+                String.join("; ", lost) + ", which cannot be opened again");
+        }
+        runtime.restoreExternals(files);
         runtime.restoreHomes(images);
         this.restored = new CountDownLatch(self == 0 ? node.nodeCount() - 1 : 0);
         node.register(RESTORED, (from, corr, in) ->
@@ -113,6 +123,12 @@ public final class Restore
             final byte[] threadBytes = new byte[in.getCount(Integer.MAX_VALUE)];
             in.getBytes(threadBytes);
             images.read(in);
+            final byte[] fileBytes = new byte[in.getCount(Integer.MAX_VALUE)];
+            in.getBytes(fileBytes);
+            if (newest)
+            {
+                files.read(node, new WireIn(fileBytes)); // the newest part says where every file of the node is
+            }
             final long seq = in.getLong();
             images.sequence(seq);
             if (newest)

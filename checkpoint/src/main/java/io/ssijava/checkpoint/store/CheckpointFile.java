@@ -35,7 +35,7 @@ import java.util.zip.CRC32C;
 public final class CheckpointFile
 {
     /** The format this version writes and the only one it reads. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     static final byte[] MAGIC = "SSI-CKPT".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END = "SSI-END.".getBytes(StandardCharsets.US_ASCII);
     static final int HEADER_BYTES = 8 + 4 + 1 + 1 + 2 + 8 + 8 + 8 + 4 + 4 + 8 + 4;
