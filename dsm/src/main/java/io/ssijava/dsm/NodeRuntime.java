@@ -78,6 +78,15 @@ public final class NodeRuntime implements Runtime
         }
     }
 
+    /**
+     * The job takes checkpoints: the object space keeps a list of the entities homed here that changed since the
+     * last one, so that an incremental checkpoint costs what changed, not what is homed here.
+     */
+    public void trackChangesForCheckpoints()
+    {
+        space.trackChangedHomes();
+    }
+
     /** The open files of the checkpoint being restored, reopened as the restored threads and objects refer to them. */
     public void restoreExternals(final ExternalValues files)
     {

@@ -65,6 +65,8 @@ final class ObjectSpace
     volatile int formerNodes;
     /** What this node brings back from a checkpoint as its home, while it does; null otherwise. */
     volatile HomeRestore restoring;
+    /** Entities homed here noted as changed since the last checkpoint, if the job takes checkpoints; else null. */
+    private volatile java.util.concurrent.ConcurrentLinkedQueue<Meta> changedHomes;
     /** The open files of the checkpoint this node was restored from; null if it was not. */
     volatile ExternalValues restoredExternals;
     /** The open files a checkpoint's writing on this thread may keep (a capture's own table); null otherwise. */
@@ -211,7 +213,10 @@ final class ObjectSpace
         }
         slots[slot] = m;
         byGid.put(gid, m);
-        m.changedSinceCheckpoint = m.home == self; // new here: the next checkpoint writes it
+        if (m.home == self)
+        {
+            homeChanged(m); // new here: the next checkpoint writes it
+        }
         earlyInvalidations.remove(gid); // consulted already (statics); any other copy starts invalid
         setState(m, state | slot);
         return m;
@@ -757,9 +762,30 @@ final class ObjectSpace
     /** Notes, for the next incremental checkpoint, that an entity homed here changed. */
     private void homeChanged(final Meta m)
     {
-        if (m.home == self)
+        if (m.home == self && !m.changedSinceCheckpoint)
         {
             m.changedSinceCheckpoint = true;
+            if (changedHomes != null)
+            {
+                changedHomes.add(m); // (twice now and then, when two threads note it at once: written once)
+            }
+        }
+    }
+
+    /**
+     * From now on, keeps a list of the entities homed here that changed since the last checkpoint, so that an
+     * incremental one visits only those rather than every entity (call before the job's threads run, when it takes
+     * checkpoints).
+     */
+    void trackChangedHomes()
+    {
+        changedHomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (final Meta m : byGid.values())
+        {
+            if (m.home == self && m.changedSinceCheckpoint)
+            {
+                changedHomes.add(m);
+            }
         }
     }
 
@@ -1243,15 +1269,34 @@ final class ObjectSpace
     long writeHomes(final WireOut out, final boolean onlyChanged, final Map<Long, byte[]> images)
     {
         final java.util.Set<Long> written = new java.util.HashSet<>();
+        final java.util.concurrent.ConcurrentLinkedQueue<Meta> changed = changedHomes;
         long count = 0;
         while (true)
         {
             final List<Meta> todo = new ArrayList<>();
-            for (final Meta m : byGid.values())
+            if (onlyChanged && changed != null)
             {
-                if (m.home == self && !written.contains(m.gid) && (!onlyChanged || m.changedSinceCheckpoint))
+                // only what was noted (writing may share more: those are noted too, and taken in the next round)
+                for (Meta m = changed.poll(); m != null; m = changed.poll())
                 {
-                    todo.add(m);
+                    if (m.home == self && m.changedSinceCheckpoint && !written.contains(m.gid))
+                    {
+                        todo.add(m);
+                    }
+                }
+            }
+            else
+            {
+                if (changed != null)
+                {
+                    changed.clear(); // everything is written: what was noted so far is in it
+                }
+                for (final Meta m : byGid.values())
+                {
+                    if (m.home == self && !written.contains(m.gid) && (!onlyChanged || m.changedSinceCheckpoint))
+                    {
+                        todo.add(m);
+                    }
                 }
             }
             if (todo.isEmpty())
@@ -1364,7 +1409,7 @@ final class ObjectSpace
             {
                 throw new WireException("diff for object " + Long.toHexString(gid) + " not homed on node " + self);
             }
-            m.changedSinceCheckpoint = true;
+            homeChanged(m);
             final int changes = in.getCount(1 << 28);
             if (m.kind == Meta.Kind.ARRAY)
             {

@@ -64,6 +64,7 @@ final class Participant
         this.threads = threads;
         this.stores = stores;
         this.job = job;
+        runtime.trackChangesForCheckpoints();
         final Node node = runtime.node();
         this.self = node.self();
         this.nodes = node.nodeCount();
