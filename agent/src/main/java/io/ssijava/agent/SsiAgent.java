@@ -168,7 +168,8 @@ public final class SsiAgent
     /**
      * Agrona needs jdk.internal.misc; copying thread objects needs java.lang open; sharing the JDK's collections
      * and java.util.concurrent needs their packages open; checkpoints of open files read the state of java.io's
-     * streams and readers, of their decoders (sun.nio.cs) and of the file channels under them. Granted to ssi-java only.
+     * streams and readers, of their decoders (sun.nio.cs) and of the file channels under them. Granted to ssi-java
+     * only.
      */
     private static void openJdkInternals(final Instrumentation inst)
     {

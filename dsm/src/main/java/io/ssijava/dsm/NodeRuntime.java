@@ -74,7 +74,14 @@ public final class NodeRuntime implements Runtime
         }
         finally
         {
-            ObjectSpace.WRITING_EXTERNALS.set(before);
+            if (before == null)
+            {
+                ObjectSpace.WRITING_EXTERNALS.remove(); // an entry left in the map would pass for the program's
+            }
+            else
+            {
+                ObjectSpace.WRITING_EXTERNALS.set(before);
+            }
         }
     }
 

@@ -50,6 +50,7 @@ class RestoreTest {
             "samples.Pi, 4 300000000, 2, 2",
             "samples.WordCount, 4 1000000, 2, 3",
             "samples.MergeSort, 4 2000000 16384, 3, 2",
+            "samples.Tsp, 4 15, 2, 1",
     })
     @Timeout(300)
     void aJobKilledAfterACheckpointGoesOnFromItOnAnyNumberOfNodes(String main, String args, int nodes,

@@ -71,6 +71,8 @@ final class Migration
         volatile boolean sending;
         /** Why its last move failed (it went on here), until it is asked to move again; null if it did not. */
         volatile String refused;
+        /** The last reason for a failed move that was reported (on this node). */
+        private String reportedRefusal;
         /** Running on another node; this JVM thread waits as its stand-in. */
         volatile boolean away;
         /** Ended on another node: this stand-in ends without ending the thread. */
@@ -191,8 +193,13 @@ final class Migration
                 {
                     sent = false;
                     refused = ex.getMessage();
-                    System.err.println("ssi-java: node " + self + ": thread \"" + thread.getName() +
-                        "\" could not move to node " + to + ", it goes on here: " + ex.getMessage());
+                    // once per reason: moves asked for every few milliseconds would repeat it
+                    if (!java.util.Objects.equals(refused, reportedRefusal))
+                    {
+                        reportedRefusal = refused;
+                        System.err.println("ssi-java: node " + self + ": thread \"" + thread.getName() +
+                            "\" could not move to node " + to + ", it goes on here: " + ex.getMessage());
+                    }
                 }
                 final boolean[] passOn = new boolean[2];
                 synchronized (signalLock)

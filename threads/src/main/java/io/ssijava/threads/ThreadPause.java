@@ -34,7 +34,7 @@ public final class ThreadPause
     private final io.ssijava.dsm.ExternalValues files;
     /** By handle, in the order they stopped. Guarded by this. */
     private final Map<Long, Held> held = new LinkedHashMap<>();
-    /** Threads that went on when asked, because their frames held a value that cannot be written: what. Guarded by this. */
+    /** Threads that went on when asked, as their frames held a value that cannot be written: which. Guarded by this. */
     private final Map<Long, String> goingOn = new java.util.HashMap<>();
     private boolean over;
 

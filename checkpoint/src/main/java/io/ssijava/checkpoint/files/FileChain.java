@@ -58,7 +58,7 @@ final class FileChain
     }
 
     private static final String DEV_NULL = "/dev/null";
-    /** The streams of {@code Files.newInputStream} and {@code Files.newOutputStream} (JDK 17's output one, and later). */
+    /** The streams of {@code Files.newInputStream} and {@code newOutputStream} (JDK 17's output one, and later). */
     private static final String CHANNEL_IN = "sun.nio.ch.ChannelInputStream";
     private static final Set<String> CHANNEL_OUT = Set.of("sun.nio.ch.ChannelOutputStream",
         "java.nio.channels.Channels$1");
