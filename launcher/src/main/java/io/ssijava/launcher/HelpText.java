@@ -21,7 +21,7 @@ public final class HelpText {
                                 [--jvm-opt OPT]... [--java PATH]
                                 [--checkpoint-every D] [--checkpoint-dir DIR] [--stable-dir DIR]
                                 [--mirror-every M] [--stable-every N] [--scheme A|B]
-                                (-cp|-classpath|--class-path) CP MAIN [ARGS...]
+                                [--checkpoint-strict] (-cp|-classpath|--class-path) CP MAIN [ARGS...]
                        ssi-java [options] -jar app.jar [ARGS...]
                        ssi-java jobs | threads | nodes | migrate THREAD NODE
                                 | placement [P] | checkpoint | checkpoints
@@ -102,7 +102,8 @@ public final class HelpText {
                                                 the monitors it holds
                   ssi-java placement [P]        show, or switch every node to, placement policy P
                   ssi-java checkpoint           take a checkpoint now and wait until it is
-                                                committed (jobs of 2 or more nodes)
+                                                committed (jobs of 2 or more nodes, or run
+                                                with checkpoint options)
                   ssi-java checkpoints          the job's committed checkpoints, oldest first:
                                                 id, levels, bytes, pause, time taken, threads,
                                                 objects, when (UTC)
@@ -140,7 +141,7 @@ public final class HelpText {
                   --balance            move running threads from busy nodes to idle ones
                   --checkpoint-every D take a checkpoint every D: 30s, 500ms, 2m, 1h (a bare
                                        number is seconds); default: only when asked, with
-                                       ssi-java checkpoint. Jobs of 2 or more nodes only
+                                       ssi-java checkpoint
                   --checkpoint-dir DIR where node K keeps its checkpoints (DIR/node-K) and
                                        the mirror of its neighbour's; default:
                                        ssi-java-checkpoints in the temporary directory
@@ -154,6 +155,9 @@ public final class HelpText {
                   --scheme A|B         B (the default): every checkpoint on the node's disk,
                                        every M-th also mirrored; A: every checkpoint
                                        mirrored. Both: every M*N-th to --stable-dir
+                  --checkpoint-strict  take no checkpoint while the program holds something
+                                       a restore could not open again (a socket); open
+                                       files are kept and reopened at their offsets
                   --jvm-opt OPT        add a flag to every node's JVM, e.g. --jvm-opt -Xmx2g;
                                        repeat for several flags
                   --java PATH          java executable for the nodes; default: the java

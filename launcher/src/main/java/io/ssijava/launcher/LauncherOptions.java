@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * <pre>
  * ssi-java [--nodes N] [--stats] [--verbose] [--jvm-opt OPT]... [--java PATH]
  *          [--checkpoint-every D] [--checkpoint-dir DIR] [--stable-dir DIR]
- *          [--mirror-every M] [--stable-every N] [--scheme A|B]
+ *          [--mirror-every M] [--stable-every N] [--scheme A|B] [--checkpoint-strict]
  *          (-cp|-classpath|--class-path) CP MAIN [ARGS...]
  * ssi-java [options] -jar app.jar [ARGS...]
  * ssi-java --help | -h | --version
@@ -243,6 +243,13 @@ public record LauncherOptions(
                         stableEveryGiven = true;
                     }
                     case "--scheme" -> scheme = scheme(value(name, inlineValue));
+                    case "--checkpoint-strict" -> {
+                        // every node's JVM, and a restore's (it runs with the job's JVM flags)
+                        flag(name, inlineValue);
+                        if (!jvmOptions.contains(STRICT)) {
+                            jvmOptions.add(STRICT);
+                        }
+                    }
                     case "--jvm-opt" -> jvmOptions.add(value(name, inlineValue));
                     case "--java" -> java = nonEmpty(name, value(name, inlineValue));
                     case "-cp", "-classpath", "--class-path" -> classPath = value(name, inlineValue);
@@ -363,6 +370,9 @@ public record LauncherOptions(
             }
             return args[++i];
         }
+
+        /** The JVM flag of --checkpoint-strict: a checkpoint that holds what a restore cannot reopen is not taken. */
+        static final String STRICT = "-Dssi.checkpoint.strict=true";
 
         private static boolean flag(String name, String inlineValue) throws UsageException {
             if (inlineValue != null) {

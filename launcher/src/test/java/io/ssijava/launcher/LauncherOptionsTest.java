@@ -178,6 +178,15 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void checkpointStrictIsAFlagOfEveryNodesJvmGivenOnce() throws UsageException {
+        LauncherOptions o = parse("--checkpoint-strict", "--jvm-opt", "-Xmx1g", "--checkpoint-strict", "-cp", "c",
+                "Main");
+        assertEquals(List.of("-Dssi.checkpoint.strict=true", "-Xmx1g"), o.jvmOptions());
+        UsageException e = assertThrows(UsageException.class, () -> parse("--checkpoint-strict=yes", "Main"));
+        assertTrue(e.getMessage().contains("--checkpoint-strict takes no value"), e.getMessage());
+    }
+
+    @Test
     void shouldParseEveryOption() throws UsageException {
         LauncherOptions o = parse("--nodes", "3", "--stats", "--verbose", "--jvm-opt", "-Xmx1g", "--jvm-opt",
                 "-Dx=a b", "--java", "/opt/jdk/bin/java", "-classpath", "a:b", "Main", "x");
