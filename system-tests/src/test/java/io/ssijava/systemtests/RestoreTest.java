@@ -39,28 +39,53 @@ class RestoreTest {
     @TempDir
     Path tmp;
 
+    /**
+     * Every sample, checkpointed on 1, 2 and 3 nodes and restored on another count. One-node jobs run larger
+     * inputs with a checkpoint every 50 ms: on one node a sample runs at plain java's speed.
+     */
     @ParameterizedTest(name = "{0} {1}: checkpointed on {2} nodes, restored on {3}")
     @CsvSource({
-            "samples.NBody, 4 300 40, 3, 2",
-            "samples.Sor, 4 400 3000, 1, 2",
-            "samples.MatMul, 4 300, 2, 3",
-            "samples.ProducerConsumer, 2 2 60000, 2, 1",
-            "samples.Pipeline, 2 6000, 3, 3",
-            "samples.Stencil, 4 600 300, 2, 3",
-            "samples.Pi, 4 300000000, 2, 2",
-            "samples.WordCount, 4 1000000, 2, 3",
-            "samples.MergeSort, 4 2000000 16384, 3, 2",
-            "samples.Tsp, 4 15, 2, 1",
+            "samples.NBody, 4 300 200, 1, 2, 50",
+            "samples.NBody, 4 300 40, 2, 3, 200",
+            "samples.NBody, 4 300 40, 3, 2, 200",
+            "samples.Sor, 4 400 3000, 1, 2, 200",
+            "samples.Sor, 4 200 300, 2, 3, 200",
+            "samples.Sor, 4 200 300, 3, 1, 200",
+            "samples.MatMul, 4 600, 1, 3, 50",
+            "samples.MatMul, 4 300, 2, 3, 200",
+            "samples.MatMul, 4 300, 3, 1, 200",
+            "samples.ProducerConsumer, 2 2 300000, 1, 2, 50",
+            "samples.ProducerConsumer, 2 2 60000, 2, 1, 200",
+            "samples.ProducerConsumer, 2 2 60000, 3, 2, 200",
+            "samples.Pipeline, 2 30000, 1, 2, 50",
+            "samples.Pipeline, 2 6000, 2, 1, 200",
+            "samples.Pipeline, 2 6000, 3, 3, 200",
+            "samples.Stencil, 4 600 1500, 1, 3, 50",
+            "samples.Stencil, 4 600 300, 2, 3, 200",
+            "samples.Stencil, 4 600 300, 3, 1, 200",
+            "samples.Pi, 4 1500000000, 1, 3, 50",
+            "samples.Pi, 4 300000000, 2, 2, 200",
+            "samples.Pi, 4 300000000, 3, 1, 200",
+            "samples.WordCount, 4 5000000, 1, 2, 50",
+            "samples.WordCount, 4 1000000, 2, 3, 200",
+            "samples.WordCount, 4 1000000, 3, 1, 200",
+            "samples.MergeSort, 4 2000000 16384, 1, 2, 50",
+            "samples.MergeSort, 4 2000000 16384, 2, 1, 200",
+            "samples.MergeSort, 4 2000000 16384, 3, 2, 200",
+            "samples.Tsp, 4 16, 1, 3, 50",
+            "samples.Tsp, 4 15, 2, 1, 200",
+            "samples.Tsp, 4 15, 3, 2, 200",
     })
     @Timeout(300)
     void aJobKilledAfterACheckpointGoesOnFromItOnAnyNumberOfNodes(String main, String args, int nodes,
-                                                                   int restoreNodes) throws IOException {
+                                                                   int restoreNodes, int periodMillis)
+            throws IOException {
         Path cp = Cluster.samplesClasses();
         String[] argv = args.split(" ");
         String want = Cluster.plain(cp, main, argv).stdout();
         Path dir = tmp.resolve("ck");
         String before = runUntilCheckpointed(ProcessRunner.of(SsiJava.agentCommand("nodes=" + nodes
-                + ",checkpoint-every=200,checkpoint-dir=" + dir, cp.toString(), main, argv)));
+                + ",checkpoint-every=" + periodMillis + ",checkpoint-dir=" + dir, cp.toString(), main, argv)));
         long job = onlyJob(new CheckpointDir(dir.resolve("node-0")));
 
         List<String> restore = SsiJava.agentCommand("nodes=" + restoreNodes + ",checkpoint-dir=" + dir + ",restore="
