@@ -60,7 +60,7 @@ class RestoreTest {
             "samples.Pipeline, 2 30000, 1, 2, 50",
             "samples.Pipeline, 2 6000, 2, 1, 200",
             "samples.Pipeline, 2 6000, 3, 3, 200",
-            "samples.Stencil, 4 600 1500, 1, 3, 50",
+            "samples.Stencil, 4 300 800, 1, 2, 50",
             "samples.Stencil, 4 600 300, 2, 3, 200",
             "samples.Stencil, 4 600 300, 3, 1, 200",
             "samples.Pi, 4 1500000000, 1, 3, 50",
