@@ -587,18 +587,15 @@ final class Migration
         final WireOut scratch = new WireOut(64);
         for (final Frame f : k.frames())
         {
-            final String bad = unwritable(scratch, f.self());
+            String bad = unwritable(scratch, f.self());
+            final Object[] refs = f.refs(); // a copy
+            for (int i = 0; bad == null && i < refs.length; i++)
+            {
+                bad = unwritable(scratch, refs[i]);
+            }
             if (bad != null)
             {
                 return bad + " in " + f.method().owner().replace('/', '.') + "." + f.method().name();
-            }
-            for (final Object o : f.refs())
-            {
-                final String b = unwritable(scratch, o);
-                if (b != null)
-                {
-                    return b + " in " + f.method().owner().replace('/', '.') + "." + f.method().name();
-                }
             }
         }
         return null;

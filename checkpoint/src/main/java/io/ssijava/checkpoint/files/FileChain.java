@@ -94,7 +94,7 @@ final class FileChain
      */
     static FileChain describe(final Object v) throws IOException
     {
-        if (!(v instanceof Closeable) && !(v instanceof java.net.Socket) && !(v instanceof java.net.ServerSocket))
+        if (!isOpenable(v))
         {
             return null;
         }
@@ -126,6 +126,12 @@ final class FileChain
         final String what = closed ? "a closed " + v.getClass().getName() : why[0] != null ? why[0] :
             describeParts(v, parts);
         return new FileChain(why[0] == null ? parts : List.of(), closed, why[0], what, v.getClass().getName());
+    }
+
+    /** @return whether the value is something open (a file, a socket, a channel) that a checkpoint keeps or names. */
+    static boolean isOpenable(final Object v)
+    {
+        return v instanceof Closeable || v instanceof java.net.Socket || v instanceof java.net.ServerSocket;
     }
 
     private static boolean known(final Object v)

@@ -30,18 +30,13 @@ public final class OpenFiles implements ExternalValues
         {
             return known;
         }
-        if (!isOpenable(value))
+        if (!FileChain.isOpenable(value))
         {
             return -1;
         }
         indexes.put(value, values.size());
         values.add(value);
         return values.size() - 1;
-    }
-
-    private static boolean isOpenable(final Object v)
-    {
-        return v instanceof java.io.Closeable || v instanceof java.net.Socket || v instanceof java.net.ServerSocket;
     }
 
     @Override
