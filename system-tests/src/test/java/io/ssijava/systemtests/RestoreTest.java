@@ -100,6 +100,26 @@ class RestoreTest {
     }
 
     /**
+     * A program whose main method begins late (its class takes a while to initialize): no checkpoint is taken before
+     * main begins, for it would hold no thread and its restore would run nothing; the first ones after it continue
+     * the program.
+     */
+    @Test
+    @Timeout(300)
+    void noCheckpointIsTakenBeforeMainBegins() throws IOException {
+        Path cp = Cluster.litmusClasses();
+        String want = Cluster.plain(cp, "checkpoint.LateStart").stdout();
+        Path dir = tmp.resolve("ck");
+        String before = runUntilCheckpointed(ProcessRunner.of(SsiJava.agentCommand("nodes=2,checkpoint-every=20,"
+                + "checkpoint-dir=" + dir, cp.toString(), "checkpoint.LateStart")));
+        long job = onlyJob(new CheckpointDir(dir.resolve("node-0")));
+        List<String> restore = SsiJava.agentCommand("nodes=2,checkpoint-dir=" + dir + ",restore="
+                + Long.toHexString(job) + ":0", cp.toString(), "checkpoint.LateStart");
+        ProcessRunner.Result r = Cluster.run(restore);
+        assertContinues(want, before, restore, r);
+    }
+
+    /**
      * A job that reads a file and writes another through buffered readers and writers, killed after a checkpoint:
      * the restored job reopens both where the checkpoint left them (the output cut back to what was written by
      * then), and both its output and the file it writes are plain java's.

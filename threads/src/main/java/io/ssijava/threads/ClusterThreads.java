@@ -64,6 +64,8 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
      */
     private final Thread main;
     private boolean mainRuns;
+    /** Node 0: the program's main method has begun, with its handle registered (or it is being restored). */
+    private volatile boolean mainStarted;
     private final ExecutorService watchers = Executors.newCachedThreadPool(r ->
     {
         final Thread t = new io.ssijava.rt.NodeLocalThread(r, "ssi-thread-watcher");
@@ -248,11 +250,13 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         mainRuns = true;
         if (restoredMain != NOT_RESTORED)
         {
+            mainStarted = true;
             awaitRestoredMain(restoredMain);
             return;
         }
         final long handle = handleFor(main);
         registry.register(handle, main.isDaemon());
+        mainStarted = true;
         final Migration.Runner r = migration.runnerOf(main, handle, body);
         try
         {
@@ -270,6 +274,15 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             main.setUncaughtExceptionHandler((t, e) -> { });
             throw new MainEndedElsewhere();
         }
+    }
+
+    /**
+     * @return on node 0, whether the program's main method has begun: a checkpoint taken before it would hold no
+     *         thread, and its restore would run nothing
+     */
+    public boolean mainStarted()
+    {
+        return mainStarted;
     }
 
     /**

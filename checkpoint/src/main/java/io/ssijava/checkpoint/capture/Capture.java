@@ -80,9 +80,9 @@ public final class Capture implements AutoCloseable
      */
     private void every(final io.ssijava.dsm.Node node, final long millis)
     {
-        // the service starts before the node connects; the period counts from when every node is there, and the
-        // job restored if it is restored
-        while (!node.isConnected() || held)
+        // the service starts before the node connects; the period counts from when every node is there, the job
+        // restored if it is restored, and the program's main method begun
+        while (!node.isConnected() || held || !participant.mainStarted())
         {
             try
             {

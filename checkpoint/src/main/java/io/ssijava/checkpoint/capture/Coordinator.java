@@ -62,6 +62,11 @@ public final class Coordinator implements CheckpointControl
     @Override
     public synchronized Summary checkpointNow() throws CheckpointException
     {
+        if (!local.mainStarted())
+        {
+            // it would hold no thread: its restore would end at once, running nothing
+            throw new CheckpointException("no checkpoint taken: the program's main method has not begun yet");
+        }
         final long id = next++;
         final long started = System.nanoTime();
         // incremental unless it reaches another node or stable storage: a copy there must not need level-1 bases

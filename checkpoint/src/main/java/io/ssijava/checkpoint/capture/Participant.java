@@ -102,6 +102,12 @@ final class Participant
         return new Answer(in.getBoolean(), in.getString(), in.getLong(), in.getInt(), in.getLong(), in.getLong());
     }
 
+    /** @return on node 0, whether the program's main method has begun (no checkpoint before it). */
+    boolean mainStarted()
+    {
+        return threads.mainStarted();
+    }
+
     /** Holds the program's threads here; once they all are, makes every write of this node visible at its home. */
     synchronized Answer pause(final long id, final long timeoutMillis)
     {
