@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One node of a job: the transport, request/response messaging, and the dispatch of protocol messages to the
@@ -62,6 +63,8 @@ public final class Node implements Net, MessageHandler, AutoCloseable
     private volatile Transport transport;
     private volatile FailureListener failureListener;
     private volatile boolean closing;
+    /** The node closes because its JVM halts in a moment (see closeToHalt). */
+    private volatile boolean halting;
     /** Per lost node: counted down once the failure listener has run (see awaitFailureHandled). */
     private final Map<Integer, CountDownLatch> failuresHandled = new ConcurrentHashMap<>();
     /** How long a thread waits for the failure listener before it reports a lost node itself. */
@@ -229,6 +232,10 @@ public final class Node implements Net, MessageHandler, AutoCloseable
         }
         catch (final TransportException ex)
         {
+            if (halting)
+            {
+                awaitHalt();
+            }
             if (t.isFailed(node))
             {
                 awaitFailureHandled(node); // the transport's own check refused it: no second check per message
@@ -617,6 +624,27 @@ public final class Node implements Net, MessageHandler, AutoCloseable
     public void beginClosing()
     {
         closing = true;
+    }
+
+    /**
+     * Closes the node of a JVM that halts right after: a thread that reaches for another node from now on (one of
+     * the program's, which the halt stops wherever it is) waits for the halt instead of failing, in a stack trace
+     * of the program's, on the closed transport.
+     */
+    public void closeToHalt()
+    {
+        halting = true;
+        close();
+    }
+
+    /** Never returns: the JVM halts meanwhile. */
+    private static void awaitHalt()
+    {
+        while (true)
+        {
+            LockSupport.park();
+            Thread.interrupted(); // an interrupt changes nothing: the JVM is halting
+        }
     }
 
     @Override

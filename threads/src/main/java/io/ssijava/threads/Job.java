@@ -68,7 +68,7 @@ public final class Job
                 final int status = in.getInt();
                 System.out.flush();
                 System.err.flush();
-                node.close(); // removes the node's Aeron directory
+                node.closeToHalt(); // removes the node's Aeron directory
                 Runtime.getRuntime().halt(status);
             });
         }
