@@ -478,17 +478,21 @@ final class Migration
             pause = new ThreadPause(this, files);
         }
         final ThreadPause p = pause;
-        askToStop(p);
+        askToStop(p, false);
         return p;
     }
 
-    /** Asks every thread that runs here, is not held and has no request yet, to capture itself. */
-    void askToStop(final ThreadPause p)
+    /**
+     * Asks every thread that runs here, is not held and has no request yet, to capture itself; with {@code renew},
+     * also those whose request to stop for the pause is not taken yet (a request to move stays as it is).
+     */
+    void askToStop(final ThreadPause p, final boolean renew)
     {
         for (final Runner r : runners.values())
         {
             final Thread t = r.thread;
-            if (t != null && !r.away && r.settled && !p.isHeld(r.handle) && !Continuation.requested(t))
+            if (t != null && !r.away && r.settled && !p.isHeld(r.handle) &&
+                (!Continuation.requested(t) || renew && Continuation.pauseRequested(t)))
             {
                 // refused if it is between two runs of its frames: asked again
                 Continuation.requestPause(t, self);

@@ -28,6 +28,11 @@ public final class ThreadPause
     }
 
     private static final long STUCK_AFTER_NANOS = 500_000_000L;
+    /**
+     * How often a pause asks again the threads whose request to stop has waited that long: a wait that had left for
+     * a capture and came back to waiting without it would otherwise not leave again until asked anew.
+     */
+    private static final long RENEW_NANOS = 250_000_000L;
 
     private final Migration migration;
     /** The open files the checkpoint keeps (frames that hold one can be written), or null. */
@@ -99,6 +104,7 @@ public final class ThreadPause
     {
         final long started = System.nanoTime();
         final long deadline = started + timeoutMillis * 1_000_000L;
+        long renewed = started;
         while (true)
         {
             final List<Migration.Runner> waiting = migration.notHeld(this);
@@ -118,8 +124,14 @@ public final class ThreadPause
             {
                 return stuck;
             }
-            // asks again those that were between two runs of their frames when asked, or that arrived since
-            migration.askToStop(this);
+            // asks again those that were between two runs of their frames when asked, or that arrived since; now
+            // and then also those whose request still waits, in case it went unseen
+            final boolean renew = System.nanoTime() - renewed > RENEW_NANOS;
+            if (renew)
+            {
+                renewed = System.nanoTime();
+            }
+            migration.askToStop(this, renew);
             synchronized (this)
             {
                 wait(Math.max(1, Math.min(5, left / 1_000_000L)));

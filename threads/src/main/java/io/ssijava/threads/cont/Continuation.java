@@ -280,6 +280,13 @@ public final class Continuation
         }
     }
 
+    /** @return whether the thread has a request to stop for a pause (see requestPause) that it has not yet taken. */
+    public static boolean pauseRequested(final Thread thread)
+    {
+        final ContinuationContext c = RUNNING.get(thread);
+        return c != null && c.requested && c.pauseOnly;
+    }
+
     /** @return whether the thread runs a body now and has a request to capture that it has not yet taken. */
     public static boolean requested(final Thread thread)
     {
