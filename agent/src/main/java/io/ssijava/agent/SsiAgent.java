@@ -3,6 +3,9 @@ package io.ssijava.agent;
 import io.ssijava.agent.boot.JvmCommandLine;
 import io.ssijava.agent.control.ControlCommands;
 import io.ssijava.agent.control.ControlServer;
+import io.ssijava.agent.metrics.MetricsEndpoint;
+import io.ssijava.agent.metrics.MetricsText;
+import io.ssijava.agent.metrics.NodeMBean;
 import io.ssijava.agent.boot.NodeOptions;
 import io.ssijava.agent.boot.NodeSpawner;
 import io.ssijava.agent.jit.InlineHints;
@@ -26,6 +29,7 @@ import io.ssijava.transport.TransportConfig;
 
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -307,6 +311,7 @@ public final class SsiAgent
             };
         }
         Ssi.install(runtime);
+        registerMBean(node, options.jobId());
         if (restore != null)
         {
             try
@@ -341,18 +346,9 @@ public final class SsiAgent
             threads.moveContinuously(moveEvery);
         }
         threads.schedule(options.balance());
-        if (self == 0 && !"false".equals(System.getProperty("ssi.control")))
+        if (self == 0)
         {
-            try
-            {
-                ControlServer.start(options.jobId(), options.nodes(),
-                    new ControlCommands(threads, checkpoints.control()));
-            }
-            catch (final java.io.IOException | RuntimeException ex)
-            {
-                System.err.println("ssi-java: no control point for this job (ssi-java threads etc. will not find " +
-                    "it): " + ex.getMessage());
-            }
+            startControl(options, new ControlCommands(threads, checkpoints.control(), job, options.jobId()), job);
         }
         if (options.verbose())
         {
@@ -436,6 +432,72 @@ public final class SsiAgent
             fail(self, ex.getMessage());
             throw new IllegalStateException(ex);
         }
+    }
+
+    /**
+     * Node 0: the job's control point ({@code -Dssi.control=false} leaves it out) and, with
+     * {@code -Dssi.metrics.port=P} (ssi-java --metrics-port), the scrape endpoint, which takes the control point's
+     * secret.
+     */
+    private static void startControl(final NodeOptions options, final ControlCommands commands, final Job job)
+    {
+        if ("false".equals(System.getProperty("ssi.control")))
+        {
+            return;
+        }
+        final ControlServer control;
+        try
+        {
+            control = ControlServer.start(options.jobId(), options.nodes(), commands);
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            System.err.println("ssi-java: no control point for this job (ssi-java threads etc. will not find " +
+                "it): " + ex.getMessage());
+            return;
+        }
+        final Integer port = Integer.getInteger("ssi.metrics.port");
+        if (port == null)
+        {
+            return;
+        }
+        try
+        {
+            final MetricsEndpoint endpoint = MetricsEndpoint.start(port, control::admits,
+                () -> MetricsText.render(options.jobId(), job.metrics()));
+            Runtime.getRuntime().addShutdownHook(new Thread(endpoint::close, "ssi-metrics-close"));
+            System.err.println("ssi-java: metrics at http://" + InetAddress.getLoopbackAddress().getHostAddress() +
+                ":" + endpoint.port() + "/metrics (bearer token: the secret in " + control.jobFile() + ")");
+        }
+        catch (final java.io.IOException | RuntimeException | LinkageError ex)
+        {
+            System.err.println("ssi-java: no metrics endpoint on port " + port + ": " + ex);
+        }
+    }
+
+    /**
+     * Registers the node's metrics MBean (see NodeMBean), on a thread of its own: the platform MBean server takes
+     * a moment to start, which the program need not wait for. {@code -Dssi.jmx=false} leaves it out.
+     */
+    private static void registerMBean(final Node node, final String job)
+    {
+        if ("false".equals(System.getProperty("ssi.jmx")))
+        {
+            return;
+        }
+        final Thread t = new io.ssijava.rt.NodeLocalThread(() ->
+        {
+            try
+            {
+                NodeMBean.register(node, job);
+            }
+            catch (final javax.management.JMException | RuntimeException | LinkageError ex)
+            {
+                System.err.println("ssi-java: node " + node.self() + ": no metrics MBean: " + ex);
+            }
+        }, "ssi-jmx");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

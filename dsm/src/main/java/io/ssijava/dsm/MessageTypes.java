@@ -21,6 +21,8 @@ public final class MessageTypes
     public static final byte HOME_CALL = 14;
     /** Withdraws a home call whose caller was interrupted. */
     public static final byte HOME_CALL_CANCEL = 15;
+    /** A node's metrics sample (see NodeMetrics). */
+    public static final byte METRICS = 16;
     /** First type byte free for other modules (threads). */
     public static final byte FIRST_EXTENSION = 32;
 

@@ -22,15 +22,16 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * {@code ssi-java jobs|threads|nodes|migrate|placement|checkpoint|checkpoints}: steers a running job from another
- * terminal. A job's node 0 writes a job file (control port and secret, readable by the job's owner only) into the
- * run directory; these commands read it, prove the secret to the job and print its answer.
+ * {@code ssi-java jobs|status|threads|nodes|migrate|placement|checkpoint|checkpoints|metrics|stop}: steers a
+ * running job from another terminal. A job's node 0 writes a job file (control port and secret, readable by the
+ * job's owner only) into the run directory; these commands read it, prove the secret to the job and print its
+ * answer.
  */
 final class ControlClient {
 
     /** The first words of a command line that name a control command rather than a program to run. */
-    static final Set<String> COMMANDS = Set.of("jobs", "threads", "nodes", "migrate", "placement", "checkpoint",
-            "checkpoints");
+    static final Set<String> COMMANDS = Set.of("jobs", "status", "threads", "nodes", "migrate", "placement",
+            "checkpoint", "checkpoints", "metrics", "stop");
     private static final String PREFIX = "ssi-java: ";
     private static final int CONNECT_TIMEOUT_MS = 5_000;
     private static final int READ_TIMEOUT_MS = 60_000;

@@ -21,11 +21,12 @@ public final class HelpText {
                                 [--jvm-opt OPT]... [--java PATH]
                                 [--checkpoint-every D] [--checkpoint-dir DIR] [--stable-dir DIR]
                                 [--mirror-every M] [--stable-every N] [--scheme A|B]
-                                [--checkpoint-strict] (-cp|-classpath|--class-path) CP MAIN [ARGS...]
+                                [--checkpoint-strict] [--metrics-port PORT]
+                                (-cp|-classpath|--class-path) CP MAIN [ARGS...]
                        ssi-java [options] -jar app.jar [ARGS...]
-                       ssi-java jobs | threads | nodes | migrate THREAD NODE
-                                | placement [P] | checkpoint | checkpoints
-                                [--job ID]     (a running job)
+                       ssi-java jobs | status | threads | nodes | migrate THREAD NODE
+                                | placement [P] | checkpoint | checkpoints | metrics
+                                | stop [STATUS] [--job ID]     (a running job)
                        ssi-java restore [--nodes K] [options] CHECKPOINT
                        ssi-java --help | --version
                 """;
@@ -94,6 +95,10 @@ public final class HelpText {
         return """
                 Steering a running job, from another terminal (as the user who started it):
                   ssi-java jobs                 the jobs of yours that are running
+                  ssi-java status               the job at a glance: its main class, nodes,
+                                                uptime, threads by state, each node's heap,
+                                                faults, lock transfers, moves and traffic,
+                                                its newest checkpoint
                   ssi-java threads              the program's threads: id, node, state, whether
                                                 they can move, name
                   ssi-java nodes                each node's load, threads and placement policy
@@ -107,6 +112,12 @@ public final class HelpText {
                   ssi-java checkpoints          the job's committed checkpoints, oldest first:
                                                 id, levels, bytes, pause, time taken, threads,
                                                 objects, when (UTC)
+                  ssi-java metrics              every node's counters and gauges, in the text
+                                                format monitoring systems scrape (each node's
+                                                JVM also has them as the MBean
+                                                io.ssijava:type=Node,job=ID,node=K)
+                  ssi-java stop [STATUS]        end the job as System.exit(STATUS) would, on
+                                                every node; default status 143
                 With several jobs running, name one with --job ID. Node 0 of a job serves these
                 on a loopback port; they need the job's secret, which its job file holds,
                 readable by its owner only, in $SSI_JAVA_RUN, else $XDG_RUNTIME_DIR/ssi-java,
@@ -158,6 +169,10 @@ public final class HelpText {
                   --checkpoint-strict  take no checkpoint while the program holds something
                                        a restore could not open again (a socket); open
                                        files are kept and reopened at their offsets
+                  --metrics-port PORT  serve every node's metrics (see ssi-java metrics) at
+                                       http://127.0.0.1:PORT/metrics, to a scraper that
+                                       sends the job's secret as a bearer token; 0 for
+                                       any free port (node 0 prints the address)
                   --jvm-opt OPT        add a flag to every node's JVM, e.g. --jvm-opt -Xmx2g;
                                        repeat for several flags
                   --java PATH          java executable for the nodes; default: the java

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * ssi-java [--nodes N] [--stats] [--verbose] [--jvm-opt OPT]... [--java PATH]
  *          [--checkpoint-every D] [--checkpoint-dir DIR] [--stable-dir DIR]
  *          [--mirror-every M] [--stable-every N] [--scheme A|B] [--checkpoint-strict]
- *          (-cp|-classpath|--class-path) CP MAIN [ARGS...]
+ *          [--metrics-port PORT] (-cp|-classpath|--class-path) CP MAIN [ARGS...]
  * ssi-java [options] -jar app.jar [ARGS...]
  * ssi-java --help | -h | --version
  * </pre>
@@ -250,6 +250,11 @@ public record LauncherOptions(
                             jvmOptions.add(STRICT);
                         }
                     }
+                    case "--metrics-port" -> {
+                        // node 0 serves it; the flag is every node's, like --jvm-opt
+                        jvmOptions.removeIf(o -> o.startsWith(METRICS_PORT));
+                        jvmOptions.add(METRICS_PORT + port(name, value(name, inlineValue)));
+                    }
                     case "--jvm-opt" -> jvmOptions.add(value(name, inlineValue));
                     case "--java" -> java = nonEmpty(name, value(name, inlineValue));
                     case "-cp", "-classpath", "--class-path" -> classPath = value(name, inlineValue);
@@ -373,6 +378,16 @@ public record LauncherOptions(
 
         /** The JVM flag of --checkpoint-strict: a checkpoint that holds what a restore cannot reopen is not taken. */
         static final String STRICT = "-Dssi.checkpoint.strict=true";
+
+        /** The JVM flag of --metrics-port, before the port. */
+        static final String METRICS_PORT = "-Dssi.metrics.port=";
+
+        private static int port(String name, String value) throws UsageException {
+            if (!value.matches("\\d{1,5}") || Integer.parseInt(value) > 65_535) {
+                throw usage(name + " needs a port number from 0 (any free one) to 65535, not '" + value + "'");
+            }
+            return Integer.parseInt(value);
+        }
 
         private static boolean flag(String name, String inlineValue) throws UsageException {
             if (inlineValue != null) {

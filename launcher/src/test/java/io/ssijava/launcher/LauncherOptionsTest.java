@@ -187,6 +187,18 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void metricsPortIsAFlagOfEveryNodesJvmTheLastOneCounting() throws UsageException {
+        LauncherOptions o = parse("--metrics-port", "9400", "--jvm-opt", "-Xmx1g", "--metrics-port=0", "-cp", "c",
+                "Main");
+        assertEquals(List.of("-Xmx1g", "-Dssi.metrics.port=0"), o.jvmOptions());
+        for (String bad : List.of("65536", "x", "-1", "")) {
+            UsageException e = assertThrows(UsageException.class, () -> parse("--metrics-port", bad, "Main"));
+            assertTrue(e.getMessage().contains("--metrics-port needs a port number from 0 (any free one) to 65535, "
+                    + "not '" + bad + "'"), e.getMessage());
+        }
+    }
+
+    @Test
     void shouldParseEveryOption() throws UsageException {
         LauncherOptions o = parse("--nodes", "3", "--stats", "--verbose", "--jvm-opt", "-Xmx1g", "--jvm-opt",
                 "-Dx=a b", "--java", "/opt/jdk/bin/java", "-classpath", "a:b", "Main", "x");

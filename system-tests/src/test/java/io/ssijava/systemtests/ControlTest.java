@@ -1,5 +1,6 @@
 package io.ssijava.systemtests;
 
+import com.sun.tools.attach.VirtualMachine;
 import io.ssijava.testsupport.Paths;
 import io.ssijava.testsupport.ProcessCleanupExtension;
 import io.ssijava.testsupport.ProcessRunner;
@@ -17,6 +18,10 @@ import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +31,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,6 +146,136 @@ class ControlTest {
         ProcessRunner.Result gone = control(runDir, "threads");
         assertEquals(2, gone.exitCode(), gone::describe);
         assertTrue(gone.stderr().contains("no running ssi-java job"), gone::describe);
+    }
+
+    /**
+     * The job at a glance ({@code status}), every node's metrics in the scrape format ({@code metrics}) and as each
+     * node's MBean (read over JMX from the worker node's JVM), and {@code stop}, which ends the job on every node
+     * with the status given.
+     */
+    @Test
+    @Timeout(180)
+    void statusMetricsAndStopFromAnotherProcess() throws Exception {
+        Path cp = Cluster.litmusClasses();
+        Path runDir = tmp.resolve("run");
+        List<String> cmd = new ArrayList<>(SsiJava.agentCommand("nodes=2", cp.toString(), "control.Steerable", "3",
+                tmp.resolve("never").toString()));
+        cmd.add(1, "-Dssi.metrics.port=0"); // as ssi-java --metrics-port 0 passes it
+        try (RunningProcess job = ProcessRunner.of(cmd).env("SSI_JAVA_RUN", runDir.toString())
+                .timeout(Duration.ofSeconds(150)).start()) {
+            Path jobFile = awaitJobFile(runDir, job);
+            String id = read(jobFile).getProperty("job");
+
+            // main and three workers, once they have started
+            ProcessRunner.Result status = control(runDir, "status");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!status.stdout().contains("\nthreads: 4 ") && System.nanoTime() < deadline) {
+                assertEquals(0, status.exitCode(), status::describe);
+                Thread.sleep(50);
+                status = control(runDir, "status");
+            }
+            assertEquals(0, status.exitCode(), status::describe);
+            List<String> lines = status.stdout().lines().toList();
+            assertTrue(lines.get(0).matches("job " + id + ": control\\.Steerable on 2 nodes, up .*"), status::describe);
+            assertTrue(lines.get(1).matches("threads: 4 \\(.*\\); placement spread"), status::describe);
+            for (int n = 0; n < 2; n++) {
+                String row = n + "\\s+\\d+\\s+\\d+/\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\.\\d";
+                assertTrue(lines.stream().anyMatch(l -> l.matches(row)), status::describe);
+            }
+            assertTrue(lines.contains("checkpoints: none yet"), status::describe);
+
+            ProcessRunner.Result metrics = control(runDir, "metrics");
+            assertEquals(0, metrics.exitCode(), metrics::describe);
+            String labels = "\\{job=\"" + id + "\",node=\"[01]\"\\}";
+            for (String l : metrics.stdout().lines().toList()) {
+                assertTrue(l.matches("# (HELP|TYPE) ssi_[a-z_]+ .+") || l.matches("ssi_[a-z_]+" + labels
+                        + " \\d+(\\.\\d+(E-?\\d+)?)?"), () -> "not in the scrape format: " + l + "\n"
+                        + metrics.describe());
+            }
+            String text = metrics.stdout();
+            assertTrue(text.contains("# TYPE ssi_remote_faults_total counter\n"), metrics::describe);
+            assertTrue(text.contains("# TYPE ssi_heap_used_bytes gauge\n"), metrics::describe);
+            for (int n = 0; n < 2; n++) {
+                assertTrue(text.contains("ssi_node_up{job=\"" + id + "\",node=\"" + n + "\"} 1\n"), metrics::describe);
+                assertTrue(value(text, "ssi_messages_sent_total", id, n) > 0, metrics::describe);
+                assertTrue(value(text, "ssi_heap_used_bytes", id, n) > 0, metrics::describe);
+            }
+            // node 1 runs a worker (spread placement): it was started there
+            assertTrue(value(text, "ssi_threads_run_total", id, 1) >= 1, metrics::describe);
+
+            // the same from the scrape endpoint, to a scraper with the job's secret only
+            Matcher at = Pattern.compile("metrics at (http://127\\.0\\.0\\.1:\\d+"
+                    + "/metrics)").matcher(job.awaitStderr("metrics at http", Duration.ofSeconds(10)));
+            assertTrue(at.find(), job::stderr);
+            HttpClient http = HttpClient.newHttpClient();
+            URI uri = URI.create(at.group(1));
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode(), anonymous::body);
+            HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer 00ff")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, wrong.statusCode(), wrong::body);
+            HttpResponse<String> scraped = http.send(HttpRequest.newBuilder(uri)
+                    .header("Authorization", "Bearer " + read(jobFile).getProperty("secret")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, scraped.statusCode(), scraped::body);
+            assertTrue(scraped.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
+                    scraped.headers()::toString);
+            assertTrue(scraped.body().contains("ssi_node_up{job=\"" + id + "\",node=\"1\"} 1\n"), scraped::body);
+            assertTrue(value(scraped.body(), "ssi_messages_sent_total", id, 1)
+                    >= value(text, "ssi_messages_sent_total", id, 1), scraped::body);
+
+            // the worker node's JVM has its node's metrics as an MBean
+            ProcessHandle worker = BadInputTest.findWorker(job.handle(), 1, job);
+            VirtualMachine vm = VirtualMachine.attach(
+                    Long.toString(worker.pid()));
+            try (JMXConnector jmx = JMXConnectorFactory.connect(
+                    new JMXServiceURL(vm.startLocalManagementAgent()))) {
+                MBeanServerConnection server = jmx.getMBeanServerConnection();
+                Set<ObjectName> names = server.queryNames(
+                        new ObjectName("io.ssijava:type=Node,*"), null);
+                assertEquals(1, names.size(), names::toString);
+                ObjectName name = names.iterator().next();
+                assertEquals("1", name.getKeyProperty("node"));
+                assertEquals(id, ObjectName.unquote(name.getKeyProperty("job")));
+                assertTrue((Double) server.getAttribute(name, "messages_sent_total") > 0);
+                assertTrue((Double) server.getAttribute(name, "threads_run_total") >= 1);
+            } finally {
+                vm.detach();
+            }
+
+            ProcessRunner.Result badStatus = control(runDir, "stop", "300");
+            assertEquals(1, badStatus.exitCode(), badStatus::describe);
+            assertTrue(badStatus.stderr().contains("from 0 to 255"), badStatus::describe);
+            assertTrue(job.isAlive(), "a refused stop leaves the job running");
+
+            ProcessRunner.Result stop = control(runDir, "stop", "7");
+            assertEquals(0, stop.exitCode(), stop::describe);
+            assertTrue(stop.stdout().contains("stopping job " + id + " with exit status 7"), stop::describe);
+            ProcessRunner.Result r = job.await();
+            assertEquals(7, r.exitCode(), () -> Cluster.explain(cmd, r));
+            assertTrue(r.stderr().contains("ssi-java: stopped by ssi-java stop; stopping the job (exit status 7)"),
+                    () -> Cluster.explain(cmd, r));
+            assertTrue(worker.onExit().get(10, TimeUnit.SECONDS) != null
+                    && !worker.isAlive(), "the worker node stops with the job");
+            assertTrue(!Files.exists(jobFile), "the job file goes with the job");
+        }
+    }
+
+    private static Properties read(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    /** @return a metric's value for a node, from the scrape format's text */
+    private static double value(String text, String metric, String job, int node) {
+        String prefix = metric + "{job=\"" + job + "\",node=\"" + node + "\"} ";
+        return text.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(
+                l.substring(prefix.length()))).findFirst().orElseThrow(() -> new AssertionError("no " + prefix
+                + " in\n" + text));
     }
 
     @Test
@@ -323,10 +466,7 @@ class ControlTest {
 
     /** Sends the {@code threads} command with a given secret; @return the first line of the answer. */
     private static String withSecret(Path jobFile, String secret) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(jobFile)) {
-            p.load(r);
-        }
+        Properties p = read(jobFile);
         try (Socket s = new Socket(p.getProperty("host"), Integer.parseInt(p.getProperty("port")))) {
             Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
             w.write("SSI-CONTROL 1 " + secret + "\nthreads\n");

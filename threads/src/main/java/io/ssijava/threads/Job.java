@@ -2,6 +2,7 @@ package io.ssijava.threads;
 
 import io.ssijava.dsm.MessageTypes;
 import io.ssijava.dsm.Node;
+import io.ssijava.dsm.NodeMetrics;
 import io.ssijava.dsm.Stats;
 import io.ssijava.dsm.NodeRuntime;
 import io.ssijava.dsm.WireIn;
@@ -50,6 +51,8 @@ public final class Job
         this.node = runtime.node();
         this.printStats = printStats;
         node.register(MessageTypes.STATS, (from, corr, in) -> node.sendReply(from, corr, statsBody()));
+        node.register(MessageTypes.METRICS, (from, corr, in) ->
+            node.sendReply(from, corr, NodeMetrics.write(node.reply(), NodeMetrics.sample(node))));
         if (node.self() == 0)
         {
             node.register(MessageTypes.EXIT, (from, corr, in) ->
@@ -82,6 +85,39 @@ public final class Job
     public void onNodeLost(final java.util.function.ToIntBiFunction<Integer, String> action)
     {
         this.lost = action;
+    }
+
+    /**
+     * Node 0: every node's metrics now, in node order (see {@link NodeMetrics}); null for a node that did not
+     * answer.
+     */
+    public double[][] metrics()
+    {
+        final double[][] all = new double[node.nodeCount()][];
+        all[0] = NodeMetrics.sample(node);
+        for (int n = 1; n < all.length; n++)
+        {
+            try
+            {
+                all[n] = NodeMetrics.read(node.call(n, node.message(MessageTypes.METRICS)));
+            }
+            catch (final RuntimeException ex)
+            {
+                all[n] = null; // gone, or the job is ending: the others' still count
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Node 0: ends the job from outside the program (ssi-java stop): says why on stderr, then exits with the
+     * status as the program would by System.exit, which stops every other node.
+     */
+    public void stop(final int status, final String why)
+    {
+        System.err.println("ssi-java: " + why + "; stopping the job (exit status " + status + ")");
+        final Thread exit = new Thread(() -> System.exit(status), "ssi-stop");
+        exit.start();
     }
 
     /** What node 0 does last when the job ends, after the other nodes were told to stop (e.g. reap them). */

@@ -2,8 +2,11 @@ package io.ssijava.agent.control;
 
 import io.ssijava.checkpoint.CheckpointControl;
 import io.ssijava.checkpoint.CheckpointControl.Summary;
+import io.ssijava.agent.metrics.MetricsText;
 import io.ssijava.checkpoint.CheckpointException;
+import io.ssijava.dsm.NodeMetrics;
 import io.ssijava.threads.ClusterThreads;
+import io.ssijava.threads.Job;
 import io.ssijava.threads.Placement;
 import io.ssijava.threads.ThreadDirectory;
 import io.ssijava.threads.ThreadDirectory.Listing;
@@ -25,22 +28,33 @@ public final class ControlCommands
 {
     /** How long {@code migrate} waits for the thread to arrive before it reports the move as pending. */
     private static final long MOVE_WAIT_MS = Long.getLong("ssi.control.move-wait-ms", 10_000L);
-    static final String USAGE = "commands: threads | nodes | migrate THREAD NODE | placement [" +
-        String.join("|", Placement.NAMES) + "] | checkpoint | checkpoints";
+    static final String USAGE = "commands: status | threads | nodes | migrate THREAD NODE | placement [" +
+        String.join("|", Placement.NAMES) + "] | checkpoint | checkpoints | metrics | stop [STATUS]";
+    /** The exit status of a job ended by {@code stop} without one: that of a JVM ended by SIGTERM. */
+    static final int STOP_STATUS = 143;
     private static final String CHECKPOINT_ROW = "%-6s %-6s %-14s %-8s %-8s %-7s %-10s %s";
 
     private final ClusterThreads threads;
     private final CheckpointControl checkpoints;
+    private final Job job;
+    private final String jobId;
+    private final long startedNanos = System.nanoTime();
+    private final Instant started = Instant.now();
 
     /**
      * @param threads     the job's threads.
      * @param checkpoints what node 0's checkpoint service answers; null where there is none (the checkpoint
      *                    commands then say so).
+     * @param job         node 0's part of the job: its metrics, and its end.
+     * @param jobId       the job's id.
      */
-    public ControlCommands(final ClusterThreads threads, final CheckpointControl checkpoints)
+    public ControlCommands(final ClusterThreads threads, final CheckpointControl checkpoints, final Job job,
+        final String jobId)
     {
         this.threads = threads;
         this.checkpoints = checkpoints;
+        this.job = job;
+        this.jobId = jobId;
     }
 
     void run(final String line, final PrintWriter out)
@@ -49,6 +63,9 @@ public final class ControlCommands
         final String command = words.length == 0 ? "" : words[0];
         switch (command)
         {
+            case "status" -> status(words, out);
+            case "stop" -> stop(words, out);
+            case "metrics" -> metrics(words, out);
             case "threads" -> threads(out);
             case "nodes" -> nodes(out);
             case "placement" -> placement(words, out);
@@ -57,6 +74,127 @@ public final class ControlCommands
             case "checkpoints" -> checkpoints(words, out);
             default -> out.println("ERROR unknown command \"" + command + "\"; " + USAGE);
         }
+    }
+
+    /** The job at a glance: what runs, for how long, where its threads are, its nodes' traffic, its checkpoints. */
+    private void status(final String[] words, final PrintWriter out)
+    {
+        if (words.length != 1)
+        {
+            out.println("ERROR usage: status (takes no arguments)");
+            return;
+        }
+        final Listing listing = threads.directory().list();
+        final double[][] metrics = job.metrics();
+        out.println(String.format(Locale.ROOT, "job %s: %s on %d %s, up %s (since %s)", jobId,
+            ControlServer.mainClass(), metrics.length, metrics.length == 1 ? "node" : "nodes", uptime(System.nanoTime() -
+            startedNanos), started.truncatedTo(ChronoUnit.SECONDS)));
+        final java.util.Map<String, Integer> states = new java.util.TreeMap<>();
+        listing.threads().forEach(t -> states.merge(t.state().toLowerCase(Locale.ROOT), 1, Integer::sum));
+        final List<String> counts = new ArrayList<>();
+        states.forEach((state, n) -> counts.add(n + " " + state));
+        out.println("threads: " + listing.threads().size() + (counts.isEmpty() ? "" : " (" + String.join(", ",
+            counts) + ")") + "; placement " + threads.placement().name());
+        out.println(String.format(Locale.ROOT, "%-4s %-7s %-12s %-12s %-14s %-12s %s", "NODE", "THREADS", "HEAP_MB",
+            "FAULTS", "LOCK_TRANSFERS", "MOVED_OUT", "MB_SENT"));
+        final List<NodeInfo> nodes = listing.nodes();
+        for (int n = 0; n < metrics.length; n++)
+        {
+            final int node = n;
+            final int here = nodes.stream().filter(i -> i.node() == node).mapToInt(NodeInfo::threads).sum();
+            final double[] m = metrics[n];
+            if (m == null)
+            {
+                out.println(String.format(Locale.ROOT, "%-4d %-7d did not answer", n, here));
+                continue;
+            }
+            out.println(String.format(Locale.ROOT, "%-4d %-7d %-12s %-12d %-14d %-12d %.1f", n, here,
+                String.format(Locale.ROOT, "%.0f/%.0f", metric(m, "heap_used_bytes") / 1e6,
+                    metric(m, "heap_max_bytes") / 1e6), (long)metric(m, "remote_faults_total"),
+                (long)metric(m, "lock_transfers_total"), (long)metric(m, "threads_moved_out_total"),
+                metric(m, "bytes_sent_total") / 1e6));
+        }
+        if (checkpoints == null)
+        {
+            out.println("checkpoints: none (this job has no checkpoint service)");
+        }
+        else
+        {
+            final List<Summary> all = checkpoints.list();
+            out.println(all.isEmpty() ? "checkpoints: none yet" : "checkpoints: " + all.size() + ", newest: " +
+                all.get(all.size() - 1).committedLine());
+        }
+        out.println("OK");
+    }
+
+    /** @return e.g. "4.2 s", "3 min 05 s", "2 h 03 min". */
+    static String uptime(final long nanos)
+    {
+        final long s = nanos / 1_000_000_000L;
+        if (s < 60)
+        {
+            return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+        }
+        if (s < 3600)
+        {
+            return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, s / 60 % 60);
+    }
+
+    private static double metric(final double[] sample, final String name)
+    {
+        for (int i = 0; i < NodeMetrics.ALL.size(); i++)
+        {
+            if (NodeMetrics.ALL.get(i).name().equals(name))
+            {
+                return sample[i];
+            }
+        }
+        throw new IllegalArgumentException("no metric " + name);
+    }
+
+    /** Ends the job as System.exit(STATUS) in the program would; the answer comes first. */
+    private void stop(final String[] words, final PrintWriter out)
+    {
+        int status = STOP_STATUS;
+        if (words.length > 2)
+        {
+            out.println("ERROR usage: stop [STATUS] (the job's exit status, 0 to 255; default " + STOP_STATUS + ")");
+            return;
+        }
+        if (words.length == 2)
+        {
+            try
+            {
+                status = Integer.parseInt(words[1]);
+            }
+            catch (final NumberFormatException ex)
+            {
+                status = -1;
+            }
+            if (status < 0 || status > 255)
+            {
+                out.println("ERROR the exit status must be a number from 0 to 255, not \"" + words[1] + "\"");
+                return;
+            }
+        }
+        out.println("stopping job " + jobId + " with exit status " + status);
+        out.println("OK");
+        out.flush();
+        job.stop(status, "stopped by ssi-java stop");
+    }
+
+    /** Every node's metrics, in the text format monitoring systems scrape. */
+    private void metrics(final String[] words, final PrintWriter out)
+    {
+        if (words.length != 1)
+        {
+            out.println("ERROR usage: metrics (takes no arguments)");
+            return;
+        }
+        out.print(MetricsText.render(jobId, job.metrics()));
+        out.println("OK");
     }
 
     private void threads(final PrintWriter out)

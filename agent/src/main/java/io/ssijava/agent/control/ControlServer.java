@@ -18,10 +18,10 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The job's control point, served by node 0 on a loopback TCP port: {@code ssi-java threads|nodes|migrate|placement}
- * and {@code ssi-java checkpoint|checkpoints} from another terminal connect here. A connection first proves it holds the job's secret (from the job file, which
- * only the job's owner can read), then sends one command line; the answer is text lines, the last of which is
- * {@code OK}, {@code PENDING <why>} or {@code ERROR <why>}.
+ * The job's control point, served by node 0 on a loopback TCP port: {@code ssi-java status|threads|nodes|migrate|
+ * placement|checkpoint|checkpoints|metrics|stop} from another terminal connect here. A connection first proves it
+ * holds the job's secret (from the job file, which only the job's owner can read), then sends one command line; the
+ * answer is text lines, the last of which is {@code OK}, {@code PENDING <why>} or {@code ERROR <why>}.
  * <pre>
  *   SSI-CONTROL 1 &lt;secret&gt;
  *   migrate worker-1 1
@@ -78,7 +78,8 @@ public final class ControlServer
         return server;
     }
 
-    private static String mainClass()
+    /** @return the program's main class (or jar), as the JVM was told it. */
+    static String mainClass()
     {
         final String command = System.getProperty("sun.java.command", "");
         final int space = command.indexOf(' ');
@@ -149,6 +150,12 @@ public final class ControlServer
         {
             out.flush();
         }
+    }
+
+    /** @return whether a token (hex, as the job file holds it) is the job's secret: for the scrape endpoint. */
+    public boolean admits(final String given)
+    {
+        return holdsSecret(given);
     }
 
     private boolean holdsSecret(final String given)

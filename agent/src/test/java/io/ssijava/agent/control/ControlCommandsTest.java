@@ -15,7 +15,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The checkpoint commands against a fake checkpoint service (they need no cluster threads). */
+/** The checkpoint commands against a fake checkpoint service, and what other commands refuse before they act. */
 @Timeout(10)
 class ControlCommandsTest
 {
@@ -63,7 +63,7 @@ class ControlCommandsTest
         final StringWriter text = new StringWriter();
         try (PrintWriter out = new PrintWriter(text))
         {
-            new ControlCommands(null, control).run(line, out);
+            new ControlCommands(null, control, null, "job1").run(line, out);
         }
         return List.of(text.toString().split("\\R"));
     }
@@ -138,9 +138,32 @@ class ControlCommandsTest
     {
         final List<String> lines = run(null, "snapshot");
         assertEquals(1, lines.size());
-        assertTrue(lines.get(0).startsWith("ERROR unknown command \"snapshot\"; commands: threads | nodes | "),
-            lines.get(0));
-        assertTrue(lines.get(0).endsWith(" | checkpoint | checkpoints"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("ERROR unknown command \"snapshot\"; commands: status | threads | " +
+            "nodes | "), lines.get(0));
+        assertTrue(lines.get(0).endsWith(" | checkpoint | checkpoints | metrics | stop [STATUS]"), lines.get(0));
+    }
+
+    @Test
+    void stopRefusesAStatusOutsideTheExitRange()
+    {
+        // refused before the job is reached: none is given here
+        for (final String bad : List.of("256", "-1", "x", "1e3"))
+        {
+            assertEquals(List.of("ERROR the exit status must be a number from 0 to 255, not \"" + bad + "\""),
+                run(null, "stop " + bad));
+        }
+        assertEquals(List.of("ERROR usage: stop [STATUS] (the job's exit status, 0 to 255; default 143)"),
+            run(null, "stop 1 2"));
+        assertEquals(List.of("ERROR usage: metrics (takes no arguments)"), run(null, "metrics now"));
+        assertEquals(List.of("ERROR usage: status (takes no arguments)"), run(null, "status all"));
+    }
+
+    @Test
+    void uptimeIsReadable()
+    {
+        assertEquals("4.2 s", ControlCommands.uptime(4_200_000_000L));
+        assertEquals("3 min 05 s", ControlCommands.uptime(185_000_000_000L));
+        assertEquals("2 h 03 min", ControlCommands.uptime((2 * 3600 + 3 * 60 + 59) * 1_000_000_000L));
     }
 
     @Test
