@@ -476,8 +476,9 @@ public final class SsiAgent
     }
 
     /**
-     * Registers the node's metrics MBean (see NodeMBean), on a thread of its own: the platform MBean server takes
-     * a moment to start, which the program need not wait for. {@code -Dssi.jmx=false} leaves it out.
+     * Registers the node's metrics MBean (see NodeMBean), on a thread of its own and after the job has run for
+     * {@code ssi.jmx.delay-ms} (2 s): starting the platform MBean server costs a node about 0.1 s of processor time,
+     * which a short job need not pay, and a job worth watching runs longer. {@code -Dssi.jmx=false} leaves it out.
      */
     private static void registerMBean(final Node node, final String job)
     {
@@ -489,7 +490,12 @@ public final class SsiAgent
         {
             try
             {
+                Thread.sleep(Long.getLong("ssi.jmx.delay-ms", 2000L));
                 NodeMBean.register(node, job);
+            }
+            catch (final InterruptedException ex)
+            {
+                // the node is going
             }
             catch (final javax.management.JMException | RuntimeException | LinkageError ex)
             {

@@ -232,8 +232,13 @@ class ControlTest {
             try (JMXConnector jmx = JMXConnectorFactory.connect(
                     new JMXServiceURL(vm.startLocalManagementAgent()))) {
                 MBeanServerConnection server = jmx.getMBeanServerConnection();
-                Set<ObjectName> names = server.queryNames(
-                        new ObjectName("io.ssijava:type=Node,*"), null);
+                // registered once the job has run for a while (2 s)
+                ObjectName pattern = new ObjectName("io.ssijava:type=Node,*");
+                Set<ObjectName> names = server.queryNames(pattern, null);
+                for (long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                        names.isEmpty() && System.nanoTime() < end; names = server.queryNames(pattern, null)) {
+                    Thread.sleep(50);
+                }
                 assertEquals(1, names.size(), names::toString);
                 ObjectName name = names.iterator().next();
                 assertEquals("1", name.getKeyProperty("node"));
