@@ -388,6 +388,10 @@ final class Locks
         final long gid = in.getLong();
         final long reservedFor = in.getLong();
         final int reservedNode = in.getInt();
+        if (reservedFor >= 0 && (reservedNode < 0 || reservedNode >= net.nodeCount()))
+        {
+            throw new WireException("a lock reserved for node " + reservedNode);
+        }
         final int n = in.getCount(1 << 20);
         final List<Long> waiters = new ArrayList<>(n);
         for (int i = 0; i < n; i++)

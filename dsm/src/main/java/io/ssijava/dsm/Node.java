@@ -63,6 +63,8 @@ public final class Node implements Net, MessageHandler, AutoCloseable
     private volatile Transport transport;
     private volatile FailureListener failureListener;
     private volatile boolean closing;
+    /** Message types of which a malformed message was reported (each is reported once). */
+    private final java.util.Set<Byte> malformedReported = ConcurrentHashMap.newKeySet();
     /** The node closes because its JVM halts in a moment (see closeToHalt). */
     private volatile boolean halting;
     /** Per lost node: counted down once the failure listener has run (see awaitFailureHandled). */
@@ -508,7 +510,7 @@ public final class Node implements Net, MessageHandler, AutoCloseable
                     return;
                 case MessageTypes.LOCK_REVOKE:
                     final long gid = body.getLong();
-                    locks.onRevoke(gid, body.getInt());
+                    locks.onRevoke(gid, body.getCount(nodeCount - 1)); // the node to hand the lock to
                     return;
                 case MessageTypes.LOCK_GRANT:
                     locks.onGrant(body);
@@ -527,8 +529,9 @@ public final class Node implements Net, MessageHandler, AutoCloseable
                     break;
             }
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | LinkageError | AssertionError | StackOverflowError ex)
         {
+            // this is the transport's receiver thread: whatever a message does, it must go on receiving
             failRequest(from, corr, type, ex);
             return;
         }
@@ -557,14 +560,23 @@ public final class Node implements Net, MessageHandler, AutoCloseable
                     h.onMessage(from, corr, body);
             }
         }
-        catch (final Exception ex)
+        catch (final Exception | LinkageError | AssertionError | StackOverflowError ex)
         {
             failRequest(from, corr, type, ex);
         }
     }
 
-    private void failRequest(final int from, final long corr, final byte type, final Exception ex)
+    /**
+     * A message that failed here: a request is answered with the error (the asking node reports it); a message
+     * that could not be decoded, or broke its handler, is also reported here, once per message type, and counted.
+     */
+    private void failRequest(final int from, final long corr, final byte type, final Throwable ex)
     {
+        final boolean malformed = isMalformed(ex);
+        if (malformed)
+        {
+            malformed(from, type, ex);
+        }
         if (corr != 0 && type != MessageTypes.REPLY)
         {
             try
@@ -580,10 +592,34 @@ public final class Node implements Net, MessageHandler, AutoCloseable
                 }
             }
         }
-        else if (!closing)
+        else if (!malformed && !closing)
         {
             System.err.println("ssi-java: node " + self + ": dropped message of type " + type + " from node " +
                 from + ": " + ex);
+        }
+    }
+
+    /**
+     * @return whether a handler's failure says the message was malformed: the codec refused it, or decoding it
+     * broke (an index, a cast, a size, an error), as opposed to a request the protocol refuses (SsiException,
+     * IllegalArgumentException and the like), which the asking node reports.
+     */
+    static boolean isMalformed(final Throwable ex)
+    {
+        return ex instanceof WireException || ex instanceof Error || ex instanceof IndexOutOfBoundsException ||
+            ex instanceof java.nio.BufferUnderflowException || ex instanceof NegativeArraySizeException ||
+            ex instanceof ClassCastException || ex instanceof ArrayStoreException ||
+            ex instanceof NullPointerException || ex instanceof ArithmeticException;
+    }
+
+    private void malformed(final int from, final byte type, final Throwable ex)
+    {
+        stats.malformedMessages.incrementAndGet();
+        if (!closing && malformedReported.add(type))
+        {
+            System.err.println("ssi-java: node " + self + ": dropped a message of type " + type + " from node " +
+                from + " that it could not handle: " + ex + "; others of that type are only counted " +
+                "(messages_malformed_total in ssi-java metrics)");
         }
     }
 

@@ -43,7 +43,9 @@ public final class NodeMetrics
         counter("bytes_sent_total", "payload bytes sent to other nodes"),
         counter("messages_received_total", "messages received from other nodes"),
         counter("bytes_received_total", "payload bytes received from other nodes"),
-        counter("messages_dropped_total", "messages discarded on receipt: malformed, or from no node of the job"),
+        counter("messages_dropped_total", "messages the transport discarded: not ssi-java's, or from no node of "
+            + "the job"),
+        counter("messages_malformed_total", "messages that could not be decoded, or broke their handler"),
         gauge("heap_used_bytes", "heap in use in the node's JVM"),
         gauge("heap_max_bytes", "the most heap the node's JVM may use"));
 
@@ -73,7 +75,7 @@ public final class NodeMetrics
             s.invalidationsReceived.get(), s.atomics.get(), s.homeCalls.get(),
             t == null ? s.messagesSent.get() : t.messagesSent(), t == null ? s.bytesSent.get() : t.bytesSent(),
             t == null ? 0 : t.messagesReceived(), t == null ? 0 : t.bytesReceived(),
-            t == null ? 0 : t.messagesDropped(),
+            t == null ? 0 : t.messagesDropped(), s.malformedMessages.get(),
             rt.totalMemory() - rt.freeMemory(), rt.maxMemory()};
         assert v.length == ALL.size();
         return v;
@@ -96,7 +98,7 @@ public final class NodeMetrics
         final int n = in.getInt();
         if (n < 0 || n > 4096)
         {
-            throw new IllegalArgumentException("a metrics sample of " + n + " values");
+            throw new WireException("a metrics sample of " + n + " values");
         }
         final double[] v = new double[ALL.size()];
         for (int i = 0; i < n; i++)

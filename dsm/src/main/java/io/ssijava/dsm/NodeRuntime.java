@@ -1,6 +1,7 @@
 package io.ssijava.dsm;
 
 import io.ssijava.rt.Runtime;
+import io.ssijava.rt.Ssi;
 
 import java.util.Map;
 import java.util.Set;
@@ -436,13 +437,51 @@ public final class NodeRuntime implements Runtime
         }
     }
 
+    /**
+     * A class that another node asks node 0 to initialize must be one whose initializer asks that: a class of the
+     * job's class path that the agent rewrote to share its statics (it has {@link Ssi#STATIC_STATE_FIELD}), or an
+     * interface of it. Loading it to see runs none of its code; a name from a malformed or hostile message (a JDK
+     * class, a library class with an initializer of its own) is refused before anything runs.
+     *
+     * @return the name.
+     */
+    private String checkSharesStatics(final String name)
+    {
+        final Class<?> c;
+        try
+        {
+            c = Class.forName(name, false, space.classes.loader());
+        }
+        catch (final ClassNotFoundException | LinkageError ex)
+        {
+            throw new WireException("refusing to initialize " + name + ": not a class of this job (" + ex + ")");
+        }
+        final ClassLoader l = c.getClassLoader();
+        boolean marked = c.isInterface();
+        try
+        {
+            c.getDeclaredField(Ssi.STATIC_STATE_FIELD);
+            marked = true;
+        }
+        catch (final NoSuchFieldException ex)
+        {
+            // not rewritten to share its statics
+        }
+        if (l == null || l == ClassLoader.getPlatformClassLoader() || !marked || c.isArray() || c.isPrimitive())
+        {
+            throw new WireException("refusing to initialize " + name + ": not a class of this job whose statics " +
+                "are shared");
+        }
+        return name;
+    }
+
     private void serveClassInit(final int from, final long corr, final WireIn in) throws Exception
     {
         final String name = in.getString();
         final Class<?> c;
         try
         {
-            c = Class.forName(name, true, space.classes.loader());
+            c = Class.forName(checkSharesStatics(name), true, space.classes.loader());
         }
         catch (final ExceptionInInitializerError ex)
         {

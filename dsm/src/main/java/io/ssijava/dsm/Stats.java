@@ -18,6 +18,8 @@ public final class Stats
     /** Blocking-queue methods this node had run at the queue's home (see HomeCallService). */
     public final AtomicLong homeCalls = new AtomicLong();
     public final AtomicLong invalidationsReceived = new AtomicLong();
+    /** Messages received that could not be decoded, or broke their handler (see Node.failRequest). */
+    public final AtomicLong malformedMessages = new AtomicLong();
     public final AtomicLong messagesSent = new AtomicLong();
     public final AtomicLong bytesSent = new AtomicLong();
     /** Threads that left this node for another one. */
