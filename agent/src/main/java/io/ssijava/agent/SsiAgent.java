@@ -1,5 +1,6 @@
 package io.ssijava.agent;
 
+import io.ssijava.agent.boot.JobSecret;
 import io.ssijava.agent.boot.JvmCommandLine;
 import io.ssijava.agent.control.ControlCommands;
 import io.ssijava.agent.control.ControlServer;
@@ -210,6 +211,20 @@ public final class SsiAgent
             NodeSpawner.watchParent();
         }
         NodeSpawner spawner = null;
+        byte[] secret = null;
+        try
+        {
+            secret = JobSecret.of(options);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            fail(self, ex.getMessage());
+        }
+        if (secret == null && options.nodes() > 1)
+        {
+            System.err.println("ssi-java: node " + self + ": no job secret (-Dssi.secret.file=PATH on every node): " +
+                "this node takes messages from whoever reaches it");
+        }
         try
         {
             if (options.peers().isEmpty())
@@ -224,7 +239,7 @@ public final class SsiAgent
             {
                 // the workers learn the transport from node 0, who chose it for all
                 options = options.withTransport(options.effectiveTransport());
-                spawner = NodeSpawner.spawn(options, agentJar());
+                spawner = NodeSpawner.spawn(options, agentJar(), secret);
                 final NodeOptions started = options;
                 spawner.onUnexpectedExit((node, status) ->
                 {
@@ -285,7 +300,7 @@ public final class SsiAgent
                 .mode(options.effectiveTransport() == NodeOptions.TransportKind.IPC ?
                     TransportConfig.Mode.HOST : TransportConfig.Mode.UDP)
                 .jobId(options.jobId()).connectTimeout(options.connectTimeout())
-                .failureTimeout(failureTimeout(self)).build());
+                .failureTimeout(failureTimeout(self)).secret(secret).build());
         }
         catch (final RuntimeException | LinkageError ex)
         {
@@ -348,7 +363,8 @@ public final class SsiAgent
         threads.schedule(options.balance());
         if (self == 0)
         {
-            startControl(options, new ControlCommands(threads, checkpoints.control(), job, options.jobId()), job);
+            startControl(options, new ControlCommands(threads, checkpoints.control(), job, options.jobId()), job,
+                secret);
         }
         if (options.verbose())
         {
@@ -439,7 +455,8 @@ public final class SsiAgent
      * {@code -Dssi.metrics.port=P} (ssi-java --metrics-port), the scrape endpoint, which takes the control point's
      * secret.
      */
-    private static void startControl(final NodeOptions options, final ControlCommands commands, final Job job)
+    private static void startControl(final NodeOptions options, final ControlCommands commands, final Job job,
+        final byte[] secret)
     {
         if ("false".equals(System.getProperty("ssi.control")))
         {
@@ -448,7 +465,7 @@ public final class SsiAgent
         final ControlServer control;
         try
         {
-            control = ControlServer.start(options.jobId(), options.nodes(), commands);
+            control = ControlServer.start(options.jobId(), options.nodes(), commands, secret);
         }
         catch (final java.io.IOException | RuntimeException ex)
         {

@@ -45,6 +45,8 @@ public final class NodeMetrics
         counter("bytes_received_total", "payload bytes received from other nodes"),
         counter("messages_dropped_total", "messages the transport discarded: not ssi-java's, or from no node of "
             + "the job"),
+        counter("messages_unproven_total", "messages dropped because their sender had not proved the job's "
+            + "secret"),
         counter("messages_malformed_total", "messages that could not be decoded, or broke their handler"),
         gauge("heap_used_bytes", "heap in use in the node's JVM"),
         gauge("heap_max_bytes", "the most heap the node's JVM may use"));
@@ -75,7 +77,7 @@ public final class NodeMetrics
             s.invalidationsReceived.get(), s.atomics.get(), s.homeCalls.get(),
             t == null ? s.messagesSent.get() : t.messagesSent(), t == null ? s.bytesSent.get() : t.bytesSent(),
             t == null ? 0 : t.messagesReceived(), t == null ? 0 : t.bytesReceived(),
-            t == null ? 0 : t.messagesDropped(), s.malformedMessages.get(),
+            t == null ? 0 : t.messagesDropped(), t == null ? 0 : t.messagesUnproven(), s.malformedMessages.get(),
             rt.totalMemory() - rt.freeMemory(), rt.maxMemory()};
         assert v.length == ALL.size();
         return v;

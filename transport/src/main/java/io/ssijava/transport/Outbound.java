@@ -15,15 +15,60 @@ final class Outbound
 {
     private final Publication publication;
     private final boolean exclusive;
+    /** The greeting that must go first on this publication (see Greeting), or null in a job without a secret. */
+    private final DirectBuffer hello;
+    private volatile boolean greeted;
 
     Outbound(final Publication publication, final boolean exclusive)
     {
+        this(publication, exclusive, null);
+    }
+
+    Outbound(final Publication publication, final boolean exclusive, final DirectBuffer hello)
+    {
         this.publication = publication;
         this.exclusive = exclusive;
+        this.hello = hello;
+        this.greeted = hello == null;
+    }
+
+    int sessionId()
+    {
+        return publication.sessionId();
+    }
+
+    /**
+     * Offers the greeting if it has not gone yet: nothing else may precede it on the publication.
+     *
+     * @return a positive position once it has gone, else why not (as offer answers).
+     */
+    private long greet()
+    {
+        synchronized (this)
+        {
+            if (greeted)
+            {
+                return 1;
+            }
+            final long result = publication.offer(hello, 0, hello.capacity());
+            if (result > 0)
+            {
+                greeted = true;
+            }
+            return result;
+        }
     }
 
     long offer(final DirectBuffer header, final DirectBuffer buffer, final int offset, final int length)
     {
+        if (!greeted)
+        {
+            final long result = greet();
+            if (result <= 0)
+            {
+                return result;
+            }
+        }
         if (!exclusive)
         {
             return publication.offer(header, 0, header.capacity(), buffer, offset, length);
@@ -36,6 +81,14 @@ final class Outbound
 
     long offer(final DirectBuffer header)
     {
+        if (!greeted)
+        {
+            final long result = greet();
+            if (result <= 0)
+            {
+                return result;
+            }
+        }
         if (!exclusive)
         {
             return publication.offer(header, 0, header.capacity());

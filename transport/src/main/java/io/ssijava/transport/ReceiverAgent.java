@@ -66,8 +66,17 @@ final class ReceiverAgent implements Agent, FragmentHandler
     final LongAdder messagesDropped = new LongAdder();
     final LongAdder handlerErrors = new LongAdder();
 
-    ReceiverAgent(final TransportConfig config, final MessageHandler handler, final Outbound[] publications)
+    /** With a secret: checks greetings; sessions that proved it, and the node each speaks for. Else null. */
+    private final Greeting greeting;
+    private final Int2IntHashMap provenSessions = new Int2IntHashMap(-1);
+    private final AtomicIntegerArray refusedGreetings;
+    final LongAdder messagesUnproven = new LongAdder();
+
+    ReceiverAgent(final TransportConfig config, final MessageHandler handler, final Outbound[] publications,
+        final Greeting greeting)
     {
+        this.greeting = greeting;
+        this.refusedGreetings = new AtomicIntegerArray(config.nodeCount());
         this.nodeId = config.nodeId();
         this.nodeCount = config.nodeCount();
         this.handler = handler;
@@ -154,6 +163,10 @@ final class ReceiverAgent implements Agent, FragmentHandler
         {
             heartbeats++;
         }
+        if (greeting != null && !proven(from, type, buffer, offset, length, header.sessionId()))
+        {
+            return;
+        }
         if (failures.get(from) != null)
         {
             // Fail-stop: once a peer is declared failed the rest of the node has moved on without it.
@@ -188,6 +201,44 @@ final class ReceiverAgent implements Agent, FragmentHandler
             case WireFormat.TYPE_CHUNK -> appendChunk(from, buffer, payloadOffset, payloadLength);
             default -> messagesDropped.increment();
         }
+    }
+
+    /**
+     * A job with a secret: a greeting that proves it admits its session; anything else passes only on an admitted
+     * session of the node it claims to be from. What does not is dropped and counted.
+     *
+     * @return whether the fragment goes on to be handled.
+     */
+    private boolean proven(final int from, final byte type, final DirectBuffer buffer, final int offset,
+        final int length, final int session)
+    {
+        if (type == WireFormat.TYPE_HELLO)
+        {
+            if (greeting.verify(from, nodeId, session, buffer, offset + HEADER_LENGTH, length - HEADER_LENGTH))
+            {
+                provenSessions.put(session, from);
+            }
+            else
+            {
+                refusedGreetings.incrementAndGet(from);
+                messagesUnproven.increment();
+                messagesDropped.increment();
+            }
+            return false;
+        }
+        if (provenSessions.get(session) != from)
+        {
+            messagesUnproven.increment();
+            messagesDropped.increment();
+            return false;
+        }
+        return true;
+    }
+
+    /** @return greetings claiming to be from a node that did not prove the job's secret. */
+    int refusedGreetings(final int node)
+    {
+        return refusedGreetings.get(node);
     }
 
     private void startChunks(final int from, final DirectBuffer buffer, final int offset, final int length)
@@ -296,6 +347,7 @@ final class ReceiverAgent implements Agent, FragmentHandler
         while ((lost = lostImages.poll()) != null)
         {
             assembler.freeSessionBuffer(lost.sessionId);
+            provenSessions.remove(lost.sessionId);
             final int node = sessionToNode.remove(lost.sessionId);
             if (lost.sessionId == lastSessionId)
             {

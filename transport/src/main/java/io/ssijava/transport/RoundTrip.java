@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Prints p50, p99 and max in microseconds for IPC and UDP (loopback) mode.
  * <p>
  * Usage: {@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp ... io.ssijava.transport.RoundTrip
- * [iterations] [IPC|UDP|BOTH] [receiverMaxParkMicros] [driverMaxParkMicros]}; defaults 20000, BOTH and the
+ * [iterations] [IPC|UDP|BOTH] [receiverMaxParkMicros] [driverMaxParkMicros]} ({@code -Droundtrip.secret=true}: a
+ * job with a secret); defaults 20000, BOTH and the
  * {@link TransportConfig} defaults. A first pass of {@code iterations / 2} round trips warms up and is discarded.
  * A stand-in until this moves to JMH.
  */
@@ -42,6 +43,10 @@ public final class RoundTrip
         final int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         final String which = args.length > 1 ? args[1].toUpperCase(Locale.ROOT) : "BOTH";
         final TransportConfig.Builder template = TransportConfig.builder().jobId("roundtrip");
+        if (Boolean.getBoolean("roundtrip.secret"))
+        {
+            template.secret("a-secret-for-the-round-trip".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
         if (args.length > 2)
         {
             template.receiverMaxPark(Duration.ofNanos(Long.parseLong(args[2]) * 1_000));

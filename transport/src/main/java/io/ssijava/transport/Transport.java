@@ -40,6 +40,10 @@ import static io.ssijava.transport.WireFormat.HEADER_LENGTH;
  * whole cluster in one JVM; in {@link TransportConfig.Mode#HOST HOST} mode the nodes are separate JVMs on one host,
  * which share node 0's driver and talk over shared memory as in IPC mode.
  * <p>
+ * A job with a {@link TransportConfig#secret() secret} admits only senders that prove it: the first message on
+ * each publication is a greeting ({@link Greeting}), and the receiver drops and counts
+ * ({@link TransportStats#messagesUnproven()}) whatever comes on a session that has not proved it.
+ * <p>
  * <b>JVM flags:</b> Aeron's Agrona library uses {@code jdk.internal.misc.Unsafe}, so the JVM must be started with
  * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}. The ssi-java agent arranges this for nodes it
  * launches; this module's tests get it from the root pom's {@code ssi.test.jvmArgs}.
@@ -91,18 +95,23 @@ public final class Transport implements AutoCloseable
             client = Aeron.connect(context
                 .threadFactory(Drivers.daemonThreads("ssi-aeron-client-" + nodeId))
                 .errorHandler(this::onAeronError));
+            final byte[] secret = config.secret();
+            final Greeting greeting = secret == null ? null : new Greeting(secret, config.jobId());
             for (int node = 0; node < nodeCount; node++)
             {
                 if (node != nodeId)
                 {
                     final int streamId = streamIdOf(node);
-                    outbound[node] = config.mode() == TransportConfig.Mode.UDP ?
-                        new Outbound(client.addPublication(publicationChannel(node), streamId), false) :
-                        new Outbound(client.addExclusivePublication(CommonContext.IPC_CHANNEL, streamId), true);
+                    final boolean udp = config.mode() == TransportConfig.Mode.UDP;
+                    final Publication p = udp ? client.addPublication(publicationChannel(node), streamId) :
+                        client.addExclusivePublication(CommonContext.IPC_CHANNEL, streamId);
+                    outbound[node] = new Outbound(p, !udp, greeting == null ? null :
+                        hello(greeting.tag(nodeId, node, p.sessionId())));
                     chunkLocks[node] = new Object();
                 }
             }
-            receiver = new ReceiverAgent(config, handler, outbound);
+            receiver = new ReceiverAgent(config, handler, outbound,
+                secret == null ? null : new Greeting(secret, config.jobId()));
             receiver.subscription(addSubscription(client, receiver));
             receiverRunner = new AgentRunner(
                 // Spin briefly (polling is cheap, no syscalls), yield, then park: nodes share a small machine.
@@ -119,6 +128,15 @@ public final class Transport implements AutoCloseable
             CloseHelper.quietClose(client);
             throw ex;
         }
+    }
+
+    /** @return the greeting message: a HELLO header, then the tag. */
+    private UnsafeBuffer hello(final byte[] tag)
+    {
+        final UnsafeBuffer hello = new UnsafeBuffer(new byte[HEADER_LENGTH + tag.length]);
+        hello.putBytes(0, WireFormat.header(WireFormat.TYPE_HELLO, nodeId), 0, HEADER_LENGTH);
+        hello.putBytes(HEADER_LENGTH, tag);
+        return hello;
     }
 
     /**
@@ -391,7 +409,8 @@ public final class Transport implements AutoCloseable
                 details.append("; node ").append(node).append(describeEndpoint(node)).append(": ")
                     .append(connected ? "" : "not subscribed to our messages")
                     .append(!connected && !heard ? ", " : "")
-                    .append(heard ? "" : "nothing heard from it");
+                    .append(heard ? "" : receiver.refusedGreetings(node) > 0 ? "it did not prove the job's secret " +
+                        "(greetings refused: " + receiver.refusedGreetings(node) + ")" : "nothing heard from it");
             }
         }
         return "node " + nodeId + ": node(s) " + nodes + " did not connect within " +
@@ -434,7 +453,8 @@ public final class Transport implements AutoCloseable
             receiver.messagesReceived.sum(),
             receiver.bytesReceived.sum(),
             receiver.messagesDropped.sum(),
-            receiver.handlerErrors.sum());
+            receiver.handlerErrors.sum(),
+            receiver.messagesUnproven.sum());
     }
 
     /**

@@ -100,9 +100,11 @@ public final class TransportConfig
     private final int maxMessageLength;
     private final Duration receiverMaxPark;
     private final Duration driverMaxPark;
+    private final byte[] secret;
 
     private TransportConfig(final Builder b, final int nodeCount)
     {
+        this.secret = b.secret == null ? null : b.secret.clone();
         this.nodeId = b.nodeId;
         this.nodeCount = nodeCount;
         this.endpoints = b.endpoints == null ? List.of() : List.copyOf(b.endpoints);
@@ -146,7 +148,8 @@ public final class TransportConfig
             .termBufferLength(termBufferLength)
             .maxMessageLength(maxMessageLength)
             .receiverMaxPark(receiverMaxPark)
-            .driverMaxPark(driverMaxPark);
+            .driverMaxPark(driverMaxPark)
+            .secret(secret);
         return endpoints.isEmpty() ? b.nodeCount(nodeCount) : b.endpoints(endpoints);
     }
 
@@ -242,6 +245,16 @@ public final class TransportConfig
     }
 
     /**
+     * The job's secret, if it has one.
+     *
+     * @return a copy of the secret, or null.
+     */
+    public byte[] secret()
+    {
+        return secret == null ? null : secret.clone();
+    }
+
+    /**
      * Aeron term buffer length used for UDP and IPC publications.
      *
      * @return the term length in bytes.
@@ -313,9 +326,24 @@ public final class TransportConfig
         private int maxMessageLength = MAX_MESSAGE_LENGTH_DEFAULT;
         private Duration receiverMaxPark = RECEIVER_MAX_PARK_DEFAULT;
         private Duration driverMaxPark = DRIVER_MAX_PARK_DEFAULT;
+        private byte[] secret;
 
         private Builder()
         {
+        }
+
+        /**
+         * The job's secret, at least 16 bytes; default none. With one, every node proves it holds it on each of its
+         * publications before anything else goes there, and takes messages only from senders that proved it (see
+         * {@link Transport}); nodes of one job must agree on it.
+         *
+         * @param secret the secret (copied), or null for a job whose nodes trust whoever reaches them.
+         * @return this for a fluent API.
+         */
+        public Builder secret(final byte[] secret)
+        {
+            this.secret = secret == null ? null : secret.clone();
+            return this;
         }
 
         /**
@@ -496,6 +524,8 @@ public final class TransportConfig
             // A peer must get a couple of chances to be heard before it is declared dead.
             require(failureTimeout.compareTo(heartbeatInterval.multipliedBy(2)) >= 0,
                 "failureTimeout " + failureTimeout + " must be at least twice heartbeatInterval " + heartbeatInterval);
+            require(secret == null || secret.length >= 16, "the secret must be at least 16 bytes, not " +
+                (secret == null ? 0 : secret.length));
             require(jobId != null && JOB_ID_PATTERN.matcher(jobId).matches(),
                 "jobId '" + jobId + "' must be 1-64 characters from [A-Za-z0-9_.-]");
             require(termBufferLength >= MIN_TERM_LENGTH && termBufferLength <= MAX_TERM_LENGTH &&

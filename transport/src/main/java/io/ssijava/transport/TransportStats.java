@@ -11,6 +11,8 @@ package io.ssijava.transport;
  * @param messagesDropped   messages (or pieces of chunked messages) discarded on receipt: bad magic, version, type
  *                          or sender, too large, incomplete, or from a node already declared failed.
  * @param handlerErrors     exceptions thrown by {@link MessageHandler#onMessage} (caught and logged).
+ * @param messagesUnproven  of the dropped messages, those from a sender that had not proved the job's secret (a job
+ *                          with one), and greetings that did not prove it.
  */
 public record TransportStats(
     long messagesSent,
@@ -18,6 +20,7 @@ public record TransportStats(
     long messagesReceived,
     long bytesReceived,
     long messagesDropped,
-    long handlerErrors)
+    long handlerErrors,
+    long messagesUnproven)
 {
 }

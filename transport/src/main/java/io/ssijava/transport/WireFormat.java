@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
  * <pre>
  *   0  short magic    0x5353 ("SS"), rejects traffic from anything that is not ssi-java
  *   2  byte  version  bumped on incompatible changes, so mixed versions fail loudly instead of misparsing
- *   3  byte  type     DATA, HEARTBEAT, FIRST_CHUNK or CHUNK
+ *   3  byte  type     DATA, HEARTBEAT, FIRST_CHUNK, CHUNK or HELLO
  *   4  int   fromNode sender's node id
  * </pre>
  * Little-endian explicitly, so nodes on hosts of different byte order still agree.
@@ -34,6 +34,8 @@ final class WireFormat
     static final byte TYPE_FIRST_CHUNK = 3;
     /** A following piece; the message is delivered when the total length has arrived. */
     static final byte TYPE_CHUNK = 4;
+    /** The first message on a publication of a job with a secret: the proof that the sender holds it (Greeting). */
+    static final byte TYPE_HELLO = 5;
 
     private static final int MAGIC_OFFSET = 0;
     private static final int VERSION_OFFSET = 2;

@@ -98,7 +98,21 @@ public final class NodeSpawner implements AutoCloseable {
      * @throws IllegalStateException    when this JVM's command line cannot be worked out
      */
     public static NodeSpawner spawn(NodeOptions node0, Path agentJar) throws IOException {
-        return spawn(node0, agentJar, JvmCommandLine.current());
+        return spawn(node0, agentJar, JvmCommandLine.current(), null);
+    }
+
+    /**
+     * Starts nodes 1..N-1 as {@link #spawn(NodeOptions, Path)} does, handing them the job's secret in
+     * {@value JobSecret#ENV} (their environment, which only their owner can read).
+     *
+     * @param node0    node 0's options; {@code peers} must be filled (one per node)
+     * @param agentJar the ssi agent jar
+     * @param secret   the job's secret, or null
+     * @return the spawner, owning the started workers
+     * @throws IOException when a worker cannot be started
+     */
+    public static NodeSpawner spawn(NodeOptions node0, Path agentJar, byte[] secret) throws IOException {
+        return spawn(node0, agentJar, JvmCommandLine.current(), secret);
     }
 
     /**
@@ -111,6 +125,11 @@ public final class NodeSpawner implements AutoCloseable {
      * @throws IOException when a worker cannot be started
      */
     public static NodeSpawner spawn(NodeOptions node0, Path agentJar, JvmCommandLine self) throws IOException {
+        return spawn(node0, agentJar, self, null);
+    }
+
+    private static NodeSpawner spawn(NodeOptions node0, Path agentJar, JvmCommandLine self, byte[] secret)
+            throws IOException {
         if (node0.nodeId() != 0) {
             throw new IllegalArgumentException("only node 0 spawns workers, not node " + node0.nodeId());
         }
@@ -133,6 +152,9 @@ public final class NodeSpawner implements AutoCloseable {
             INHERITED_JVM_OPTION_VARS.forEach(env::remove);
             env.put(ENV_PARENT_PID, Long.toString(myPid));
             env.put(ENV_NODE_ID, Integer.toString(id));
+            if (secret != null) {
+                env.put(JobSecret.ENV, JobSecret.hex(secret));
+            }
             try {
                 spawner.add(id, pb.start());
             } catch (IOException e) {

@@ -52,13 +52,17 @@ public final class ControlServer
      * @param job      the job id.
      * @param nodes    nodes in the job.
      * @param commands what the commands do.
+     * @param given    the job's secret, which its nodes prove to each other; null: one of the control point's own.
      * @return the server, serving.
      */
-    public static ControlServer start(final String job, final int nodes, final ControlCommands commands)
-        throws IOException
+    public static ControlServer start(final String job, final int nodes, final ControlCommands commands,
+        final byte[] given) throws IOException
     {
-        final byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
+        final byte[] secret = given != null ? given.clone() : new byte[32];
+        if (given == null)
+        {
+            new SecureRandom().nextBytes(secret);
+        }
         final ServerSocket socket = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         final ControlServer server = new ControlServer(commands, secret, socket);
         final Properties fields = new Properties();

@@ -1,0 +1,102 @@
+package io.ssijava.systemtests;
+
+import io.ssijava.testsupport.ProcessCleanupExtension;
+import io.ssijava.testsupport.ProcessRunner;
+import io.ssijava.testsupport.RunningProcess;
+import io.ssijava.testsupport.SsiJava;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Nodes started by hand (UDP, {@code peers=}) join a job only if they hold its secret: with the same secret file a
+ * 2-node job gives plain java's output; with another, neither node admits the other and each says so; a secret file
+ * others may read is refused before anything starts.
+ */
+@ExtendWith(ProcessCleanupExtension.class)
+class JoinTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final String[] ARGS = {"2", "2000000"};
+
+    @TempDir
+    Path tmp;
+
+    private static List<String> node(int id, String peers, Path secret) {
+        List<String> cmd = new ArrayList<>(SsiJava.agentCommand("nodes=2,node=" + id + ",peers=" + peers
+                + ",connect-timeout=5s", Cluster.samplesClasses().toString(), "samples.Pi", ARGS));
+        cmd.add(1, "-Dssi.secret.file=" + secret);
+        return cmd;
+    }
+
+    private Path secret(String name, String text, String permissions) throws IOException {
+        Path file = tmp.resolve(name);
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+        return file;
+    }
+
+    /** Two loopback endpoints free a moment ago, as peers= takes them. */
+    private static String[] freePorts() throws IOException {
+        try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             DatagramSocket b = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return new String[] {"127.0.0.1:" + a.getLocalPort(), "127.0.0.1:" + b.getLocalPort()};
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void nodesStartedByHandJoinOnlyWithTheJobsSecret() throws Exception {
+        String want = Cluster.plain(Cluster.samplesClasses(), "samples.Pi", ARGS).stdout();
+        Path good = secret("good", "the-jobs-secret-0123456789", "rw-------");
+        Path other = secret("other", "another-secret-0123456789", "rw-------");
+
+        String[] ports = freePorts();
+        String peers = ports[0] + ";" + ports[1];
+        try (RunningProcess one = ProcessRunner.of(node(1, peers, good)).timeout(LIMIT).start()) {
+            List<String> zeroCmd = node(0, peers, good);
+            ProcessRunner.Result zero = ProcessRunner.of(zeroCmd).timeout(LIMIT).run();
+            assertEquals(0, zero.exitCode(), () -> Cluster.explain(zeroCmd, zero));
+            assertEquals(want, zero.stdout(), () -> Cluster.explain(zeroCmd, zero));
+            ProcessRunner.Result r1 = one.await();
+            assertEquals(0, r1.exitCode(), r1::describe);
+        }
+
+        ports = freePorts();
+        String peers2 = ports[0] + ";" + ports[1];
+        try (RunningProcess one = ProcessRunner.of(node(1, peers2, other)).timeout(LIMIT).start()) {
+            List<String> zeroCmd = node(0, peers2, good);
+            ProcessRunner.Result zero = ProcessRunner.of(zeroCmd).timeout(LIMIT).run();
+            assertNotEquals(0, zero.exitCode(), () -> Cluster.explain(zeroCmd, zero));
+            assertEquals("", zero.stdout(), "the program must not start without its other node");
+            assertTrue(zero.stderr().contains("node 1 at /" + ports[1] + ": it did not prove the job's secret"),
+                    () -> Cluster.explain(zeroCmd, zero));
+            ProcessRunner.Result r1 = one.await();
+            assertNotEquals(0, r1.exitCode(), r1::describe);
+            assertTrue(r1.stderr().contains("node 0 at /" + ports[0] + ": it did not prove the job's secret"),
+                    r1::describe);
+        }
+
+        Path loose = secret("loose", "the-jobs-secret-0123456789", "rw-r--r--");
+        List<String> looseCmd = node(0, peers, loose);
+        ProcessRunner.Result refused = ProcessRunner.of(looseCmd).timeout(LIMIT).run();
+        assertNotEquals(0, refused.exitCode(), () -> Cluster.explain(looseCmd, refused));
+        assertTrue(refused.stderr().contains("the secret file " + loose + " may be read by others than its owner "
+                + "(chmod 600 it)"), () -> Cluster.explain(looseCmd, refused));
+    }
+}
