@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Nodes started by hand (UDP, {@code peers=}) join a job only if they hold its secret: with the same secret file a
  * 2-node job gives plain java's output; with another, neither node admits the other and each says so; a secret file
- * others may read is refused before anything starts.
+ * others may read is refused before anything starts. Tasks of srun take their places from the environment.
  */
 @ExtendWith(ProcessCleanupExtension.class)
 class JoinTest {
@@ -56,6 +56,51 @@ class JoinTest {
         try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              DatagramSocket b = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return new String[] {"127.0.0.1:" + a.getLocalPort(), "127.0.0.1:" + b.getLocalPort()};
+        }
+    }
+
+    /** A base port whose next port is free too (for two tasks on one host), as srun's tasks would use them. */
+    private static int freePortPair() throws IOException {
+        for (int tries = 0; tries < 50; tries++) {
+            try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                int base = a.getLocalPort();
+                if (base < 65_535) {
+                    try (DatagramSocket b = new DatagramSocket(base + 1, InetAddress.getLoopbackAddress())) {
+                        return base;
+                    } catch (IOException taken) {
+                        // try another
+                    }
+                }
+            }
+        }
+        throw new IOException("no two free consecutive UDP ports on loopback");
+    }
+
+    /**
+     * Two tasks of an srun step on one host: each takes its node number, the node count, the peers and the job
+     * from the environment srun gives ({@code slurm=BASEPORT}), and the secret from {@code SSI_JAVA_SECRET}.
+     */
+    @Test
+    @Timeout(180)
+    void tasksOfAnSrunStepFindEachOtherThroughTheEnvironment() throws Exception {
+        String want = Cluster.plain(Cluster.samplesClasses(), "samples.Pi", ARGS).stdout();
+        int base = freePortPair();
+        ProcessRunner[] tasks = new ProcessRunner[2];
+        for (int rank = 0; rank < 2; rank++) {
+            tasks[rank] = ProcessRunner.of(SsiJava.agentCommand("slurm=" + base + ",connect-timeout=10s",
+                    Cluster.samplesClasses().toString(), "samples.Pi", ARGS)).timeout(LIMIT)
+                    .env("SLURM_NTASKS", "2").env("SLURM_PROCID", Integer.toString(rank))
+                    .env("SLURM_STEP_NODELIST", "127.0.0.1").env("SLURM_STEP_TASKS_PER_NODE", "2")
+                    .env("SLURM_JOB_ID", "77").env("SLURM_STEP_ID", "0")
+                    .env("SSI_JAVA_SECRET", "00112233445566778899aabbccddeeff");
+        }
+        try (RunningProcess one = tasks[1].start()) {
+            ProcessRunner.Result zero = tasks[0].run();
+            assertEquals(0, zero.exitCode(), () -> Cluster.explain(tasks[0].command(), zero));
+            assertEquals(want, zero.stdout(), () -> Cluster.explain(tasks[0].command(), zero));
+            assertTrue(!zero.stderr().contains("no job secret"), zero::describe);
+            ProcessRunner.Result r1 = one.await();
+            assertEquals(0, r1.exitCode(), r1::describe);
         }
     }
 

@@ -50,6 +50,8 @@ import java.util.regex.Pattern;
  *   mirror-every=M           every M-th checkpoint is mirrored on the neighbour (default 4)
  *   stable-every=N           every M*N-th checkpoint goes to stable-dir (default 4; needs stable-dir)
  *   scheme=B                 the checkpoint scheme, A or B (default B)
+ *   slurm[=BASEPORT]         a task of srun: nodes, node, peers and job from its environment, the k-th
+ *                            task on a host on port BASEPORT+k (default 47000); see SlurmEnvironment
  * </pre>
  * Paths are made absolute (against this JVM's working directory) and cannot hold ','.
  * Flags may also be written {@code stats=true} / {@code stats=false}. Unknown keys,
@@ -91,6 +93,9 @@ public record NodeOptions(
 
     /** The largest supported cluster. */
     public static final int MAX_NODES = 64;
+
+    /** The option that takes nodes, node, peers and job from a Slurm task's environment. */
+    public static final String SLURM = "slurm";
 
     /** The connect timeout used when the option string has none. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(20);
@@ -202,6 +207,58 @@ public record NodeOptions(
      * @throws IllegalArgumentException naming the bad item and listing the valid keys
      */
     public static NodeOptions parse(String agentArgs) {
+        return parse(agentArgs, System::getenv);
+    }
+
+    /**
+     * Parses an option string, where {@code slurm[=BASEPORT]} stands for the {@code nodes}, {@code node},
+     * {@code peers} and {@code job} that the environment of a task started by srun gives (see
+     * {@link SlurmEnvironment}).
+     *
+     * @param agentArgs the option string
+     * @param env       the environment
+     * @return the parsed options
+     * @throws IllegalArgumentException naming the bad item
+     */
+    static NodeOptions parse(String agentArgs, java.util.function.Function<String, String> env) {
+        String text = agentArgs == null ? "" : agentArgs.strip();
+        String slurm = null;
+        List<String> rest = new ArrayList<>();
+        for (String item : text.split(",", -1)) {
+            if (item.equals(SLURM) || item.startsWith(SLURM + "=")) {
+                if (slurm != null) {
+                    throw bad(item, "'" + SLURM + "' is given more than once");
+                }
+                slurm = item;
+            } else {
+                rest.add(item);
+            }
+        }
+        if (slurm == null) {
+            return parseItems(text);
+        }
+        for (String item : rest) {
+            String key = item.indexOf('=') < 0 ? item : item.substring(0, item.indexOf('='));
+            if (List.of("nodes", "node", "peers", "job").contains(key)) {
+                throw bad(item, "with slurm, nodes, node, peers and job come from the environment srun gives");
+            }
+        }
+        int base = slurm.equals(SLURM) ? SlurmEnvironment.DEFAULT_BASE_PORT
+                : parseInt(slurm, slurm.substring(SLURM.length() + 1), 1, 65_535);
+        SlurmEnvironment.Derived d;
+        try {
+            d = SlurmEnvironment.from(env, base);
+        } catch (IllegalArgumentException e) {
+            throw bad(slurm, e.getMessage());
+        }
+        rest.add("nodes=" + d.nodes());
+        rest.add("node=" + d.node());
+        rest.add("peers=" + String.join(";", d.peers()));
+        rest.add("job=" + d.job());
+        return parseItems(String.join(",", rest));
+    }
+
+    private static NodeOptions parseItems(String text) {
         int nodes = 1;
         OptionalInt node = OptionalInt.empty();
         List<InetSocketAddress> peers = List.of();
@@ -221,7 +278,6 @@ public record NodeOptions(
         String restore = "";
 
         Set<String> seen = new HashSet<>();
-        String text = agentArgs == null ? "" : agentArgs.strip();
         for (String item : text.split(",", -1)) {
             // Tolerate empty items ("a,,b", trailing comma): scripts that glue options together produce them.
             if (item.isEmpty()) {
@@ -633,6 +689,6 @@ public record NodeOptions(
 
     private static IllegalArgumentException bad(String item, String why) {
         return new IllegalArgumentException("bad ssi-agent option '" + item + "': " + why
-                + " (valid keys: " + String.join(", ", KEYS) + ")");
+                + " (valid keys: " + String.join(", ", KEYS) + ", " + SLURM + ")");
     }
 }

@@ -297,7 +297,62 @@ class NodeOptionsTest {
         assertTrue(e.getMessage().startsWith("bad ssi-agent option '"), e.getMessage());
         assertTrue(e.getMessage().contains("valid keys: nodes, node, peers, job, stats, verbose, placement, "
                 + "connect-timeout, balance, transport, checkpoint-every, checkpoint-dir, stable-dir, mirror-every, "
-                + "stable-every, scheme, restore)"), e.getMessage());
+                + "stable-every, scheme, restore, slurm)"), e.getMessage());
+    }
+
+    /** What srun gives a task: 5 tasks, two hosts with 3 and 2 (block distribution). */
+    private static java.util.function.Function<String, String> srun(int rank, String distribution) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("SLURM_NTASKS", "5",
+                "SLURM_PROCID", Integer.toString(rank), "SLURM_STEP_NODELIST", "localhost,127.0.0.[1]",
+                "SLURM_STEP_TASKS_PER_NODE", "3,2", "SLURM_JOB_ID", "4242", "SLURM_STEP_ID", "1"));
+        if (distribution != null) {
+            env.put("SLURM_DISTRIBUTION", distribution);
+        }
+        return env::get;
+    }
+
+    @Test
+    void slurmTakesTheNodesAndPeersFromTheTasksEnvironment() {
+        NodeOptions o = NodeOptions.parse("slurm=47100,stats", srun(4, null));
+        assertEquals(5, o.nodes());
+        assertEquals(java.util.OptionalInt.of(4), o.node());
+        assertEquals("slurm-4242-1", o.jobId());
+        assertTrue(o.stats());
+        List<String> peers = o.peers().stream().map(a -> a.getHostString() + ":" + a.getPort()).toList();
+        assertEquals(List.of("localhost:47100", "localhost:47101", "localhost:47102", "127.0.0.1:47100",
+                "127.0.0.1:47101"), peers);
+        // cyclic: tasks alternate between the hosts while each has room
+        List<String> cyclic = NodeOptions.parse("slurm=47100", srun(0, "cyclic:block")).peers().stream()
+                .map(a -> a.getHostString() + ":" + a.getPort()).toList();
+        assertEquals(List.of("localhost:47100", "127.0.0.1:47100", "localhost:47101", "127.0.0.1:47101",
+                "localhost:47102"), cyclic);
+        // every task of the step agrees, and the canonical string no longer needs the environment
+        assertEquals(o.peers(), NodeOptions.parse("slurm=47100", srun(0, null)).peers());
+        assertEquals(o, NodeOptions.parse(o.toAgentArgs()));
+    }
+
+    @Test
+    void slurmOutsideSrunOrWithItsOwnNodesIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NodeOptions.parse("slurm", name -> null));
+        assertTrue(e.getMessage().contains("SLURM_NTASKS is not set: not a task started by srun?"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> NodeOptions.parse("slurm,nodes=2", srun(0, null)));
+        assertTrue(e.getMessage().contains("with slurm, nodes, node, peers and job come from the environment"),
+                e.getMessage());
+        java.util.Map<String, String> bad = new java.util.HashMap<>(java.util.Map.of("SLURM_NTASKS", "4",
+                "SLURM_PROCID", "0", "SLURM_STEP_NODELIST", "cn[1-2]", "SLURM_STEP_TASKS_PER_NODE", "1",
+                "SLURM_JOB_ID", "1"));
+        e = assertThrows(IllegalArgumentException.class, () -> NodeOptions.parse("slurm", bad::get));
+        assertTrue(e.getMessage().contains("the node list names 2 hosts but the tasks per node 1"), e.getMessage());
+    }
+
+    @Test
+    void slurmHostListsAndTaskCountsExpand() {
+        assertEquals(List.of("cn01", "cn02", "cn03", "cn07", "gpu5", "x9y"),
+                SlurmEnvironment.expandHostlist("cn[01-03,07],gpu5,x[9]y"));
+        assertEquals(List.of(2, 2, 2, 1), SlurmEnvironment.tasksPerNode("2(x3),1"));
+        assertThrows(IllegalArgumentException.class, () -> SlurmEnvironment.expandHostlist("cn[3-1]"));
+        assertThrows(IllegalArgumentException.class, () -> SlurmEnvironment.tasksPerNode("2(x)"));
     }
 
     @Test
