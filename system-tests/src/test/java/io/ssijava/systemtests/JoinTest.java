@@ -59,6 +59,60 @@ class JoinTest {
         }
     }
 
+    /** Runs {@code ip} with the given arguments; @return whether it succeeded. */
+    private static boolean ip(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        try {
+            return ProcessRunner.of(cmd).timeout(Duration.ofSeconds(20)).run().exitCode() == 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Two hosts: two network namespaces joined by a veth pair, 10.213.0.1 and 10.213.0.2, each with its own
+     * loopback. Node 1 runs in the second, node 0 in the first; they talk over UDP between the two addresses.
+     * Needs root and {@code ip netns} (skipped where the machine has neither).
+     */
+    @Test
+    @Timeout(180)
+    void nodesOnTwoHostsRunAJobOverUdp() throws Exception {
+        String a = "ssi-" + ProcessHandle.current().pid() + "-a";
+        String b = "ssi-" + ProcessHandle.current().pid() + "-b";
+        org.junit.jupiter.api.Assumptions.assumeTrue(ip("netns", "add", a),
+                "no network namespaces here (needs root and ip netns)");
+        try {
+            assertTrue(ip("netns", "add", b));
+            // made inside the namespaces: the names cannot clash with the machine's
+            String va = "ssiva";
+            assertTrue(ip("link", "add", va, "netns", a, "type", "veth", "peer", "name", "ssivb", "netns", b));
+            assertTrue(ip("-n", a, "addr", "add", "10.213.0.1/24", "dev", va));
+            assertTrue(ip("-n", b, "addr", "add", "10.213.0.2/24", "dev", "ssivb"));
+            for (String[] up : List.of(new String[] {a, va}, new String[] {b, "ssivb"}, new String[] {a, "lo"},
+                    new String[] {b, "lo"})) {
+                assertTrue(ip("-n", up[0], "link", "set", up[1], "up"));
+            }
+            String want = Cluster.plain(Cluster.samplesClasses(), "samples.Pi", ARGS).stdout();
+            Path good = secret("good", "the-jobs-secret-0123456789", "rw-------");
+            String peers = "10.213.0.1:47000;10.213.0.2:47000";
+            List<String> one = new ArrayList<>(List.of("ip", "netns", "exec", b));
+            one.addAll(node(1, peers, good));
+            List<String> zero = new ArrayList<>(List.of("ip", "netns", "exec", a));
+            zero.addAll(node(0, peers, good));
+            try (RunningProcess worker = ProcessRunner.of(one).timeout(LIMIT).start()) {
+                ProcessRunner.Result r = ProcessRunner.of(zero).timeout(LIMIT).run();
+                assertEquals(0, r.exitCode(), () -> Cluster.explain(zero, r));
+                assertEquals(want, r.stdout(), () -> Cluster.explain(zero, r));
+                ProcessRunner.Result w = worker.await();
+                assertEquals(0, w.exitCode(), w::describe);
+            }
+        } finally {
+            ip("netns", "delete", b);
+            ip("netns", "delete", a);
+        }
+    }
+
     /** A base port whose next port is free too (for two tasks on one host), as srun's tasks would use them. */
     private static int freePortPair() throws IOException {
         for (int tries = 0; tries < 50; tries++) {
