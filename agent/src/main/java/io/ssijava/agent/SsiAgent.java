@@ -206,19 +206,19 @@ public final class SsiAgent
     {
         NodeOptions options = given;
         final int self = options.nodeId();
-        if (self != 0)
-        {
-            NodeSpawner.watchParent();
-        }
         NodeSpawner spawner = null;
         byte[] secret = null;
         try
         {
-            secret = JobSecret.of(options);
+            secret = JobSecret.of(options); // first: a node started over ssh reads it from stdin
         }
         catch (final IllegalArgumentException ex)
         {
             fail(self, ex.getMessage());
+        }
+        if (self != 0)
+        {
+            NodeSpawner.watchParent();
         }
         if (secret == null && options.nodes() > 1)
         {

@@ -21,7 +21,7 @@ public final class HelpText {
                                 [--jvm-opt OPT]... [--java PATH]
                                 [--checkpoint-every D] [--checkpoint-dir DIR] [--stable-dir DIR]
                                 [--mirror-every M] [--stable-every N] [--scheme A|B]
-                                [--checkpoint-strict] [--metrics-port PORT]
+                                [--checkpoint-strict] [--metrics-port PORT] [--hosts H0,H1,...]
                                 (-cp|-classpath|--class-path) CP MAIN [ARGS...]
                        ssi-java [options] -jar app.jar [ARGS...]
                        ssi-java jobs | status | threads | nodes | migrate THREAD NODE
@@ -169,6 +169,11 @@ public final class HelpText {
                   --checkpoint-strict  take no checkpoint while the program holds something
                                        a restore could not open again (a socket); open
                                        files are kept and reopened at their offsets
+                  --hosts H0,H1,...    node k on host k: node 0 here (H0: this host as the
+                                       others reach it), the others started over ssh
+                                       ($SSI_JAVA_SSH, default ssh -o BatchMode=yes) in
+                                       this directory, which the hosts must share; the
+                                       k-th node of a host uses UDP port 47000+k
                   --metrics-port PORT  serve every node's metrics (see ssi-java metrics) at
                                        http://127.0.0.1:PORT/metrics, to a scraper that
                                        sends the job's secret as a bearer token; 0 for

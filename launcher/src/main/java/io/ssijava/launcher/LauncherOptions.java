@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * ssi-java [--nodes N] [--stats] [--verbose] [--jvm-opt OPT]... [--java PATH]
  *          [--checkpoint-every D] [--checkpoint-dir DIR] [--stable-dir DIR]
  *          [--mirror-every M] [--stable-every N] [--scheme A|B] [--checkpoint-strict]
- *          [--metrics-port PORT] (-cp|-classpath|--class-path) CP MAIN [ARGS...]
+ *          [--metrics-port PORT] [--hosts H0,H1,...] (-cp|-classpath|--class-path) CP MAIN [ARGS...]
  * ssi-java [options] -jar app.jar [ARGS...]
  * ssi-java --help | -h | --version
  * </pre>
@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * @param verbose     log what ssi-java and the runtime do
  * @param placement   the placement policy: {@code spread}, {@code local}, {@code least-loaded} or {@code follow-data}
  * @param balance     move running threads from busy nodes to idle ones
+ * @param hosts       with {@code --hosts}: the host of each node, in node order (node 0 this one); else empty
  * @param checkpoints how the job takes checkpoints
  * @param jvmOptions  extra flags for every node's JVM, in order
  * @param java        the java executable to run nodes with; empty for the launcher's own
@@ -50,6 +51,7 @@ public record LauncherOptions(
         boolean verbose,
         String placement,
         boolean balance,
+        List<String> hosts,
         Checkpoints checkpoints,
         List<String> jvmOptions,
         Optional<String> java,
@@ -166,7 +168,7 @@ public record LauncherOptions(
      * @return the agent arguments
      */
     public String agentArgs() {
-        StringBuilder sb = new StringBuilder("nodes=").append(nodes);
+        StringBuilder sb = new StringBuilder(hosts.isEmpty() ? "nodes=" + nodes : "hosts=" + String.join(";", hosts));
         if (stats) {
             sb.append(",stats");
         }
@@ -194,6 +196,8 @@ public record LauncherOptions(
         private final String[] args;
         private int i;
         private int nodes = 1;
+        private boolean nodesGiven;
+        private List<String> hosts = List.of();
         private boolean stats;
         private boolean verbose;
         private String placement = "spread";
@@ -229,7 +233,11 @@ public record LauncherOptions(
                     case "--version" -> {
                         return simple(Action.VERSION);
                     }
-                    case "--nodes" -> nodes = parseNodes(value(name, inlineValue));
+                    case "--nodes" -> {
+                        nodes = parseNodes(value(name, inlineValue));
+                        nodesGiven = true;
+                    }
+                    case "--hosts" -> hosts = hosts(value(name, inlineValue));
                     case "--stats" -> stats = flag(name, inlineValue);
                     case "--verbose" -> verbose = flag(name, inlineValue);
                     case "--placement" -> placement = placement(value(name, inlineValue));
@@ -279,14 +287,21 @@ public record LauncherOptions(
         }
 
         private LauncherOptions simple(Action action) {
-            return new LauncherOptions(action, nodes, stats, verbose, placement, balance, Checkpoints.DEFAULT,
-                    jvmOptions, Optional.ofNullable(java),
+            return new LauncherOptions(action, nodes, stats, verbose, placement, balance, List.of(),
+                    Checkpoints.DEFAULT, jvmOptions, Optional.ofNullable(java),
                     Optional.ofNullable(classPath), Optional.empty(), Optional.empty(), List.of());
         }
 
         private LauncherOptions run(Optional<String> jar, Optional<String> main) throws UsageException {
             List<String> rest = Arrays.asList(args).subList(i + 1, args.length);
-            return new LauncherOptions(Action.RUN, nodes, stats, verbose, placement, balance, checkpoints(),
+            if (!hosts.isEmpty()) {
+                if (nodesGiven && nodes != hosts.size()) {
+                    throw usage("--nodes " + nodes + " and --hosts with " + hosts.size() + " hosts disagree; give "
+                            + "--hosts alone");
+                }
+                nodes = hosts.size();
+            }
+            return new LauncherOptions(Action.RUN, nodes, stats, verbose, placement, balance, hosts, checkpoints(),
                     jvmOptions, Optional.ofNullable(java),
                     Optional.ofNullable(classPath), jar, main, rest);
         }
@@ -401,6 +416,20 @@ public record LauncherOptions(
                 throw usage("empty value for " + name);
             }
             return value;
+        }
+
+        private static List<String> hosts(String value) throws UsageException {
+            List<String> out = List.of(value.split(",", -1));
+            if (out.size() > MAX_NODES) {
+                throw usage("--hosts names " + out.size() + " hosts; at most " + MAX_NODES);
+            }
+            for (String h : out) {
+                if (!h.matches("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]")) {
+                    throw usage("--hosts: '" + h + "' is not a host name or address (comma-separated, IPv6 as "
+                            + "[addr])");
+                }
+            }
+            return out;
         }
 
         private static int parseNodes(String value) throws UsageException {

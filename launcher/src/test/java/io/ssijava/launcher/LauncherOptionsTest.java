@@ -199,6 +199,22 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void hostsNameEveryNodesHostAndStandForNodes() throws UsageException {
+        LauncherOptions o = parse("--hosts", "cn1,cn2,cn2,[fd00::7]", "--stats", "-cp", "c", "Main");
+        assertEquals(4, o.nodes());
+        assertEquals(List.of("cn1", "cn2", "cn2", "[fd00::7]"), o.hosts());
+        assertEquals("hosts=cn1;cn2;cn2;[fd00::7],stats", o.agentArgs());
+        assertEquals(3, parse("--nodes", "3", "--hosts=a,b,c", "-cp", "c", "Main").nodes());
+        UsageException e = assertThrows(UsageException.class, () -> parse("--nodes", "2", "--hosts", "a,b,c",
+                "-cp", "c", "Main"));
+        assertTrue(e.getMessage().contains("--nodes 2 and --hosts with 3 hosts disagree"), e.getMessage());
+        e = assertThrows(UsageException.class, () -> parse("--hosts", "a,,b", "Main"));
+        assertTrue(e.getMessage().contains("'' is not a host name or address"), e.getMessage());
+        e = assertThrows(UsageException.class, () -> parse("--hosts", "a;b", "Main"));
+        assertTrue(e.getMessage().contains("'a;b' is not a host name"), e.getMessage());
+    }
+
+    @Test
     void shouldParseEveryOption() throws UsageException {
         LauncherOptions o = parse("--nodes", "3", "--stats", "--verbose", "--jvm-opt", "-Xmx1g", "--jvm-opt",
                 "-Dx=a b", "--java", "/opt/jdk/bin/java", "-classpath", "a:b", "Main", "x");

@@ -72,44 +72,90 @@ class JoinTest {
 
     /**
      * Two hosts: two network namespaces joined by a veth pair, 10.213.0.1 and 10.213.0.2, each with its own
-     * loopback. Node 1 runs in the second, node 0 in the first; they talk over UDP between the two addresses.
-     * Needs root and {@code ip netns} (skipped where the machine has neither).
+     * loopback; deleted on close. Needs root and {@code ip netns} (the test is skipped where the machine has
+     * neither).
      */
+    private static final class TwoHosts implements AutoCloseable {
+        final String a = "ssi-" + ProcessHandle.current().pid() + "-a";
+        final String b = "ssi-" + ProcessHandle.current().pid() + "-b";
+
+        TwoHosts() {
+            org.junit.jupiter.api.Assumptions.assumeTrue(ip("netns", "add", a),
+                    "no network namespaces here (needs root and ip netns)");
+            try {
+                assertTrue(ip("netns", "add", b));
+                // made inside the namespaces: the names cannot clash with the machine's
+                assertTrue(ip("link", "add", "ssiva", "netns", a, "type", "veth", "peer", "name", "ssivb", "netns", b));
+                assertTrue(ip("-n", a, "addr", "add", "10.213.0.1/24", "dev", "ssiva"));
+                assertTrue(ip("-n", b, "addr", "add", "10.213.0.2/24", "dev", "ssivb"));
+                for (String[] up : List.of(new String[] {a, "ssiva"}, new String[] {b, "ssivb"},
+                        new String[] {a, "lo"}, new String[] {b, "lo"})) {
+                    assertTrue(ip("-n", up[0], "link", "set", up[1], "up"));
+                }
+            } catch (RuntimeException | AssertionError e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** @return the command, run on a host */
+        List<String> on(String ns, List<String> command) {
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+            cmd.addAll(command);
+            return cmd;
+        }
+
+        @Override
+        public void close() {
+            ip("netns", "delete", b);
+            ip("netns", "delete", a);
+        }
+    }
+
+    /** Node 1 runs on the second host, node 0 on the first; they talk over UDP between the two addresses. */
     @Test
     @Timeout(180)
     void nodesOnTwoHostsRunAJobOverUdp() throws Exception {
-        String a = "ssi-" + ProcessHandle.current().pid() + "-a";
-        String b = "ssi-" + ProcessHandle.current().pid() + "-b";
-        org.junit.jupiter.api.Assumptions.assumeTrue(ip("netns", "add", a),
-                "no network namespaces here (needs root and ip netns)");
-        try {
-            assertTrue(ip("netns", "add", b));
-            // made inside the namespaces: the names cannot clash with the machine's
-            String va = "ssiva";
-            assertTrue(ip("link", "add", va, "netns", a, "type", "veth", "peer", "name", "ssivb", "netns", b));
-            assertTrue(ip("-n", a, "addr", "add", "10.213.0.1/24", "dev", va));
-            assertTrue(ip("-n", b, "addr", "add", "10.213.0.2/24", "dev", "ssivb"));
-            for (String[] up : List.of(new String[] {a, va}, new String[] {b, "ssivb"}, new String[] {a, "lo"},
-                    new String[] {b, "lo"})) {
-                assertTrue(ip("-n", up[0], "link", "set", up[1], "up"));
-            }
+        try (TwoHosts hosts = new TwoHosts()) {
             String want = Cluster.plain(Cluster.samplesClasses(), "samples.Pi", ARGS).stdout();
             Path good = secret("good", "the-jobs-secret-0123456789", "rw-------");
             String peers = "10.213.0.1:47000;10.213.0.2:47000";
-            List<String> one = new ArrayList<>(List.of("ip", "netns", "exec", b));
-            one.addAll(node(1, peers, good));
-            List<String> zero = new ArrayList<>(List.of("ip", "netns", "exec", a));
-            zero.addAll(node(0, peers, good));
-            try (RunningProcess worker = ProcessRunner.of(one).timeout(LIMIT).start()) {
+            List<String> zero = hosts.on(hosts.a, node(0, peers, good));
+            try (RunningProcess worker = ProcessRunner.of(hosts.on(hosts.b, node(1, peers, good))).timeout(LIMIT)
+                    .start()) {
                 ProcessRunner.Result r = ProcessRunner.of(zero).timeout(LIMIT).run();
                 assertEquals(0, r.exitCode(), () -> Cluster.explain(zero, r));
                 assertEquals(want, r.stdout(), () -> Cluster.explain(zero, r));
                 ProcessRunner.Result w = worker.await();
                 assertEquals(0, w.exitCode(), w::describe);
             }
-        } finally {
-            ip("netns", "delete", b);
-            ip("netns", "delete", a);
+        }
+    }
+
+    /**
+     * {@code ssi-java --hosts}: node 0, on the first host, starts node 1 on the second over ssh (a stand-in for ssh
+     * that runs the command in the second namespace), hands it the secret on its stdin, and the job runs over UDP.
+     */
+    @Test
+    @Timeout(180)
+    void nodeZeroStartsTheOtherHostsNodeOverSsh() throws Exception {
+        try (TwoHosts hosts = new TwoHosts()) {
+            String want = Cluster.plain(Cluster.samplesClasses(), "samples.Pi", ARGS).stdout();
+            Path ssh = tmp.resolve("fake-ssh");
+            Files.writeString(ssh, "#!/bin/sh\n"
+                    + "# ssh HOST COMMAND, for the two namespaces: runs COMMAND on the host\n"
+                    + "case \"$1\" in 10.213.0.2) ns=" + hosts.b + " ;; *) echo \"no host $1\" >&2; exit 255 ;; esac\n"
+                    + "shift\n"
+                    + "exec ip netns exec \"$ns\" sh -c \"$*\"\n");
+            Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
+            List<String> zero = hosts.on(hosts.a, Cluster.script(List.of("--hosts", "10.213.0.1,10.213.0.2", "-cp",
+                    Cluster.samplesClasses().toString(), "samples.Pi", ARGS[0], ARGS[1])).command());
+            ProcessRunner.Result r = ProcessRunner.of(zero).env("SSI_JAVA_SSH", ssh.toString())
+                    .env("SSI_JAVA_NO_BUILD", "1").env("JAVA_HOME", System.getProperty("java.home")).timeout(LIMIT)
+                    .run();
+            assertEquals(0, r.exitCode(), () -> Cluster.explain(zero, r));
+            assertEquals(want, r.stdout(), () -> Cluster.explain(zero, r));
+            assertTrue(!r.stderr().contains("no job secret"), () -> Cluster.explain(zero, r));
         }
     }
 

@@ -13,8 +13,9 @@ import java.util.Set;
  * The job's secret, which every node proves to the others before they hear it (see the transport's greeting) and
  * every control command proves to node 0. Where it comes from:
  * <ul>
- *   <li>{@value #ENV} (hex): how node 0 hands it to the nodes it starts; the environment of a process is readable
- *       by its owner only, unlike its command line;</li>
+ *   <li>{@value #ENV} (hex): how node 0 hands it to the nodes it starts here; the environment of a process is
+ *       readable by its owner only, unlike its command line; nodes it starts over ssh read it from their stdin
+ *       ({@value #STDIN_ENV});</li>
  *   <li>{@code -Dssi.secret.file=PATH}: nodes started by hand (with {@code peers=}) read the same file, which
  *       must be readable by its owner only; its bytes are the secret (at least 16);</li>
  *   <li>else node 0 of a job that starts its own nodes makes a new one, 32 random bytes.</li>
@@ -24,6 +25,8 @@ import java.util.Set;
 public final class JobSecret {
     /** The environment variable that carries the secret, in hex, to the nodes node 0 starts. */
     public static final String ENV = "SSI_JAVA_SECRET";
+    /** Set to 1 on a node started over ssh: the first line node 0 writes to its stdin is the secret, in hex. */
+    public static final String STDIN_ENV = "SSI_JAVA_SECRET_STDIN";
     private static final int MIN_LENGTH = 16;
 
     private JobSecret() {
@@ -36,15 +39,12 @@ public final class JobSecret {
      *                                  may read.
      */
     public static byte[] of(final NodeOptions options) {
+        if ("1".equals(System.getenv(STDIN_ENV))) {
+            return checked(fromHex(readLine(), "the secret on stdin"), "the secret on stdin");
+        }
         final String env = System.getenv(ENV);
         if (env != null && !env.isBlank()) {
-            final byte[] s;
-            try {
-                s = HexFormat.of().parseHex(env.strip());
-            } catch (final IllegalArgumentException ex) {
-                throw new IllegalArgumentException(ENV + " must be the secret in hex: " + ex.getMessage());
-            }
-            return checked(s, ENV);
+            return checked(fromHex(env, ENV), ENV);
         }
         final String file = System.getProperty("ssi.secret.file");
         if (file != null && !file.isBlank()) {
@@ -56,6 +56,32 @@ public final class JobSecret {
             return s;
         }
         return null;
+    }
+
+    private static byte[] fromHex(final String hex, final String where) {
+        try {
+            return HexFormat.of().parseHex(hex.strip());
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException(where + " must be the secret in hex: " + ex.getMessage());
+        }
+    }
+
+    /** The first line on fd 0, read a byte at a time: what follows is the parent watch's. */
+    private static String readLine() {
+        final java.io.InputStream in = new java.io.FileInputStream(java.io.FileDescriptor.in);
+        final StringBuilder sb = new StringBuilder();
+        try {
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n') {
+                if (sb.length() > 1024) {
+                    throw new IllegalArgumentException("no secret on stdin: its first line is too long");
+                }
+                sb.append((char) c);
+            }
+        } catch (final IOException ex) {
+            throw new IllegalArgumentException("cannot read the secret on stdin: " + ex);
+        }
+        return sb.toString();
     }
 
     static byte[] read(final Path file) {

@@ -50,6 +50,9 @@ import java.util.regex.Pattern;
  *   mirror-every=M           every M-th checkpoint is mirrored on the neighbour (default 4)
  *   stable-every=N           every M*N-th checkpoint goes to stable-dir (default 4; needs stable-dir)
  *   scheme=B                 the checkpoint scheme, A or B (default B)
+ *   hosts=h0;h1;...          node k on host k: node 0 where it is started, the others over ssh
+ *                            ($SSI_JAVA_SSH, default ssh -o BatchMode=yes), in node 0's directory (a
+ *                            file system all hosts share); the k-th node on a host on port 47000+k
  *   slurm[=BASEPORT]         a task of srun: nodes, node, peers and job from its environment, the k-th
  *                            task on a host on port BASEPORT+k (default 47000); see SlurmEnvironment
  * </pre>
@@ -93,6 +96,9 @@ public record NodeOptions(
 
     /** The largest supported cluster. */
     public static final int MAX_NODES = 64;
+
+    /** The port of the first node on each host of {@code hosts=}. */
+    public static final int HOSTS_BASE_PORT = 47_000;
 
     /** The option that takes nodes, node, peers and job from a Slurm task's environment. */
     public static final String SLURM = "slurm";
@@ -235,7 +241,7 @@ public record NodeOptions(
             }
         }
         if (slurm == null) {
-            return parseItems(text);
+            return parseItems(withHostsExpanded(text));
         }
         for (String item : rest) {
             String key = item.indexOf('=') < 0 ? item : item.substring(0, item.indexOf('='));
@@ -256,6 +262,47 @@ public record NodeOptions(
         rest.add("peers=" + String.join(";", d.peers()));
         rest.add("job=" + d.job());
         return parseItems(String.join(",", rest));
+    }
+
+    /**
+     * {@code hosts=h0;h1;...}: node k runs on host k (node 0 where it is started, the others started over ssh, see
+     * {@link NodeSpawner}); it stands for {@code nodes} and {@code peers}, the k-th node on a host listening on
+     * port {@value #HOSTS_BASE_PORT}+k.
+     */
+    private static String withHostsExpanded(String text) {
+        List<String> rest = new ArrayList<>();
+        String hosts = null;
+        for (String item : text.split(",", -1)) {
+            if (item.startsWith("hosts=")) {
+                hosts = item;
+            } else {
+                rest.add(item);
+            }
+        }
+        if (hosts == null) {
+            return text;
+        }
+        for (String item : rest) {
+            String key = item.indexOf('=') < 0 ? item : item.substring(0, item.indexOf('='));
+            if (List.of("nodes", "node", "peers").contains(key)) {
+                throw bad(item, "with hosts, the nodes and their endpoints come from the hosts");
+            }
+        }
+        String[] names = hosts.substring("hosts=".length()).split(";", -1);
+        if (names.length < 1 || names.length > MAX_NODES) {
+            throw bad(hosts, "give 1 to " + MAX_NODES + " hosts");
+        }
+        java.util.Map<String, Integer> onHost = new java.util.HashMap<>();
+        List<String> peers = new ArrayList<>();
+        for (String h : names) {
+            if (h.isBlank() || h.contains(":") && !h.startsWith("[")) {
+                throw bad(hosts, "'" + h + "' is not a host name or address (write IPv6 addresses as [addr])");
+            }
+            peers.add(h + ":" + (HOSTS_BASE_PORT + onHost.merge(h, 1, Integer::sum) - 1));
+        }
+        rest.add("nodes=" + names.length);
+        rest.add("peers=" + String.join(";", peers));
+        return String.join(",", rest);
     }
 
     private static NodeOptions parseItems(String text) {
@@ -465,8 +512,8 @@ public record NodeOptions(
     }
 
     /**
-     * The transport this node uses: the one given, else IPC on a node 0 that starts the other nodes itself
-     * (they all run here) and UDP where the peers were given (they may run anywhere).
+     * The transport this node uses: the one given, else IPC on a node 0 that starts the other nodes itself on
+     * this machine, and UDP where the peers were given by hand or some run on other hosts ({@code hosts=}).
      *
      * @return {@link TransportKind#IPC} or {@link TransportKind#UDP}
      */
@@ -474,7 +521,8 @@ public record NodeOptions(
         if (transport != TransportKind.AUTO) {
             return transport;
         }
-        return mustSpawnWorkers() ? TransportKind.IPC : TransportKind.UDP;
+        return mustSpawnWorkers() && peers.stream().allMatch(NodeSpawner::isLocal) ? TransportKind.IPC
+                : TransportKind.UDP;
     }
 
     /**
@@ -689,6 +737,6 @@ public record NodeOptions(
 
     private static IllegalArgumentException bad(String item, String why) {
         return new IllegalArgumentException("bad ssi-agent option '" + item + "': " + why
-                + " (valid keys: " + String.join(", ", KEYS) + ", " + SLURM + ")");
+                + " (valid keys: " + String.join(", ", KEYS) + ", hosts, " + SLURM + ")");
     }
 }

@@ -6,6 +6,10 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +46,9 @@ public final class NodeSpawner implements AutoCloseable {
 
     /** Environment variable holding node 0's pid, set on spawned workers. */
     public static final String ENV_PARENT_PID = "SSI_JAVA_PARENT_PID";
+
+    /** Set to 1 on a worker started over ssh: node 0's pid names a process of another host. */
+    public static final String ENV_REMOTE = "SSI_JAVA_REMOTE";
 
     /** Environment variable holding the worker's node id, set on spawned workers. */
     public static final String ENV_NODE_ID = "SSI_JAVA_NODE_ID";
@@ -140,7 +147,12 @@ public final class NodeSpawner implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(spawner.shutdownHook);
         long myPid = ProcessHandle.current().pid();
         for (int id = 1; id < node0.nodes(); id++) {
+            InetSocketAddress peer = node0.peers().get(id);
+            boolean remote = !isLocal(peer);
             List<String> command = workerCommand(self, node0, agentJar, id);
+            if (remote) {
+                command = remoteCommand(peer.getHostString(), command, myPid, id, secret != null);
+            }
             if (node0.verbose()) {
                 System.err.println("ssi-java: node 0: starting node " + id + ": " + String.join(" ", command));
             }
@@ -156,7 +168,13 @@ public final class NodeSpawner implements AutoCloseable {
                 env.put(JobSecret.ENV, JobSecret.hex(secret));
             }
             try {
-                spawner.add(id, pb.start());
+                Process p = pb.start();
+                if (remote && secret != null) {
+                    // not on the command line: any user of that host could read it there
+                    p.getOutputStream().write((JobSecret.hex(secret) + "\n").getBytes(StandardCharsets.US_ASCII));
+                    p.getOutputStream().flush();
+                }
+                spawner.add(id, p);
             } catch (IOException e) {
                 spawner.close();
                 throw new IOException("cannot start node " + id + " (" + command.get(0) + "): " + e.getMessage(), e);
@@ -177,6 +195,62 @@ public final class NodeSpawner implements AutoCloseable {
      */
     public static List<String> workerCommand(JvmCommandLine self, NodeOptions node0, Path agentJar, int nodeId) {
         return self.withAgent(agentJar, node0.withNode(nodeId).toAgentArgs()).toCommand();
+    }
+
+    /**
+     * @param peer a node's endpoint
+     * @return whether it is on this machine: a loopback or wildcard address, or one of this host's interfaces
+     */
+    public static boolean isLocal(InetSocketAddress peer) {
+        InetAddress a = peer.getAddress();
+        if (a == null) {
+            return false;
+        }
+        if (a.isLoopbackAddress() || a.isAnyLocalAddress()) {
+            return true;
+        }
+        try {
+            return NetworkInterface.getByInetAddress(a) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The command that starts a worker on another host: {@code $SSI_JAVA_SSH} (default
+     * {@code ssh -o BatchMode=yes}) to the host, running the worker's command in node 0's working
+     * directory (a file system the hosts share holds the class path and the agent), with the
+     * environment a local worker gets; the secret, if any, comes on its stdin.
+     *
+     * @param host          the host
+     * @param command       the worker's command, as it would run here
+     * @param parentPid     node 0's pid
+     * @param nodeId        the worker's id
+     * @param secretOnStdin whether node 0 writes the secret to the worker's stdin
+     * @return the ssh command
+     */
+    static List<String> remoteCommand(String host, List<String> command, long parentPid, int nodeId,
+                                      boolean secretOnStdin) {
+        String ssh = Optional.ofNullable(System.getenv("SSI_JAVA_SSH")).filter(v -> !v.isBlank())
+                .orElse("ssh -o BatchMode=yes");
+        List<String> out = new ArrayList<>(List.of(ssh.strip().split("\\s+")));
+        StringBuilder remote = new StringBuilder("cd ").append(quote(System.getProperty("user.dir")))
+                .append(" && exec env ").append(ENV_PARENT_PID).append('=').append(parentPid).append(' ')
+                .append(ENV_NODE_ID).append('=').append(nodeId).append(' ').append(ENV_REMOTE).append("=1");
+        if (secretOnStdin) {
+            remote.append(' ').append(JobSecret.STDIN_ENV).append("=1");
+        }
+        for (String word : command) {
+            remote.append(' ').append(quote(word));
+        }
+        out.add(host);
+        out.add(remote.toString());
+        return out;
+    }
+
+    /** @return a word quoted for a POSIX shell */
+    static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     private void add(int id, Process p) {
@@ -398,7 +472,7 @@ public final class NodeSpawner implements AutoCloseable {
         // the watcher sees EOF at once and there is one code path for the message and status.
         boolean parentAlive = ProcessHandle.of(expected).map(ProcessHandle::isAlive).orElse(false);
         long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-        if (parentAlive && parent != expected) {
+        if (parentAlive && parent != expected && !"1".equals(System.getenv(ENV_REMOTE))) {
             // The variable was inherited from some ancestor: we are not its worker.
             return false;
         }

@@ -297,7 +297,7 @@ class NodeOptionsTest {
         assertTrue(e.getMessage().startsWith("bad ssi-agent option '"), e.getMessage());
         assertTrue(e.getMessage().contains("valid keys: nodes, node, peers, job, stats, verbose, placement, "
                 + "connect-timeout, balance, transport, checkpoint-every, checkpoint-dir, stable-dir, mirror-every, "
-                + "stable-every, scheme, restore, slurm)"), e.getMessage());
+                + "stable-every, scheme, restore, hosts, slurm)"), e.getMessage());
     }
 
     /** What srun gives a task: 5 tasks, two hosts with 3 and 2 (block distribution). */
@@ -344,6 +344,31 @@ class NodeOptionsTest {
                 "SLURM_JOB_ID", "1"));
         e = assertThrows(IllegalArgumentException.class, () -> NodeOptions.parse("slurm", bad::get));
         assertTrue(e.getMessage().contains("the node list names 2 hosts but the tasks per node 1"), e.getMessage());
+    }
+
+    @Test
+    void hostsStandForNodesAndPeersAndChooseUdp() {
+        NodeOptions o = NodeOptions.parse("hosts=127.0.0.1;localhost;127.0.0.1");
+        assertEquals(3, o.nodes());
+        assertEquals(List.of("127.0.0.1:47000", "localhost:47000", "127.0.0.1:47001"), o.peers().stream()
+                .map(a -> a.getHostString() + ":" + a.getPort()).toList());
+        assertTrue(o.mustSpawnWorkers());
+        assertEquals(NodeOptions.TransportKind.IPC, o.effectiveTransport(), "every host is this one");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NodeOptions.parse("hosts=a;b,nodes=2"));
+        assertTrue(e.getMessage().contains("with hosts, the nodes and their endpoints come from the hosts"),
+                e.getMessage());
+    }
+
+    @Test
+    void aRemoteWorkerRunsInNodeZerosDirectoryWithItsEnvironmentQuoted() {
+        List<String> cmd = NodeSpawner.remoteCommand("cn2", List.of("/opt/jdk/bin/java", "-Dx=it's", "Main"), 42, 3,
+                true);
+        String remote = cmd.get(cmd.size() - 1);
+        assertEquals("cn2", cmd.get(cmd.size() - 2));
+        assertTrue(remote.startsWith("cd '" + System.getProperty("user.dir") + "' && exec env SSI_JAVA_PARENT_PID=42 "
+                + "SSI_JAVA_NODE_ID=3 SSI_JAVA_REMOTE=1 SSI_JAVA_SECRET_STDIN=1 '/opt/jdk/bin/java' "), remote);
+        assertTrue(remote.endsWith(" '-Dx=it'\\''s' 'Main'"), remote);
     }
 
     @Test
