@@ -10,6 +10,7 @@ import io.ssijava.agent.metrics.NodeMBean;
 import io.ssijava.agent.boot.NodeOptions;
 import io.ssijava.agent.boot.NodeSpawner;
 import io.ssijava.agent.jit.InlineHints;
+import io.ssijava.agent.join.JoinServer;
 import io.ssijava.agent.jdk.JdkPatch;
 import io.ssijava.agent.jdk.Reexec;
 import io.ssijava.agent.rewrite.ClassRewriter;
@@ -227,6 +228,18 @@ public final class SsiAgent
         }
         try
         {
+            final Integer joinPort = self == 0 && options.nodes() > 1 && options.peers().isEmpty() ?
+                Integer.getInteger("ssi.join.port") : null;
+            if (joinPort != null)
+            {
+                if (System.getProperty("ssi.secret.file") == null && System.getenv(JobSecret.ENV) == null)
+                {
+                    fail(self, "a job that waits for its nodes to join needs a secret they hold too: " +
+                        "-Dssi.secret.file=PATH (ssi-java --secret-file PATH)");
+                }
+                options = JoinServer.await(options, joinPort, secret, agentJar(),
+                    Long.getLong("ssi.join.wait-ms", 600_000L));
+            }
             if (options.peers().isEmpty())
             {
                 if (self != 0)

@@ -28,6 +28,7 @@ public final class HelpText {
                                 | placement [P] | checkpoint | checkpoints | metrics
                                 | stop [STATUS] [--job ID]     (a running job)
                        ssi-java restore [--nodes K] [options] CHECKPOINT
+                       ssi-java node --join HOST:PORT --secret-file FILE
                        ssi-java --help | --version
                 """;
     }
@@ -91,6 +92,19 @@ public final class HelpText {
      *
      * @return the help, ending with a line break
      */
+    /** @return the help of {@code ssi-java node} */
+    public static String joinHelp() {
+        return """
+                usage: ssi-java node --join HOST:PORT --secret-file FILE
+                Starts a node here for a job that waits for its nodes on another machine
+                (ssi-java --nodes N --join-port PORT --secret-file FILE ... there): proves the
+                job's secret (the same file's text), waits until every node has joined, then
+                runs as the node the job makes it. The java, agent and class path must be at
+                the same paths here as there. Exit status: the node's; 1 when the job refused
+                it or could not be reached; 2 for a usage error.
+                """;
+    }
+
     public static String controlHelp() {
         return """
                 Steering a running job, from another terminal (as the user who started it):
@@ -169,6 +183,11 @@ public final class HelpText {
                   --checkpoint-strict  take no checkpoint while the program holds something
                                        a restore could not open again (a socket); open
                                        files are kept and reopened at their offsets
+                  --join-port PORT     wait on TCP port PORT for the other nodes to join
+                                       (ssi-java node --join HOST:PORT on their machines)
+                                       instead of starting them; needs --secret-file
+                  --secret-file FILE   the job's secret: FILE's text (16 bytes or more),
+                                       readable by its owner only; default: a new one
                   --hosts H0,H1,...    node k on host k: node 0 here (H0: this host as the
                                        others reach it), the others started over ssh
                                        ($SSI_JAVA_SSH, default ssh -o BatchMode=yes) in

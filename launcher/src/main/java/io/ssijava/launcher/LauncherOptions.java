@@ -263,6 +263,15 @@ public record LauncherOptions(
                         jvmOptions.removeIf(o -> o.startsWith(METRICS_PORT));
                         jvmOptions.add(METRICS_PORT + port(name, value(name, inlineValue)));
                     }
+                    case "--join-port" -> {
+                        jvmOptions.removeIf(o -> o.startsWith(JOIN_PORT));
+                        jvmOptions.add(JOIN_PORT + port(name, value(name, inlineValue)));
+                    }
+                    case "--secret-file" -> {
+                        String file = nonEmpty(name, value(name, inlineValue));
+                        jvmOptions.removeIf(o -> o.startsWith(SECRET_FILE));
+                        jvmOptions.add(SECRET_FILE + Path.of(file).toAbsolutePath());
+                    }
                     case "--jvm-opt" -> jvmOptions.add(value(name, inlineValue));
                     case "--java" -> java = nonEmpty(name, value(name, inlineValue));
                     case "-cp", "-classpath", "--class-path" -> classPath = value(name, inlineValue);
@@ -393,6 +402,10 @@ public record LauncherOptions(
 
         /** The JVM flag of --checkpoint-strict: a checkpoint that holds what a restore cannot reopen is not taken. */
         static final String STRICT = "-Dssi.checkpoint.strict=true";
+
+        /** The JVM flags of --join-port and --secret-file, before their values. */
+        static final String JOIN_PORT = "-Dssi.join.port=";
+        static final String SECRET_FILE = "-Dssi.secret.file=";
 
         /** The JVM flag of --metrics-port, before the port. */
         static final String METRICS_PORT = "-Dssi.metrics.port=";

@@ -47,6 +47,9 @@ public final class Main {
         if (args.length > 0 && ControlClient.COMMANDS.contains(args[0])) {
             return ControlClient.run(args, out, err, properties, environment);
         }
+        if (args.length > 0 && args[0].equals(JoinCommand.NAME)) {
+            return JoinCommand.run(args, out, err);
+        }
         if (args.length > 0 && args[0].equals(RestoreCommand.NAME)) {
             return RestoreCommand.run(args, out, err, properties, environment);
         }

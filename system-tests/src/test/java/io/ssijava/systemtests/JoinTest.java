@@ -159,6 +159,45 @@ class JoinTest {
         }
     }
 
+    /**
+     * A job that waits for its nodes ({@code --join-port}) on the first host; {@code ssi-java node --join} on the
+     * second: a node with another secret is refused (both sides say so) and the job goes on waiting; one with the
+     * job's secret joins, and the job gives plain java's output.
+     */
+    @Test
+    @Timeout(180)
+    void aNodeJoinsAWaitingJobFromAnotherHostOnlyWithItsSecret() throws Exception {
+        try (TwoHosts hosts = new TwoHosts()) {
+            String want = Cluster.plain(Cluster.samplesClasses(), "samples.Pi", ARGS).stdout();
+            Path good = secret("good", "the-jobs-secret-0123456789", "rw-------");
+            Path other = secret("other", "another-secret-0123456789", "rw-------");
+            List<String> zero = hosts.on(hosts.a, Cluster.script(List.of("--nodes", "2", "--join-port", "47999",
+                    "--secret-file", good.toString(), "-cp", Cluster.samplesClasses().toString(), "samples.Pi",
+                    ARGS[0], ARGS[1])).command());
+            try (RunningProcess job = ProcessRunner.of(zero).env("SSI_JAVA_NO_BUILD", "1")
+                    .env("JAVA_HOME", System.getProperty("java.home")).timeout(LIMIT).start()) {
+                job.awaitStderr("waits for 1 more node", LIMIT);
+                List<String> intruder = hosts.on(hosts.b, Cluster.script(List.of("node", "--join", "10.213.0.1:47999",
+                        "--secret-file", other.toString())).command());
+                ProcessRunner.Result refused = ProcessRunner.of(intruder).env("SSI_JAVA_NO_BUILD", "1")
+                        .env("JAVA_HOME", System.getProperty("java.home")).timeout(LIMIT).run();
+                assertEquals(1, refused.exitCode(), refused::describe);
+                assertTrue(refused.stderr().contains("refused this node: wrong secret"), refused::describe);
+                job.awaitStderr("refused a node from 10.213.0.2: it did not prove the job's secret", LIMIT);
+
+                List<String> joiner = hosts.on(hosts.b, Cluster.script(List.of("node", "--join", "10.213.0.1:47999",
+                        "--secret-file", good.toString())).command());
+                ProcessRunner.Result joined = ProcessRunner.of(joiner).env("SSI_JAVA_NO_BUILD", "1")
+                        .env("JAVA_HOME", System.getProperty("java.home")).timeout(LIMIT).run();
+                assertEquals(0, joined.exitCode(), joined::describe);
+                assertTrue(joined.stderr().contains("starting node 1 of job"), joined::describe);
+                ProcessRunner.Result r = job.await();
+                assertEquals(0, r.exitCode(), () -> Cluster.explain(zero, r));
+                assertEquals(want, r.stdout(), () -> Cluster.explain(zero, r));
+            }
+        }
+    }
+
     /** A base port whose next port is free too (for two tasks on one host), as srun's tasks would use them. */
     private static int freePortPair() throws IOException {
         for (int tries = 0; tries < 50; tries++) {
