@@ -1,6 +1,8 @@
 package io.ssijava.agent;
 
 import io.ssijava.agent.boot.JobSecret;
+import io.ssijava.agent.console.ConsoleServer;
+import io.ssijava.agent.console.ConsoleState;
 import io.ssijava.agent.boot.JvmCommandLine;
 import io.ssijava.agent.control.ControlCommands;
 import io.ssijava.agent.control.ControlServer;
@@ -376,8 +378,14 @@ public final class SsiAgent
         threads.schedule(options.balance());
         if (self == 0)
         {
+            final ConsoleState state = new ConsoleState(threads, checkpoints.control(), job, options.jobId(),
+                ControlCommands.mainClass());
+            if (restore != null)
+            {
+                state.event("restored from checkpoint " + options.restore() + " on " + options.nodes() + " nodes");
+            }
             startControl(options, new ControlCommands(threads, checkpoints.control(), job, options.jobId()), job,
-                secret);
+                secret, state);
         }
         if (options.verbose())
         {
@@ -469,7 +477,7 @@ public final class SsiAgent
      * secret.
      */
     private static void startControl(final NodeOptions options, final ControlCommands commands, final Job job,
-        final byte[] secret)
+        final byte[] secret, final ConsoleState state)
     {
         if ("false".equals(System.getProperty("ssi.control")))
         {
@@ -486,6 +494,7 @@ public final class SsiAgent
                 "it): " + ex.getMessage());
             return;
         }
+        startConsole(control, commands, state);
         final Integer port = Integer.getInteger("ssi.metrics.port");
         if (port == null)
         {
@@ -502,6 +511,31 @@ public final class SsiAgent
         catch (final java.io.IOException | RuntimeException | LinkageError ex)
         {
             System.err.println("ssi-java: no metrics endpoint on port " + port + ": " + ex);
+        }
+    }
+
+    /** Node 0, with {@code -Dssi.console.port=P} (ssi-java --console): the web console, behind the job's secret. */
+    private static void startConsole(final ControlServer control, final ControlCommands commands,
+        final ConsoleState state)
+    {
+        final Integer port = Integer.getInteger("ssi.console.port");
+        if (port == null)
+        {
+            return;
+        }
+        try
+        {
+            final ConsoleServer console = ConsoleServer.start(port, control::admits, state);
+            Runtime.getRuntime().addShutdownHook(new Thread(console::close, "ssi-console-close"));
+            final String url = "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + console.port() +
+                "/";
+            commands.console(url, control.secretHex());
+            System.err.println("ssi-java: console at " + url + " (ssi-java console prints its address with the " +
+                "secret)");
+        }
+        catch (final java.io.IOException | RuntimeException | LinkageError ex)
+        {
+            System.err.println("ssi-java: no console on port " + port + ": " + ex);
         }
     }
 

@@ -31,7 +31,7 @@ final class ControlClient {
 
     /** The first words of a command line that name a control command rather than a program to run. */
     static final Set<String> COMMANDS = Set.of("jobs", "status", "threads", "nodes", "migrate", "placement",
-            "checkpoint", "checkpoints", "metrics", "stop");
+            "checkpoint", "checkpoints", "metrics", "console", "stop");
     private static final String PREFIX = "ssi-java: ";
     private static final int CONNECT_TIMEOUT_MS = 5_000;
     private static final int READ_TIMEOUT_MS = 60_000;

@@ -25,7 +25,7 @@ public final class HelpText {
                                 (-cp|-classpath|--class-path) CP MAIN [ARGS...]
                        ssi-java [options] -jar app.jar [ARGS...]
                        ssi-java jobs | status | threads | nodes | migrate THREAD NODE
-                                | placement [P] | checkpoint | checkpoints | metrics
+                                | placement [P] | checkpoint | checkpoints | metrics | console
                                 | stop [STATUS] [--job ID]     (a running job)
                        ssi-java restore [--nodes K] [options] CHECKPOINT
                        ssi-java node --join HOST:PORT --secret-file FILE
@@ -130,6 +130,8 @@ public final class HelpText {
                                                 format monitoring systems scrape (each node's
                                                 JVM also has them as the MBean
                                                 io.ssijava:type=Node,job=ID,node=K)
+                  ssi-java console              the web console's address, with the secret
+                                                (a job started with --console)
                   ssi-java stop [STATUS]        end the job as System.exit(STATUS) would, on
                                                 every node; default status 143
                 With several jobs running, name one with --job ID. Node 0 of a job serves these
@@ -193,6 +195,10 @@ public final class HelpText {
                                        ($SSI_JAVA_SSH, default ssh -o BatchMode=yes) in
                                        this directory, which the hosts must share; the
                                        k-th node of a host uses UDP port 47000+k
+                  --console PORT       serve a web console at http://127.0.0.1:PORT/ (nodes,
+                                       threads, rates, checkpoints, failures); it needs the
+                                       job's secret (ssi-java console prints its address
+                                       with it); 0 for any free port
                   --metrics-port PORT  serve every node's metrics (see ssi-java metrics) at
                                        http://127.0.0.1:PORT/metrics, to a scraper that
                                        sends the job's secret as a bearer token; 0 for

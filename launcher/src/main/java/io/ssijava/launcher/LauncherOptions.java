@@ -263,6 +263,10 @@ public record LauncherOptions(
                         jvmOptions.removeIf(o -> o.startsWith(METRICS_PORT));
                         jvmOptions.add(METRICS_PORT + port(name, value(name, inlineValue)));
                     }
+                    case "--console" -> {
+                        jvmOptions.removeIf(o -> o.startsWith(CONSOLE_PORT));
+                        jvmOptions.add(CONSOLE_PORT + port(name, value(name, inlineValue)));
+                    }
                     case "--join-port" -> {
                         jvmOptions.removeIf(o -> o.startsWith(JOIN_PORT));
                         jvmOptions.add(JOIN_PORT + port(name, value(name, inlineValue)));
@@ -405,6 +409,8 @@ public record LauncherOptions(
 
         /** The JVM flags of --join-port and --secret-file, before their values. */
         static final String JOIN_PORT = "-Dssi.join.port=";
+        /** The JVM flag of --console, before the port. */
+        static final String CONSOLE_PORT = "-Dssi.console.port=";
         static final String SECRET_FILE = "-Dssi.secret.file=";
 
         /** The JVM flag of --metrics-port, before the port. */

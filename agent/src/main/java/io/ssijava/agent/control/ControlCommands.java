@@ -29,7 +29,7 @@ public final class ControlCommands
     /** How long {@code migrate} waits for the thread to arrive before it reports the move as pending. */
     private static final long MOVE_WAIT_MS = Long.getLong("ssi.control.move-wait-ms", 10_000L);
     static final String USAGE = "commands: status | threads | nodes | migrate THREAD NODE | placement [" +
-        String.join("|", Placement.NAMES) + "] | checkpoint | checkpoints | metrics | stop [STATUS]";
+        String.join("|", Placement.NAMES) + "] | checkpoint | checkpoints | metrics | console | stop [STATUS]";
     /** The exit status of a job ended by {@code stop} without one: that of a JVM ended by SIGTERM. */
     static final int STOP_STATUS = 143;
     private static final String CHECKPOINT_ROW = "%-6s %-6s %-14s %-8s %-8s %-7s %-10s %s";
@@ -40,6 +40,8 @@ public final class ControlCommands
     private final String jobId;
     private final long startedNanos = System.nanoTime();
     private final Instant started = Instant.now();
+    private volatile String consoleUrl;
+    private volatile String secretHex;
 
     /**
      * @param threads     the job's threads.
@@ -66,6 +68,7 @@ public final class ControlCommands
             case "status" -> status(words, out);
             case "stop" -> stop(words, out);
             case "metrics" -> metrics(words, out);
+            case "console" -> console(words, out);
             case "threads" -> threads(out);
             case "nodes" -> nodes(out);
             case "placement" -> placement(words, out);
@@ -183,6 +186,37 @@ public final class ControlCommands
         out.println("OK");
         out.flush();
         job.stop(status, "stopped by ssi-java stop");
+    }
+
+    /** Where the console is: its address, with the secret in the fragment (only a holder of it gets here). */
+    private void console(final String[] words, final PrintWriter out)
+    {
+        if (words.length != 1)
+        {
+            out.println("ERROR usage: console (takes no arguments)");
+            return;
+        }
+        final String url = consoleUrl;
+        if (url == null)
+        {
+            out.println("ERROR this job has no console (start it with ssi-java --console PORT)");
+            return;
+        }
+        out.println(url + "#" + secretHex);
+        out.println("OK");
+    }
+
+    /** The console serves at this address; the secret it needs, in hex. */
+    public void console(final String url, final String secretHex)
+    {
+        this.consoleUrl = url;
+        this.secretHex = secretHex;
+    }
+
+    /** @return the program's main class (or jar), as the JVM was told it. */
+    public static String mainClass()
+    {
+        return ControlServer.mainClass();
     }
 
     /** Every node's metrics, in the text format monitoring systems scrape. */

@@ -156,6 +156,12 @@ public final class ControlServer
         }
     }
 
+    /** @return the job's secret in hex, as the job file holds it (for the console's address). */
+    public String secretHex()
+    {
+        return HexFormat.of().formatHex(secret);
+    }
+
     /** @return whether a token (hex, as the job file holds it) is the job's secret: for the scrape endpoint. */
     public boolean admits(final String given)
     {

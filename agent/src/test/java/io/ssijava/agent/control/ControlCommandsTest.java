@@ -140,7 +140,7 @@ class ControlCommandsTest
         assertEquals(1, lines.size());
         assertTrue(lines.get(0).startsWith("ERROR unknown command \"snapshot\"; commands: status | threads | " +
             "nodes | "), lines.get(0));
-        assertTrue(lines.get(0).endsWith(" | checkpoint | checkpoints | metrics | stop [STATUS]"), lines.get(0));
+        assertTrue(lines.get(0).endsWith(" | checkpoint | checkpoints | metrics | console | stop [STATUS]"), lines.get(0));
     }
 
     @Test
