@@ -527,8 +527,7 @@ public final class SsiAgent
         {
             final ConsoleServer console = ConsoleServer.start(port, control::admits, state);
             Runtime.getRuntime().addShutdownHook(new Thread(console::close, "ssi-console-close"));
-            final String url = "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + console.port() +
-                "/";
+            final String url = console.root();
             commands.console(url, control.secretHex());
             System.err.println("ssi-java: console at " + url + " (ssi-java console prints its address with the " +
                 "secret)");

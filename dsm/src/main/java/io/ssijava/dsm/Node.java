@@ -567,17 +567,19 @@ public final class Node implements Net, MessageHandler, AutoCloseable
     }
 
     /**
-     * A message that failed here: a request is answered with the error (the asking node reports it); a message
-     * that could not be decoded, or broke its handler, is also reported here, once per message type, and counted.
+     * A message that failed here: a request is answered with the error (the asking node reports it); a one-way
+     * message, or one that could not be decoded or broke its handler, is also reported here, once per message type,
+     * and counted.
      */
     private void failRequest(final int from, final long corr, final byte type, final Throwable ex)
     {
-        final boolean malformed = isMalformed(ex);
-        if (malformed)
+        // a request's failure goes back to the asking node, which reports it; a one-way message's stays here
+        final boolean oneWay = corr == 0 || type == MessageTypes.REPLY;
+        if (oneWay || isMalformed(ex))
         {
             malformed(from, type, ex);
         }
-        if (corr != 0 && type != MessageTypes.REPLY)
+        if (!oneWay)
         {
             try
             {
@@ -591,11 +593,6 @@ public final class Node implements Net, MessageHandler, AutoCloseable
                     System.err.println("ssi-java: node " + self + ": could not answer node " + from + ": " + unsent);
                 }
             }
-        }
-        else if (!malformed && !closing)
-        {
-            System.err.println("ssi-java: node " + self + ": dropped message of type " + type + " from node " +
-                from + ": " + ex);
         }
     }
 

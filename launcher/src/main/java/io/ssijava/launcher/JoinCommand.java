@@ -154,6 +154,7 @@ final class JoinCommand {
         return word.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%");
     }
 
+    /** The answer to node 0's challenge, as the agent's JoinServer checks it: HMAC-SHA256 of join|JOB|NONCE. */
     static String proof(byte[] secret, String job, String nonceHex) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -73,6 +73,17 @@ final class Cluster {
      * @param args the script's arguments
      * @return a runner that never rebuilds the jars and uses the test JVM's java
      */
+    /**
+     * Runs a control command ({@code ssi-java threads} and the like) against the jobs whose files are in a run
+     * directory, through the launcher jar.
+     */
+    static ProcessRunner.Result control(Path runDir, String... words) {
+        List<String> cmd = new ArrayList<>(List.of(Paths.javaExecutable().toString(), "-jar",
+                Paths.requireFile(Paths.launcherJar()).toString()));
+        cmd.addAll(List.of(words));
+        return ProcessRunner.of(cmd).env("SSI_JAVA_RUN", runDir.toString()).timeout(Duration.ofSeconds(60)).run();
+    }
+
     static ProcessRunner script(List<String> args) {
         Paths.requireFile(Paths.launcherJar());
         List<String> cmd = new ArrayList<>();

@@ -42,10 +42,7 @@ class ConsoleTest {
     Path tmp;
 
     private ProcessRunner.Result control(Path runDir, String... words) {
-        List<String> cmd = new ArrayList<>(List.of(Paths.javaExecutable().toString(), "-jar",
-                Paths.requireFile(Paths.launcherJar()).toString()));
-        cmd.addAll(List.of(words));
-        return ProcessRunner.of(cmd).env("SSI_JAVA_RUN", runDir.toString()).timeout(Duration.ofSeconds(60)).run();
+        return Cluster.control(runDir, words);
     }
 
     /** Headless chromium as a test may run it here: no sandbox (root), no network of its own, a fresh profile. */

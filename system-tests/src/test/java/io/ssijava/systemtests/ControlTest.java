@@ -55,10 +55,7 @@ class ControlTest {
     Path tmp;
 
     private ProcessRunner.Result control(Path runDir, String... words) {
-        List<String> cmd = new ArrayList<>(List.of(Paths.javaExecutable().toString(), "-jar",
-                Paths.requireFile(Paths.launcherJar()).toString()));
-        cmd.addAll(List.of(words));
-        return ProcessRunner.of(cmd).env("SSI_JAVA_RUN", runDir.toString()).timeout(Duration.ofSeconds(60)).run();
+        return Cluster.control(runDir, words);
     }
 
     private static Path awaitJobFile(Path runDir, RunningProcess job) throws IOException, InterruptedException {

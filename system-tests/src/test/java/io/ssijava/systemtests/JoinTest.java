@@ -105,6 +105,12 @@ class JoinTest {
             return cmd;
         }
 
+        /** @return the ssi-java command, run on a host, with the jars the reactor built */
+        ProcessRunner ssiJava(String ns, String... args) {
+            return ProcessRunner.of(on(ns, Cluster.script(List.of(args)).command())).env("SSI_JAVA_NO_BUILD", "1")
+                    .env("JAVA_HOME", System.getProperty("java.home")).timeout(LIMIT);
+        }
+
         @Override
         public void close() {
             ip("netns", "delete", b);
@@ -148,14 +154,13 @@ class JoinTest {
                     + "shift\n"
                     + "exec ip netns exec \"$ns\" sh -c \"$*\"\n");
             Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
-            List<String> zero = hosts.on(hosts.a, Cluster.script(List.of("--hosts", "10.213.0.1,10.213.0.2", "-cp",
-                    Cluster.samplesClasses().toString(), "samples.Pi", ARGS[0], ARGS[1])).command());
-            ProcessRunner.Result r = ProcessRunner.of(zero).env("SSI_JAVA_SSH", ssh.toString())
-                    .env("SSI_JAVA_NO_BUILD", "1").env("JAVA_HOME", System.getProperty("java.home")).timeout(LIMIT)
-                    .run();
-            assertEquals(0, r.exitCode(), () -> Cluster.explain(zero, r));
-            assertEquals(want, r.stdout(), () -> Cluster.explain(zero, r));
-            assertTrue(!r.stderr().contains("no job secret"), () -> Cluster.explain(zero, r));
+            ProcessRunner zero = hosts.ssiJava(hosts.a, "--hosts", "10.213.0.1,10.213.0.2", "-cp",
+                    Cluster.samplesClasses().toString(), "samples.Pi", ARGS[0], ARGS[1]).env("SSI_JAVA_SSH",
+                    ssh.toString());
+            ProcessRunner.Result r = zero.run();
+            assertEquals(0, r.exitCode(), () -> Cluster.explain(zero.command(), r));
+            assertEquals(want, r.stdout(), () -> Cluster.explain(zero.command(), r));
+            assertTrue(!r.stderr().contains("no job secret"), () -> Cluster.explain(zero.command(), r));
         }
     }
 
@@ -171,29 +176,23 @@ class JoinTest {
             String want = Cluster.plain(Cluster.samplesClasses(), "samples.Pi", ARGS).stdout();
             Path good = secret("good", "the-jobs-secret-0123456789", "rw-------");
             Path other = secret("other", "another-secret-0123456789", "rw-------");
-            List<String> zero = hosts.on(hosts.a, Cluster.script(List.of("--nodes", "2", "--join-port", "47999",
-                    "--secret-file", good.toString(), "-cp", Cluster.samplesClasses().toString(), "samples.Pi",
-                    ARGS[0], ARGS[1])).command());
-            try (RunningProcess job = ProcessRunner.of(zero).env("SSI_JAVA_NO_BUILD", "1")
-                    .env("JAVA_HOME", System.getProperty("java.home")).timeout(LIMIT).start()) {
+            ProcessRunner zero = hosts.ssiJava(hosts.a, "--nodes", "2", "--join-port", "47999", "--secret-file",
+                    good.toString(), "-cp", Cluster.samplesClasses().toString(), "samples.Pi", ARGS[0], ARGS[1]);
+            try (RunningProcess job = zero.start()) {
                 job.awaitStderr("waits for 1 more node", LIMIT);
-                List<String> intruder = hosts.on(hosts.b, Cluster.script(List.of("node", "--join", "10.213.0.1:47999",
-                        "--secret-file", other.toString())).command());
-                ProcessRunner.Result refused = ProcessRunner.of(intruder).env("SSI_JAVA_NO_BUILD", "1")
-                        .env("JAVA_HOME", System.getProperty("java.home")).timeout(LIMIT).run();
+                ProcessRunner.Result refused = hosts.ssiJava(hosts.b, "node", "--join", "10.213.0.1:47999",
+                        "--secret-file", other.toString()).run();
                 assertEquals(1, refused.exitCode(), refused::describe);
                 assertTrue(refused.stderr().contains("refused this node: wrong secret"), refused::describe);
                 job.awaitStderr("refused a node from 10.213.0.2: it did not prove the job's secret", LIMIT);
 
-                List<String> joiner = hosts.on(hosts.b, Cluster.script(List.of("node", "--join", "10.213.0.1:47999",
-                        "--secret-file", good.toString())).command());
-                ProcessRunner.Result joined = ProcessRunner.of(joiner).env("SSI_JAVA_NO_BUILD", "1")
-                        .env("JAVA_HOME", System.getProperty("java.home")).timeout(LIMIT).run();
+                ProcessRunner.Result joined = hosts.ssiJava(hosts.b, "node", "--join", "10.213.0.1:47999",
+                        "--secret-file", good.toString()).run();
                 assertEquals(0, joined.exitCode(), joined::describe);
                 assertTrue(joined.stderr().contains("starting node 1 of job"), joined::describe);
                 ProcessRunner.Result r = job.await();
-                assertEquals(0, r.exitCode(), () -> Cluster.explain(zero, r));
-                assertEquals(want, r.stdout(), () -> Cluster.explain(zero, r));
+                assertEquals(0, r.exitCode(), () -> Cluster.explain(zero.command(), r));
+                assertEquals(want, r.stdout(), () -> Cluster.explain(zero.command(), r));
             }
         }
     }

@@ -1,16 +1,10 @@
 package io.ssijava.agent.console;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.ssijava.agent.http.LoopbackHttp;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -21,14 +15,13 @@ import java.util.function.Predicate;
  */
 public final class ConsoleServer implements AutoCloseable
 {
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final byte[] page;
+    private static final String TEXT = "text/plain; charset=utf-8";
 
-    private ConsoleServer(final HttpServer server, final ExecutorService executor, final byte[] page)
+    private final byte[] page;
+    private LoopbackHttp http;
+
+    private ConsoleServer(final byte[] page)
     {
-        this.server = server;
-        this.executor = executor;
         this.page = page;
     }
 
@@ -42,33 +35,23 @@ public final class ConsoleServer implements AutoCloseable
     public static ConsoleServer start(final int port, final Predicate<String> admits, final ConsoleState state)
         throws IOException
     {
-        final byte[] page;
         try (InputStream in = ConsoleServer.class.getResourceAsStream("console.html"))
         {
             if (in == null)
             {
                 throw new IOException("the console page is missing from the agent jar");
             }
-            page = in.readAllBytes();
+            final ConsoleServer console = new ConsoleServer(in.readAllBytes());
+            console.http = LoopbackHttp.start(port, "ssi-console", exchange -> console.handle(exchange, admits,
+                state));
+            return console;
         }
-        final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
-        final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
-        {
-            final Thread t = new io.ssijava.rt.NodeLocalThread(r, "ssi-console");
-            t.setDaemon(true);
-            return t;
-        });
-        final ConsoleServer console = new ConsoleServer(server, executor, page);
-        server.createContext("/", exchange -> console.handle(exchange, admits, state));
-        server.setExecutor(executor);
-        server.start();
-        return console;
     }
 
-    /** @return the port it serves on. */
-    public int port()
+    /** @return the address of the page. */
+    public String root()
     {
-        return server.getAddress().getPort();
+        return http.root();
     }
 
     private void handle(final HttpExchange exchange, final Predicate<String> admits, final ConsoleState state)
@@ -79,49 +62,28 @@ public final class ConsoleServer implements AutoCloseable
             if (!"GET".equals(exchange.getRequestMethod()))
             {
                 exchange.getResponseHeaders().set("Allow", "GET");
-                answer(exchange, 405, "text/plain; charset=utf-8", "only GET\n".getBytes(StandardCharsets.UTF_8));
+                LoopbackHttp.answer(exchange, 405, TEXT, "only GET\n");
                 return;
             }
             final String path = exchange.getRequestURI().getPath();
             if (path.equals("/") || path.equals("/index.html"))
             {
-                answer(exchange, 200, "text/html; charset=utf-8", page);
-                return;
+                LoopbackHttp.answer(exchange, 200, "text/html; charset=utf-8", page);
             }
-            if (!path.equals("/api/state"))
+            else if (!path.equals("/api/state"))
             {
-                answer(exchange, 404, "text/plain; charset=utf-8", "no such page\n".getBytes(StandardCharsets.UTF_8));
-                return;
+                LoopbackHttp.answer(exchange, 404, TEXT, "no such page\n");
             }
-            final String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            if (auth == null || !auth.startsWith("Bearer ") || !admits.test(auth.substring("Bearer ".length()).trim()))
+            else if (LoopbackHttp.holdsSecret(exchange, admits))
             {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ssi-java\"");
-                answer(exchange, 401, "text/plain; charset=utf-8",
-                    "the job's secret is needed\n".getBytes(StandardCharsets.UTF_8));
-                return;
+                LoopbackHttp.answer(exchange, 200, "application/json; charset=utf-8", state.json());
             }
-            answer(exchange, 200, "application/json; charset=utf-8", state.json().getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static void answer(final HttpExchange exchange, final int code, final String type, final byte[] body)
-        throws IOException
-    {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        exchange.sendResponseHeaders(code, body.length);
-        try (OutputStream out = exchange.getResponseBody())
-        {
-            out.write(body);
         }
     }
 
     @Override
     public void close()
     {
-        server.stop(0);
-        executor.shutdownNow();
+        http.close();
     }
 }

@@ -201,8 +201,9 @@ public final class JoinServer {
 
     /**
      * @return the joiner's answer to a challenge: HMAC-SHA256 of {@code join|JOB|NONCE} under the secret, in hex
+     *         (the launcher's JoinCommand computes the same on the joining side: it runs on the JDK alone)
      */
-    public static String proof(byte[] secret, String job, String nonceHex) {
+    static String proof(byte[] secret, String job, String nonceHex) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));

@@ -1,15 +1,9 @@
 package io.ssijava.agent.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.ssijava.agent.http.LoopbackHttp;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -22,16 +16,12 @@ import java.util.function.Supplier;
 public final class MetricsEndpoint implements AutoCloseable
 {
     private static final String PATH = "/metrics";
-    private static final String BEARER = "Bearer ";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
     private final AtomicLong refused = new AtomicLong();
+    private LoopbackHttp http;
 
-    private MetricsEndpoint(final HttpServer server, final ExecutorService executor)
+    private MetricsEndpoint()
     {
-        this.server = server;
-        this.executor = executor;
     }
 
     /**
@@ -44,25 +34,16 @@ public final class MetricsEndpoint implements AutoCloseable
     public static MetricsEndpoint start(final int port, final Predicate<String> admits, final Supplier<String> metrics)
         throws IOException
     {
-        final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
-        // a runtime thread of this node: the program's thread placement must not take it
-        final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
-        {
-            final Thread t = new io.ssijava.rt.NodeLocalThread(r, "ssi-metrics");
-            t.setDaemon(true);
-            return t;
-        });
-        final MetricsEndpoint endpoint = new MetricsEndpoint(server, executor);
-        server.createContext("/", exchange -> endpoint.handle(exchange, admits, metrics));
-        server.setExecutor(executor);
-        server.start();
+        final MetricsEndpoint endpoint = new MetricsEndpoint();
+        endpoint.http = LoopbackHttp.start(port, "ssi-metrics", exchange -> endpoint.handle(exchange, admits,
+            metrics));
         return endpoint;
     }
 
     /** @return the port it serves on. */
     public int port()
     {
-        return server.getAddress().getPort();
+        return http.port();
     }
 
     private void handle(final HttpExchange exchange, final Predicate<String> admits, final Supplier<String> metrics)
@@ -72,17 +53,16 @@ public final class MetricsEndpoint implements AutoCloseable
         {
             if (!PATH.equals(exchange.getRequestURI().getPath()))
             {
-                answer(exchange, 404, "only " + PATH + " is served here\n");
+                LoopbackHttp.answer(exchange, 404, "text/plain; charset=utf-8", "only " + PATH + " is served here\n");
                 return;
             }
             if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod()))
             {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                answer(exchange, 405, "only GET\n");
+                LoopbackHttp.answer(exchange, 405, "text/plain; charset=utf-8", "only GET\n");
                 return;
             }
-            final String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            if (auth == null || !auth.startsWith(BEARER) || !admits.test(auth.substring(BEARER.length()).trim()))
+            if (!LoopbackHttp.holdsSecret(exchange, admits))
             {
                 final long n = refused.incrementAndGet();
                 if (n == 1 || Long.bitCount(n) == 1)
@@ -90,33 +70,15 @@ public final class MetricsEndpoint implements AutoCloseable
                     System.err.println("ssi-java: refused a metrics scrape without the job's secret (" + n +
                         " so far)");
                 }
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ssi-java\"");
-                answer(exchange, 401, "the job's secret is needed, as a bearer token (it is in the job file)\n");
                 return;
             }
-            exchange.getResponseHeaders().set("Content-Type", MetricsText.CONTENT_TYPE);
-            answer(exchange, 200, metrics.get());
-        }
-    }
-
-    private static void answer(final HttpExchange exchange, final int code, final String text) throws IOException
-    {
-        final byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        final boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(code, head ? -1 : body.length);
-        if (!head)
-        {
-            try (OutputStream out = exchange.getResponseBody())
-            {
-                out.write(body);
-            }
+            LoopbackHttp.answer(exchange, 200, MetricsText.CONTENT_TYPE, metrics.get());
         }
     }
 
     @Override
     public void close()
     {
-        server.stop(0);
-        executor.shutdownNow();
+        http.close();
     }
 }

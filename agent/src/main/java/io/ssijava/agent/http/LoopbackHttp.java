@@ -1,0 +1,114 @@
+package io.ssijava.agent.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+
+/**
+ * A small HTTP server of node 0 on a loopback port (the JDK's jdk.httpserver), for the scrape endpoint and the
+ * console: one runtime thread answers, and what is not public needs the job's secret as a bearer token.
+ */
+public final class LoopbackHttp implements AutoCloseable
+{
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private LoopbackHttp(final HttpServer server, final ExecutorService executor)
+    {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * @param port    the loopback port (0: any free one).
+     * @param thread  the name of the thread that answers.
+     * @param handler what answers every request.
+     * @return the server, serving.
+     * @throws IOException if the port cannot be bound.
+     */
+    public static LoopbackHttp start(final int port, final String thread, final HttpHandler handler)
+        throws IOException
+    {
+        final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+        // a runtime thread of this node: the program's thread placement must not take it
+        final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
+        {
+            final Thread t = new io.ssijava.rt.NodeLocalThread(r, thread);
+            t.setDaemon(true);
+            return t;
+        });
+        server.createContext("/", handler);
+        server.setExecutor(executor);
+        server.start();
+        return new LoopbackHttp(server, executor);
+    }
+
+    /** @return the port it serves on. */
+    public int port()
+    {
+        return server.getAddress().getPort();
+    }
+
+    /** @return the address of its root, e.g. {@code http://127.0.0.1:4242/}. */
+    public String root()
+    {
+        return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port() + "/";
+    }
+
+    /**
+     * @return whether the request carries the job's secret as a bearer token; if not, it has been answered 401.
+     */
+    public static boolean holdsSecret(final HttpExchange exchange, final Predicate<String> admits) throws IOException
+    {
+        final String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth != null && auth.startsWith("Bearer ") && admits.test(auth.substring("Bearer ".length()).trim()))
+        {
+            return true;
+        }
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ssi-java\"");
+        answer(exchange, 401, "text/plain; charset=utf-8",
+            "the job's secret is needed, as a bearer token (it is in the job file)\n");
+        return false;
+    }
+
+    /** Answers text. */
+    public static void answer(final HttpExchange exchange, final int code, final String type, final String text)
+        throws IOException
+    {
+        answer(exchange, code, type, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Answers a body (none to a HEAD request), never to be cached. */
+    public static void answer(final HttpExchange exchange, final int code, final String type, final byte[] body)
+        throws IOException
+    {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        final boolean head = "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(code, head ? -1 : body.length);
+        if (!head)
+        {
+            try (OutputStream out = exchange.getResponseBody())
+            {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
