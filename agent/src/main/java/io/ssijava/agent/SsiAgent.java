@@ -384,6 +384,7 @@ public final class SsiAgent
             {
                 state.event("restored from checkpoint " + options.restore() + " on " + options.nodes() + " nodes");
             }
+            checkpoints.onFailure(state::event);
             startControl(options, new ControlCommands(threads, checkpoints.control(), job, options.jobId()), job,
                 secret, state);
         }
@@ -525,7 +526,14 @@ public final class SsiAgent
         }
         try
         {
-            final ConsoleServer console = ConsoleServer.start(port, control::admits, state);
+            final String given = System.getProperty("ssi.console.bind");
+            final InetAddress bind = given == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(given);
+            if (!bind.isLoopbackAddress())
+            {
+                System.err.println("ssi-java: the console listens on " + bind.getHostAddress() + ", beyond this " +
+                    "machine: over plain HTTP its secret can be read on the way; use it on a network you trust");
+            }
+            final ConsoleServer console = ConsoleServer.start(bind, port, control::admits, state);
             Runtime.getRuntime().addShutdownHook(new Thread(console::close, "ssi-console-close"));
             final String url = console.root();
             commands.console(url, control.secretHex());

@@ -146,6 +146,12 @@ public final class CheckpointService implements AutoCloseable
         write(new CheckpointDir(config.localDir(0)).jobFile(number).resolveSibling("lost.properties"), p);
     }
 
+    /** Node 0: hears why each periodic checkpoint that could not be taken failed (for the console). */
+    public void onFailure(final java.util.function.Consumer<String> listener)
+    {
+        capture.onFailure(listener);
+    }
+
     /** The job is restored: periodic checkpoints start. */
     public void ready()
     {

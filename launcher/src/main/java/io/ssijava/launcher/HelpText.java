@@ -199,6 +199,8 @@ public final class HelpText {
                                        threads, rates, checkpoints, failures); it needs the
                                        job's secret (ssi-java console prints its address
                                        with it); 0 for any free port
+                  --console-bind ADDR  serve the console on ADDR instead of loopback, e.g.
+                                       0.0.0.0 (plain HTTP: a network you trust)
                   --metrics-port PORT  serve every node's metrics (see ssi-java metrics) at
                                        http://127.0.0.1:PORT/metrics, to a scraper that
                                        sends the job's secret as a bearer token; 0 for

@@ -267,6 +267,11 @@ public record LauncherOptions(
                         jvmOptions.removeIf(o -> o.startsWith(CONSOLE_PORT));
                         jvmOptions.add(CONSOLE_PORT + port(name, value(name, inlineValue)));
                     }
+                    case "--console-bind" -> {
+                        String address = nonEmpty(name, value(name, inlineValue));
+                        jvmOptions.removeIf(o -> o.startsWith(CONSOLE_BIND));
+                        jvmOptions.add(CONSOLE_BIND + address);
+                    }
                     case "--join-port" -> {
                         jvmOptions.removeIf(o -> o.startsWith(JOIN_PORT));
                         jvmOptions.add(JOIN_PORT + port(name, value(name, inlineValue)));
@@ -411,6 +416,8 @@ public record LauncherOptions(
         static final String JOIN_PORT = "-Dssi.join.port=";
         /** The JVM flag of --console, before the port. */
         static final String CONSOLE_PORT = "-Dssi.console.port=";
+        /** The JVM flag of --console-bind, before the address. */
+        static final String CONSOLE_BIND = "-Dssi.console.bind=";
         static final String SECRET_FILE = "-Dssi.secret.file=";
 
         /** The JVM flag of --metrics-port, before the port. */

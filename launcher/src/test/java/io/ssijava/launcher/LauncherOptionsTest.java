@@ -199,6 +199,16 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void consoleJoinAndSecretOptionsAreFlagsOfEveryNodesJvm() throws UsageException {
+        LauncherOptions o = parse("--console", "0", "--console-bind", "0.0.0.0", "--join-port", "47999",
+                "--secret-file", "/tmp/s", "-cp", "c", "Main");
+        assertEquals(List.of("-Dssi.console.port=0", "-Dssi.console.bind=0.0.0.0", "-Dssi.join.port=47999",
+                "-Dssi.secret.file=/tmp/s"), o.jvmOptions());
+        UsageException e = assertThrows(UsageException.class, () -> parse("--console", "http", "Main"));
+        assertTrue(e.getMessage().contains("--console needs a port number"), e.getMessage());
+    }
+
+    @Test
     void hostsNameEveryNodesHostAndStandForNodes() throws UsageException {
         LauncherOptions o = parse("--hosts", "cn1,cn2,cn2,[fd00::7]", "--stats", "-cp", "c", "Main");
         assertEquals(4, o.nodes());

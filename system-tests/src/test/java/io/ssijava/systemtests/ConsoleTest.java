@@ -125,4 +125,34 @@ class ConsoleTest {
             assertEquals(0, job.await().exitCode());
         }
     }
+    /**
+     * A checkpoint that cannot be taken (strict mode, the program holds a socket) shows in the console's failures,
+     * with why.
+     */
+    @Test
+    @Timeout(180)
+    void aFailedCheckpointIsListedWithWhy() throws Exception {
+        Path runDir = tmp.resolve("run");
+        List<String> cmd = new ArrayList<>(SsiJava.agentCommand("nodes=2,checkpoint-every=200,checkpoint-dir="
+                + tmp.resolve("ck"), Cluster.litmusClasses().toString(), "checkpoint.HoldsSocket", "60000"));
+        cmd.add(1, "-Dssi.console.port=0");
+        cmd.add(1, "-Dssi.checkpoint.strict=true");
+        try (RunningProcess job = ProcessRunner.of(cmd).env("SSI_JAVA_RUN", runDir.toString())
+                .timeout(Duration.ofSeconds(150)).start()) {
+            job.awaitStderr("console at http", Duration.ofSeconds(60));
+            String url = control(runDir, "console").stdout().strip();
+            HttpRequest withSecret = HttpRequest.newBuilder(URI.create(url.substring(0, url.indexOf('#'))
+                    + "api/state")).header("Authorization", "Bearer " + url.substring(url.indexOf('#') + 1)).build();
+            HttpClient http = HttpClient.newHttpClient();
+            String state = "";
+            for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < end
+                    && !state.contains("not taken"); Thread.sleep(100)) {
+                state = http.send(withSecret, HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertTrue(state.matches("(?s).*\"events\":\\[\\{\"at\":\"[0-9T:Z-]+\",\"what\":\"checkpoint \\d+ not "
+                    + "taken: on node 0, the program holds a java\\.net\\.ServerSocket.*"), state);
+            assertEquals(0, control(runDir, "stop", "0").exitCode());
+            job.await();
+        }
+    }
 }

@@ -8,7 +8,8 @@ import java.io.InputStream;
 import java.util.function.Predicate;
 
 /**
- * The web console ({@code ssi-java --console PORT}), served by node 0 on a loopback port: {@code /} is the page,
+ * The web console ({@code ssi-java --console PORT}), served by node 0 on a loopback port (another address only with
+ * {@code --console-bind}): {@code /} is the page,
  * which holds no data; {@code /api/state} is the job's state as JSON ({@link ConsoleState}), only to a request that
  * carries the job's secret as a bearer token. The page takes the secret from its address's fragment (which browsers
  * never send) or from a form, and sends it only in that header.
@@ -26,14 +27,15 @@ public final class ConsoleServer implements AutoCloseable
     }
 
     /**
-     * @param port   the loopback port (0: any free one).
+     * @param bind   the address to listen on (loopback unless the user asks otherwise).
+     * @param port   the port (0: any free one).
      * @param admits whether a token is the job's secret.
      * @param state  the job's state.
      * @return the console, serving.
      * @throws IOException if the port cannot be bound or the page is missing.
      */
-    public static ConsoleServer start(final int port, final Predicate<String> admits, final ConsoleState state)
-        throws IOException
+    public static ConsoleServer start(final java.net.InetAddress bind, final int port, final Predicate<String> admits,
+        final ConsoleState state) throws IOException
     {
         try (InputStream in = ConsoleServer.class.getResourceAsStream("console.html"))
         {
@@ -42,8 +44,8 @@ public final class ConsoleServer implements AutoCloseable
                 throw new IOException("the console page is missing from the agent jar");
             }
             final ConsoleServer console = new ConsoleServer(in.readAllBytes());
-            console.http = LoopbackHttp.start(port, "ssi-console", exchange -> console.handle(exchange, admits,
-                state));
+            console.http = LoopbackHttp.start(bind, port, "ssi-console", exchange -> console.handle(exchange,
+                admits, state));
             return console;
         }
     }

@@ -14,8 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
- * A small HTTP server of node 0 on a loopback port (the JDK's jdk.httpserver), for the scrape endpoint and the
- * console: one runtime thread answers, and what is not public needs the job's secret as a bearer token.
+ * A small HTTP server of node 0, on a loopback port unless asked otherwise (the JDK's jdk.httpserver), for the scrape
+ * endpoint and the console: one runtime thread answers, and what is not public needs the job's secret as a bearer
+ * token.
  */
 public final class LoopbackHttp implements AutoCloseable
 {
@@ -38,7 +39,18 @@ public final class LoopbackHttp implements AutoCloseable
     public static LoopbackHttp start(final int port, final String thread, final HttpHandler handler)
         throws IOException
     {
-        final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+        return start(InetAddress.getLoopbackAddress(), port, thread, handler);
+    }
+
+    /**
+     * As {@link #start(int, String, HttpHandler)}, on another address than loopback (the console, when asked).
+     *
+     * @param bind the address to listen on.
+     */
+    public static LoopbackHttp start(final InetAddress bind, final int port, final String thread,
+        final HttpHandler handler) throws IOException
+    {
+        final HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 8);
         // a runtime thread of this node: the program's thread placement must not take it
         final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
         {
@@ -61,7 +73,20 @@ public final class LoopbackHttp implements AutoCloseable
     /** @return the address of its root, e.g. {@code http://127.0.0.1:4242/}. */
     public String root()
     {
-        return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port() + "/";
+        final InetAddress a = server.getAddress().getAddress();
+        String host = a.isAnyLocalAddress() ? "localhost" : a.getHostAddress();
+        if (a.isAnyLocalAddress())
+        {
+            try
+            {
+                host = InetAddress.getLocalHost().getHostName();
+            }
+            catch (final IOException ex)
+            {
+                // localhost, then
+            }
+        }
+        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port() + "/";
     }
 
     /**

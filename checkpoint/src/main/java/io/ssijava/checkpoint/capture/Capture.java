@@ -23,6 +23,7 @@ public final class Capture implements AutoCloseable
     private volatile boolean closed;
     /** The job is not ready for checkpoints yet: it is being restored from one. */
     private volatile boolean held;
+    private volatile java.util.function.Consumer<String> failures = why -> { };
     /** Whether the timer sleeps between checkpoints (then, and only then, closing interrupts it). Guarded by this. */
     private boolean sleeping;
 
@@ -132,10 +133,17 @@ public final class Capture implements AutoCloseable
                     return; // the job ended under it: its nodes are going
                 }
                 wait = Math.min(wait * 2, millis * 16);
-                System.err.println("ssi-java: " + (ex instanceof CheckpointException ? ex.getMessage() :
-                    "checkpoint failed: " + ex) + "; next try in " + wait + " ms");
+                final String why = ex instanceof CheckpointException ? ex.getMessage() : "checkpoint failed: " + ex;
+                System.err.println("ssi-java: " + why + "; next try in " + wait + " ms");
+                failures.accept(why);
             }
         }
+    }
+
+    /** Hears why a periodic checkpoint failed. */
+    public void onFailure(final java.util.function.Consumer<String> listener)
+    {
+        failures = listener;
     }
 
     /** The job is restored: the period starts. */
