@@ -5,6 +5,7 @@ import io.ssijava.checkpoint.levels.Stores;
 import io.ssijava.checkpoint.store.CheckpointFile;
 import io.ssijava.dsm.Node;
 import io.ssijava.dsm.NodeRuntime;
+import io.ssijava.dsm.WireException;
 import io.ssijava.dsm.WireOut;
 import io.ssijava.threads.ClusterThreads;
 import io.ssijava.threads.ThreadPause;
@@ -40,6 +41,9 @@ final class Participant
         }
     }
 
+    /** The longest pause a coordinator may ask for (its own timeout is 5 s). */
+    private static final long MAX_PAUSE_TIMEOUT_MILLIS = 600_000;
+
     private final NodeRuntime runtime;
     private final ClusterThreads threads;
     private final Stores stores;
@@ -70,25 +74,43 @@ final class Participant
         this.nodes = node.nodeCount();
         node.register(CheckpointMessages.PAUSE, (from, corr, in) ->
         {
-            final Answer a = pause(in.getLong(), in.getLong());
-            node.sendReply(from, corr, answer(node.reply(), a));
+            fromCoordinator(from);
+            final long id = in.getLong();
+            final long timeout = in.getLong();
+            if (timeout < 1 || timeout > MAX_PAUSE_TIMEOUT_MILLIS)
+            {
+                throw new WireException("a pause of " + timeout + " ms");
+            }
+            node.sendReply(from, corr, answer(node.reply(), pause(id, timeout)));
         });
         node.register(CheckpointMessages.CAPTURE, (from, corr, in) ->
         {
+            fromCoordinator(from);
             final long id = in.getLong();
             node.sendReply(from, corr, answer(node.reply(), capture(id, in.getBoolean())));
         });
         node.register(CheckpointMessages.RESUME, (from, corr, in) ->
         {
+            fromCoordinator(from);
             resume(in.getLong());
             node.sendReply(from, corr, node.reply());
         });
         node.register(CheckpointMessages.WRITE, (from, corr, in) ->
         {
+            fromCoordinator(from);
             final long id = in.getLong();
             final long created = in.getLong();
             node.sendReply(from, corr, answer(node.reply(), write(id, created, in.getLong())));
         });
+    }
+
+    /** Node 0 coordinates checkpoints: a checkpoint message from another node is refused, whatever it says. */
+    private static void fromCoordinator(final int from)
+    {
+        if (from != 0)
+        {
+            throw new WireException("checkpoint messages come from node 0 only, not from node " + from);
+        }
     }
 
     static WireOut answer(final WireOut out, final Answer a)
