@@ -83,6 +83,30 @@ public final class NodeMetrics
         return v;
     }
 
+    /** @return the position of the metric named so in {@link #ALL} (and in a sample), or -1. */
+    public static int indexOf(final String name)
+    {
+        for (int i = 0; i < ALL.size(); i++)
+        {
+            if (ALL.get(i).name().equals(name))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** @return the value of the metric named so in a sample. */
+    public static double value(final double[] sample, final String name)
+    {
+        final int i = indexOf(name);
+        if (i < 0)
+        {
+            throw new IllegalArgumentException("no metric " + name);
+        }
+        return sample[i];
+    }
+
     /** Writes a sample as a reply's body. */
     public static WireOut write(final WireOut out, final double[] sample)
     {

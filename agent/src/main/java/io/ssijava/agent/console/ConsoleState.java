@@ -112,18 +112,7 @@ public final class ConsoleState
 
     private static long value(final double[] sample, final String name)
     {
-        if (sample == null)
-        {
-            return 0;
-        }
-        for (int i = 0; i < NodeMetrics.ALL.size(); i++)
-        {
-            if (NodeMetrics.ALL.get(i).name().equals(name))
-            {
-                return (long)sample[i];
-            }
-        }
-        throw new IllegalArgumentException("no metric " + name);
+        return sample == null ? 0 : (long)NodeMetrics.value(sample, name);
     }
 
     /** @return a JSON string. */

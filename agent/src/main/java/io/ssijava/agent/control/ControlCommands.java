@@ -147,14 +147,7 @@ public final class ControlCommands
 
     private static double metric(final double[] sample, final String name)
     {
-        for (int i = 0; i < NodeMetrics.ALL.size(); i++)
-        {
-            if (NodeMetrics.ALL.get(i).name().equals(name))
-            {
-                return sample[i];
-            }
-        }
-        throw new IllegalArgumentException("no metric " + name);
+        return NodeMetrics.value(sample, name);
     }
 
     /** Ends the job as System.exit(STATUS) in the program would; the answer comes first. */

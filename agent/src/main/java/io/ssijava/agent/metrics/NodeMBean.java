@@ -79,14 +79,7 @@ public final class NodeMBean implements DynamicMBean
 
     private static int indexOf(final String attribute)
     {
-        for (int i = 0; i < NodeMetrics.ALL.size(); i++)
-        {
-            if (NodeMetrics.ALL.get(i).name().equals(attribute))
-            {
-                return i;
-            }
-        }
-        return -1;
+        return NodeMetrics.indexOf(attribute);
     }
 
     @Override
