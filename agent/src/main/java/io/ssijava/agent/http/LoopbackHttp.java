@@ -53,14 +53,24 @@ public final class LoopbackHttp implements AutoCloseable
         final HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 8);
         // a runtime thread of this node: the program's thread placement must not take it
         final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
-        {
-            final Thread t = new io.ssijava.rt.NodeLocalThread(r, thread);
-            t.setDaemon(true);
-            return t;
-        });
+            new io.ssijava.rt.NodeLocalThread(r, thread));
         server.createContext("/", handler);
         server.setExecutor(executor);
-        server.start();
+        // its dispatcher thread takes the daemon state of the thread that starts it: started from main it would
+        // keep the job's JVM alive after the program ends
+        final Thread starter = new io.ssijava.rt.NodeLocalThread(server::start, thread + "-start");
+        starter.start();
+        try
+        {
+            starter.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            server.stop(0);
+            executor.shutdownNow();
+            throw new IOException("interrupted while starting " + thread);
+        }
         return new LoopbackHttp(server, executor);
     }
 
