@@ -382,6 +382,7 @@ public final class SsiAgent
                 ControlCommands.mainClass());
             if (restore != null)
             {
+                lossesBefore(state);
                 state.event("restored from checkpoint " + options.restore() + " on " + options.nodes() + " nodes");
             }
             checkpoints.onFailure(state::event);
@@ -477,6 +478,27 @@ public final class SsiAgent
      * {@code -Dssi.metrics.port=P} (ssi-java --metrics-port), the scrape endpoint, which takes the control point's
      * secret.
      */
+    /**
+     * A job the launcher restored after losing a node: the losses it went through (the launcher's
+     * {@code SSI_JAVA_LOSSES}: per line, epoch milliseconds, node and why, tab-separated) go in the console's list.
+     */
+    private static void lossesBefore(final ConsoleState state)
+    {
+        final String losses = System.getenv("SSI_JAVA_LOSSES");
+        if (losses == null)
+        {
+            return;
+        }
+        for (final String line : losses.split("\n"))
+        {
+            final String[] f = line.split("\t", 3);
+            if (f.length == 3 && f[0].matches("\\d{1,18}"))
+            {
+                state.event(Long.parseLong(f[0]), "node " + f[1] + " was lost (" + f[2] + "); the job stopped");
+            }
+        }
+    }
+
     private static void startControl(final NodeOptions options, final ControlCommands commands, final Job job,
         final byte[] secret, final ConsoleState state)
     {

@@ -31,43 +31,28 @@ public final class ChildSupervisor {
      * @throws UsageException when the command cannot be started (exit status 2)
      */
     public static int run(List<String> command) throws UsageException {
-        return run(command, null);
-    }
-
-    /**
-     * As {@link #run(List)}, for a job restored after the loss of a node.
-     *
-     * @param command   the command
-     * @param stoppedAt when the job it goes on from stopped (epoch milliseconds), told to node 0 for its report of
-     *                  the recovery; null for none
-     * @return the child's exit status
-     * @throws UsageException when the command cannot be started (exit status 2)
-     */
-    static int run(List<String> command, String stoppedAt) throws UsageException {
-        return run(command, stoppedAt, null, null, null);
+        return run(command, java.util.Map.of(), null, null, null);
     }
 
     /**
      * As {@link #run(List)}, with the job's output passed on by a relay.
      *
      * @param command   the command
-     * @param stoppedAt when the job it goes on from stopped (epoch milliseconds), told to node 0 for its report of
-     *                  the recovery; null for none
+     * @param env       variables added to the child's environment (for a restored job: when and why the job it
+     *                  goes on from stopped, for node 0's report of the recovery)
      * @param relay     passes the job's standard output on; null: node 0 writes to the launcher's own
      * @param start     where the program's output stood at the job's checkpoint (for the relay)
      * @param note      the file in which a restored node 0 says where the output stood; null for none
      * @return the child's exit status
      * @throws UsageException when the command cannot be started (exit status 2)
      */
-    static int run(List<String> command, String stoppedAt, OutputRelay relay, java.util.function.LongSupplier start,
+    static int run(List<String> command, java.util.Map<String, String> env, OutputRelay relay, java.util.function.LongSupplier start,
                    java.nio.file.Path note) throws UsageException {
         Process child;
         Thread relaying = null;
         try {
             ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-            if (stoppedAt != null) {
-                pb.environment().put(Recovery.STOPPED_AT, stoppedAt);
-            }
+            pb.environment().putAll(env);
             if (note != null) {
                 pb.environment().put(Recovery.OUTPUT_NOTE, note.toString());
             }

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,6 +36,11 @@ final class Recovery {
     static final int MAX_ATTEMPTS = 5;
     /** Tells the restored node 0 when the job stopped, for its report of how long recovery took. */
     static final String STOPPED_AT = "SSI_JAVA_STOPPED_AT";
+    /**
+     * Tells the restored node 0 every loss the job went through, one per line: epoch milliseconds, the node and
+     * why, tab-separated (for the console's list of failures and recoveries).
+     */
+    static final String LOSSES = "SSI_JAVA_LOSSES";
     /** Names the file in which the restored node 0 says where the program's output stood at its checkpoint. */
     static final String OUTPUT_NOTE = "SSI_JAVA_OUTPUT_NOTE";
 
@@ -66,7 +72,7 @@ final class Recovery {
             return ChildSupervisor.run(command); // a job without checkpoints has nothing to go on from
         }
         OutputRelay relay = new OutputRelay(System.out, err);
-        int status = ChildSupervisor.run(command, null, relay, () -> 0, null);
+        int status = ChildSupervisor.run(command, Map.of(), relay, () -> 0, null);
         Path local = options.checkpoints().dir().orElse(Path.of(System.getProperty("java.io.tmpdir"),
                 "ssi-java-checkpoints"));
         Optional<Path> stable = options.checkpoints().stableDir();
@@ -74,10 +80,11 @@ final class Recovery {
         int nodes = options.nodes();
         String from = null;
         int attempts = 0;
+        StringBuilder losses = new StringBuilder();
         while (status == RECOVERABLE || status == KILLED) {
             long stopped = System.currentTimeMillis();
             String lostNode = "0";
-            String why = "node 0 was killed";
+            String why = "its process was killed";
             Optional<Path> lost = Optional.of(local.resolve("node-0").resolve(jobDirName(jobs.get(jobs.size() - 1)))
                     .resolve("lost.properties")).filter(Files::isRegularFile);
             if (lost.isPresent()) {
@@ -101,6 +108,8 @@ final class Recovery {
                 break;
             }
             from = dirNow;
+            losses.append(stopped).append('\t').append(lostNode).append('\t')
+                    .append(why.replace('\n', ' ').replace('\t', ' ')).append('\n');
             if (!"0".equals(lostNode) && !holdsOwnParts(local.resolve("node-" + lostNode), lostNode) && nodes > 1) {
                 nodes--; // its disk went with it: the others take its part
             }
@@ -120,7 +129,8 @@ final class Recovery {
             jobs.add(next);
             Path where = outputNote();
             try {
-                status = ChildSupervisor.run(plan.command(agentJar, ",job=" + next), Long.toString(stopped), relay,
+                status = ChildSupervisor.run(plan.command(agentJar, ",job=" + next),
+                        Map.of(STOPPED_AT, Long.toString(stopped), LOSSES, losses.toString()), relay,
                         () -> printedAt(where, relay.shown()), where);
             } finally {
                 deleteQuietly(where);

@@ -155,4 +155,54 @@ class ConsoleTest {
             job.await();
         }
     }
+
+    /**
+     * A node of a job that takes checkpoints is killed: the restored job's console lists the loss, with when and why,
+     * and the restore; the job then ends with plain java's output.
+     */
+    @Test
+    @Timeout(240)
+    void aLostNodeAndTheRecoveryAreListed() throws Exception {
+        Path runDir = tmp.resolve("run");
+        Path go = tmp.resolve("go");
+        Path local = tmp.resolve("ck");
+        List<String> args = List.of("--nodes", "2", "--checkpoint-every", "300ms", "--checkpoint-dir", local.toString(),
+                "--console", "0", "--jvm-opt", "-Dssi.failure-timeout=1000", "-cp", Cluster.litmusClasses().toString(),
+                "control.Steerable", "3", go.toString());
+        ProcessRunner runner = Cluster.script(args).env("SSI_JAVA_RUN", runDir.toString())
+                .timeout(Duration.ofSeconds(200));
+        try (RunningProcess job = runner.start()) {
+            job.awaitStderr("checkpoint 2 committed", Duration.ofSeconds(90));
+            long killed = System.currentTimeMillis();
+            String marker = "checkpoint-dir=" + local;
+            List<ProcessHandle> node1 = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                    .map(c -> c.contains(marker) && c.contains(",node=1")).orElse(false)).toList();
+            assertEquals(1, node1.size(), node1::toString);
+            node1.get(0).destroyForcibly();
+            job.awaitStderr("ssi-java: restored checkpoint", Duration.ofSeconds(90));
+
+            String url = "";
+            for (long end = System.nanoTime() + Duration.ofSeconds(30).toNanos(); System.nanoTime() < end
+                    && !url.startsWith("http"); Thread.sleep(50)) {
+                url = control(runDir, "console").stdout().strip(); // the restored job's, once it is up
+            }
+            assertTrue(url.startsWith("http"), url + "\n" + job.stderr());
+            HttpRequest withSecret = HttpRequest.newBuilder(URI.create(url.substring(0, url.indexOf('#'))
+                    + "api/state")).header("Authorization", "Bearer " + url.substring(url.indexOf('#') + 1)).build();
+            String state = HttpClient.newHttpClient().send(withSecret, HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher lost = java.util.regex.Pattern.compile("\\{\"at\":\"([0-9T:-]+)Z\",\"what\":"
+                    + "\"node 1 was lost \\(no message or heartbeat for \\d+ ms[^\"]*\\); the job stopped\"}").matcher(state);
+            assertTrue(lost.find(), state);
+            long at = java.time.LocalDateTime.parse(lost.group(1)).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+            assertTrue(at >= killed / 1000 * 1000 && at <= System.currentTimeMillis(), lost.group() + " killed at "
+                    + killed);
+            assertTrue(state.indexOf("\"what\":\"restored from checkpoint ") > lost.end(), state);
+
+            Files.createFile(go);
+            ProcessRunner.Result r = job.await();
+            String want = Cluster.plain(Cluster.litmusClasses(), "control.Steerable", "3", go.toString()).stdout();
+            assertEquals(0, r.exitCode(), () -> Cluster.explain(runner.command(), r));
+            assertEquals(want, r.stdout(), () -> Cluster.explain(runner.command(), r));
+        }
+    }
 }

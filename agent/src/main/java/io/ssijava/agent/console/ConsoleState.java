@@ -46,7 +46,13 @@ public final class ConsoleState
     /** Records a failure or a recovery, for the console's list of them. */
     public void event(final String what)
     {
-        events.add(new String[] {Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), what});
+        event(System.currentTimeMillis(), what);
+    }
+
+    /** Records a failure or a recovery that happened at a given time (epoch milliseconds). */
+    public void event(final long at, final String what)
+    {
+        events.add(new String[] {Instant.ofEpochMilli(at).truncatedTo(ChronoUnit.SECONDS).toString(), what});
     }
 
     /** @return the state now, as JSON. */
