@@ -70,6 +70,10 @@ final class ReceiverAgent implements Agent, FragmentHandler
     private final Greeting greeting;
     private final Int2IntHashMap provenSessions = new Int2IntHashMap(-1);
     private final AtomicIntegerArray refusedGreetings;
+    /** Per node: why its last greeting was refused (read by the connect-timeout report). */
+    private final AtomicReferenceArray<String> refusals;
+    /** Per node declared failed: whether it was heard since (reported once). */
+    private final boolean[] fencedHeard;
     final LongAdder messagesUnproven = new LongAdder();
 
     ReceiverAgent(final TransportConfig config, final MessageHandler handler, final Outbound[] publications,
@@ -77,6 +81,8 @@ final class ReceiverAgent implements Agent, FragmentHandler
     {
         this.greeting = greeting;
         this.refusedGreetings = new AtomicIntegerArray(config.nodeCount());
+        this.refusals = new AtomicReferenceArray<>(config.nodeCount());
+        this.fencedHeard = new boolean[config.nodeCount()];
         this.nodeId = config.nodeId();
         this.nodeCount = config.nodeCount();
         this.handler = handler;
@@ -169,7 +175,13 @@ final class ReceiverAgent implements Agent, FragmentHandler
         }
         if (failures.get(from) != null)
         {
-            // Fail-stop: once a peer is declared failed the rest of the node has moved on without it.
+            // Fail-stop: once a peer is declared failed the rest of the node has moved on without it: it is fenced
+            if (!fencedHeard[from])
+            {
+                fencedHeard[from] = true;
+                report("node " + from + ", lost (" + failures.get(from) + "), is heard again: it stays fenced, " +
+                    "its messages are dropped");
+            }
             if (type != WireFormat.TYPE_HEARTBEAT)
             {
                 messagesDropped.increment();
@@ -214,13 +226,20 @@ final class ReceiverAgent implements Agent, FragmentHandler
     {
         if (type == WireFormat.TYPE_HELLO)
         {
-            if (greeting.verify(from, nodeId, session, buffer, offset + HEADER_LENGTH, length - HEADER_LENGTH))
+            final String refusal = greeting.refusal(from, nodeId, session, buffer, offset + HEADER_LENGTH,
+                length - HEADER_LENGTH);
+            if (refusal == null)
             {
                 provenSessions.put(session, from);
             }
             else
             {
-                refusedGreetings.incrementAndGet(from);
+                refusals.set(from, refusal);
+                if (refusedGreetings.getAndIncrement(from) == 0)
+                {
+                    report("refused a process that claims to be node " + from + ": " + refusal +
+                        "; its messages are dropped");
+                }
                 messagesUnproven.increment();
                 messagesDropped.increment();
             }
@@ -233,6 +252,18 @@ final class ReceiverAgent implements Agent, FragmentHandler
             return false;
         }
         return true;
+    }
+
+    /** @return why the last greeting claiming to be from {@code node} was refused, or null if none was. */
+    String refusal(final int node)
+    {
+        return refusals.get(node);
+    }
+
+    /** A refusal, once per node and kind, on the node's standard error: an operator must see an intruder. */
+    private void report(final String what)
+    {
+        System.err.println("ssi-java: node " + nodeId + ": " + what);
     }
 
     /** @return greetings claiming to be from a node that did not prove the job's secret. */

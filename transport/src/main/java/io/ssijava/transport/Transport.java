@@ -106,7 +106,7 @@ public final class Transport implements AutoCloseable
                     final Publication p = udp ? client.addPublication(publicationChannel(node), streamId) :
                         client.addExclusivePublication(CommonContext.IPC_CHANNEL, streamId);
                     outbound[node] = new Outbound(p, !udp, greeting == null ? null :
-                        hello(greeting.tag(nodeId, node, p.sessionId())));
+                        hello(greeting.payload(nodeId, node, p.sessionId())));
                     chunkLocks[node] = new Object();
                 }
             }
@@ -130,12 +130,12 @@ public final class Transport implements AutoCloseable
         }
     }
 
-    /** @return the greeting message: a HELLO header, then the tag. */
-    private UnsafeBuffer hello(final byte[] tag)
+    /** @return the greeting message: a HELLO header, then the greeting's payload. */
+    private UnsafeBuffer hello(final byte[] payload)
     {
-        final UnsafeBuffer hello = new UnsafeBuffer(new byte[HEADER_LENGTH + tag.length]);
+        final UnsafeBuffer hello = new UnsafeBuffer(new byte[HEADER_LENGTH + payload.length]);
         hello.putBytes(0, WireFormat.header(WireFormat.TYPE_HELLO, nodeId), 0, HEADER_LENGTH);
-        hello.putBytes(HEADER_LENGTH, tag);
+        hello.putBytes(HEADER_LENGTH, payload);
         return hello;
     }
 
@@ -409,8 +409,8 @@ public final class Transport implements AutoCloseable
                 details.append("; node ").append(node).append(describeEndpoint(node)).append(": ")
                     .append(connected ? "" : "not subscribed to our messages")
                     .append(!connected && !heard ? ", " : "")
-                    .append(heard ? "" : receiver.refusedGreetings(node) > 0 ? "it did not prove the job's secret " +
-                        "(greetings refused: " + receiver.refusedGreetings(node) + ")" : "nothing heard from it");
+                    .append(heard ? "" : receiver.refusedGreetings(node) > 0 ? receiver.refusal(node) +
+                        " (greetings refused: " + receiver.refusedGreetings(node) + ")" : "nothing heard from it");
             }
         }
         return "node " + nodeId + ": node(s) " + nodes + " did not connect within " +
@@ -421,6 +421,12 @@ public final class Transport implements AutoCloseable
     private String describeEndpoint(final int node)
     {
         return config.mode() == TransportConfig.Mode.UDP ? " at " + config.endpoints().get(node) : "";
+    }
+
+    /** This node's receiver; for tests. */
+    ReceiverAgent receiver()
+    {
+        return receiver;
     }
 
     /** The Aeron directory of this node's driver (shared by all IPC nodes of the JVM); for tests and diagnostics. */

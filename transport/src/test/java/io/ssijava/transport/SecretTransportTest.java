@@ -128,6 +128,53 @@ class SecretTransportTest
         assertArrayEquals(ok.byteArray(), recorders.get(1).take(WAIT).payload());
     }
 
+    /**
+     * A node of an earlier run of the job (the same secret, the job id of the run that stopped: it was fenced then)
+     * greets with a tag that is right for its own job: it is refused, said to be of that job, and never heard.
+     */
+    @Test
+    @Timeout(20)
+    void aNodeOfAnEarlierRunIsRefusedAndNamedAsSuch() throws Exception
+    {
+        final String job = "secret" + JOBS.incrementAndGet();
+        start(job + "-run2", 0, 2, SECRET, WAIT);
+        final Transport target = start(job + "-run2", 1, 2, SECRET, WAIT);
+        transports.forEach(Transport::awaitConnected);
+        try (Aeron stale = Aeron.connect(new Aeron.Context().aeronDirectoryName(target.aeronDirectory())))
+        {
+            final Publication publication = stale.addExclusivePublication(
+                CommonContext.IPC_CHANNEL, TransportConfig.IPC_STREAM_ID_BASE + target.nodeId());
+            final byte[] payload = new Greeting(SECRET, job + "-run1").payload(0, 1, publication.sessionId());
+            final UnsafeBuffer hello = new UnsafeBuffer(new byte[WireFormat.HEADER_LENGTH + payload.length]);
+            hello.putBytes(0, WireFormat.header(WireFormat.TYPE_HELLO, 0), 0, WireFormat.HEADER_LENGTH);
+            hello.putBytes(WireFormat.HEADER_LENGTH, payload);
+            final UnsafeBuffer data = new UnsafeBuffer(new byte[WireFormat.HEADER_LENGTH + 5]);
+            data.putBytes(0, WireFormat.header(WireFormat.TYPE_DATA, 0), 0, WireFormat.HEADER_LENGTH);
+            data.putBytes(WireFormat.HEADER_LENGTH, "stale".getBytes(StandardCharsets.US_ASCII));
+            for (final UnsafeBuffer b : List.of(hello, data))
+            {
+                while (publication.offer(b, 0, b.capacity()) < 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            final long deadline = System.nanoTime() + WAIT.toNanos();
+            while (target.stats().messagesUnproven() < 2 && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        assertEquals(2, target.stats().messagesUnproven(), target.stats().toString());
+        assertTrue(recorders.get(1).messages.isEmpty(), "nothing of the stale node's is delivered");
+        final ReceiverAgent receiver = target.receiver();
+        assertEquals(1, receiver.refusedGreetings(0));
+        assertEquals("it is a node of job " + job + "-run1, not of this job " + job + "-run2 (of an earlier run of "
+            + "the job, fenced when that run stopped, or of another job)", receiver.refusal(0));
+        final UnsafeBuffer ok = text("still fine");
+        transports.get(0).send(1, ok, 0, ok.capacity());
+        assertArrayEquals(ok.byteArray(), recorders.get(1).take(WAIT).payload());
+    }
+
     @Test
     void aSecretShorterThan16BytesIsRefused()
     {
