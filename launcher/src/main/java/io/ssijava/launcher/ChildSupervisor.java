@@ -46,10 +46,10 @@ public final class ChildSupervisor {
      * @return the child's exit status
      * @throws UsageException when the command cannot be started (exit status 2)
      */
-    static int run(List<String> command, java.util.Map<String, String> env, OutputRelay relay, java.util.function.LongSupplier start,
-                   java.nio.file.Path note) throws UsageException {
+    static int run(List<String> command, java.util.Map<String, String> env, OutputRelay relay,
+                   java.util.function.LongSupplier start, java.nio.file.Path note) throws UsageException {
         Process child;
-        Thread relaying = null;
+        OutputRelay.Relaying relaying = null;
         try {
             ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
             pb.environment().putAll(env);
@@ -72,7 +72,7 @@ public final class ChildSupervisor {
         try {
             int status = waitFor(child);
             if (relaying != null) {
-                joinQuietly(relaying);
+                relaying.finish(GRACE.toMillis() * 2); // the workers may still hold the output open a moment
             }
             return status;
         } finally {
@@ -81,15 +81,6 @@ public final class ChildSupervisor {
             } catch (IllegalStateException e) {
                 // The JVM is shutting down: the hook is running and does the clean-up.
             }
-        }
-    }
-
-    /** Waits for the relay to pass on the rest of the output (the workers may still hold it open a moment). */
-    private static void joinQuietly(Thread relaying) {
-        try {
-            relaying.join(GRACE.toMillis() * 2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -49,4 +49,23 @@ class OutputRelayTest {
         run("b\n", 10);
         assertEquals("a\nb\n", shown());
     }
+
+    /** What a node of a run prints after that run's node 0 ended (a stale node that came back) is never shown. */
+    @Test
+    void outputOfAStoppedRunIsFencedOnceItsNode0Ended() throws Exception {
+        java.io.PipedOutputStream node = new java.io.PipedOutputStream();
+        java.io.PipedInputStream pipe = new java.io.PipedInputStream(node);
+        OutputRelay.Relaying run = relay.relay(pipe, () -> 0);
+        node.write("round 0\n".getBytes(StandardCharsets.UTF_8));
+        node.flush();
+        run.finish(10_000); // as after node 0 ended: the round is passed on, then the output is fenced
+        assertEquals("round 0\n", shown());
+        node.write("stale\n".getBytes(StandardCharsets.UTF_8));
+        node.close();
+        run.awaitEnd();
+        assertEquals("round 0\n", shown());
+        assertEquals(8, relay.shown());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("dropped output printed by a node of a run that "
+                + "had stopped"), err::toString);
+    }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -155,6 +156,50 @@ class RecoveryTest {
             // the one being written when the node was killed, only if its commit won the race with the kill
             assertTrue(Long.parseLong(m.group(1)) <= uncommitted, explain);
         }
+    }
+
+    /**
+     * A node stopped (SIGSTOP) while the threads print in turns is declared lost and the job is restored without it;
+     * when the stale node comes back (SIGCONT) it is fenced: nothing it prints reaches the job's output, and it exits.
+     * The output is plain java's.
+     */
+    @Test
+    @Timeout(300)
+    void aStoppedNodeThatComesBackIsFencedAndTheJobGoesOn() throws Exception {
+        Path cp = Cluster.litmusClasses();
+        String[] heralds = {"3", "30", "10000000"};
+        String want = Cluster.plain(cp, "recovery.Heralds", heralds).stdout();
+        Path local = tmp.resolve("local");
+        List<String> args = new ArrayList<>(List.of("--nodes", "3", "--checkpoint-every", "500ms", "--checkpoint-dir",
+                local.toString(), "--jvm-opt", "-Dssi.failure-timeout=1000", "-cp", cp.toString(),
+                "recovery.Heralds"));
+        args.addAll(List.of(heralds));
+        ProcessRunner runner = Cluster.script(args).timeout(Duration.ofSeconds(180));
+        try (RunningProcess job = runner.start()) {
+            job.awaitStderr("checkpoint 2 committed", Cluster.RUN_TIMEOUT);
+            ProcessHandle stale = node(local, 2);
+            signal("STOP", stale);
+            try {
+                job.awaitStderr("ssi-java: restored checkpoint", Cluster.RUN_TIMEOUT);
+            } finally {
+                signal("CONT", stale);
+            }
+            ProcessRunner.Result r = job.await();
+            String explain = Cluster.explain(runner.command(), r);
+            assertTrue(stale.onExit().thenApply(p -> true).completeOnTimeout(false, 20, TimeUnit.SECONDS).get(),
+                    "the stale node still runs\n" + explain);
+            assertEquals(0, r.exitCode(), explain);
+            assertTrue(r.stderr().contains("ssi-java: node 2 was lost"), explain);
+            // it leaves, as the node that lost its job it is (its parent node, or node 0's heartbeats)
+            assertTrue(r.stderr().contains("ssi-java: node 2: lost"), explain);
+            assertEquals(want, r.stdout(), explain);
+        }
+    }
+
+    private static void signal(String signal, ProcessHandle p) {
+        ProcessRunner.Result r = ProcessRunner.of(List.of("kill", "-" + signal, Long.toString(p.pid())))
+                .timeout(Duration.ofSeconds(10)).run();
+        assertEquals(0, r.exitCode(), r::describe);
     }
 
     /** Waits until a node's directory holds its part of a checkpoint that is not committed yet. */
