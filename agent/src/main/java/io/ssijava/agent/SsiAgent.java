@@ -210,6 +210,7 @@ public final class SsiAgent
         NodeOptions options = given;
         final int self = options.nodeId();
         NodeSpawner spawner = null;
+        JoinServer joining = null;
         byte[] secret = null;
         try
         {
@@ -239,8 +240,9 @@ public final class SsiAgent
                     fail(self, "a job that waits for its nodes to join needs a secret they hold too: " +
                         "-Dssi.secret.file=PATH (ssi-java --secret-file PATH)");
                 }
-                options = JoinServer.await(options, joinPort, secret, agentJar(),
+                joining = JoinServer.await(options, joinPort, secret, agentJar(),
                     Long.getLong("ssi.join.wait-ms", 600_000L));
+                options = joining.options();
             }
             if (options.peers().isEmpty())
             {
@@ -382,10 +384,14 @@ public final class SsiAgent
                 ControlCommands.mainClass());
             if (restore != null)
             {
-                lossesBefore(state);
+                eventsBefore(state);
                 state.event("restored from checkpoint " + options.restore() + " on " + options.nodes() + " nodes");
             }
             checkpoints.onFailure(state::event);
+            if (joining != null)
+            {
+                joining.whileRunning(growth(options, checkpoints, job));
+            }
             startControl(options, new ControlCommands(threads, checkpoints.control(), job, options.jobId()), job,
                 secret, state);
         }
@@ -479,22 +485,53 @@ public final class SsiAgent
      * secret.
      */
     /**
-     * A job the launcher restored after losing a node: the losses it went through (the launcher's
-     * {@code SSI_JAVA_LOSSES}: per line, epoch milliseconds, node and why, tab-separated) go in the console's list.
+     * How a running job that waits at a join port takes in a node that comes: a checkpoint, a note of the nodes it
+     * is to have, and a restart the launcher restores on them. Only a job that takes checkpoints and that the
+     * launcher watches ({@code SSI_JAVA_RESTARTS}) can; null otherwise.
      */
-    private static void lossesBefore(final ConsoleState state)
+    private static JoinServer.Growth growth(final NodeOptions options, final CheckpointService checkpoints,
+        final Job job)
     {
-        final String losses = System.getenv("SSI_JAVA_LOSSES");
-        if (losses == null)
+        if (options.checkpoint().equals(CheckpointConfig.DEFAULT) || checkpoints.control() == null ||
+            !"1".equals(System.getenv("SSI_JAVA_RESTARTS")))
+        {
+            return null;
+        }
+        return new JoinServer.Growth()
+        {
+            @Override
+            public String prepare(final int nodes) throws Exception
+            {
+                final long id = checkpoints.control().checkpointNow().id();
+                CheckpointService.noteResize(options.checkpoint(), options.jobId(), nodes);
+                return "it restarts from checkpoint " + id + " on " + nodes + " nodes";
+            }
+
+            @Override
+            public void restart(final String why)
+            {
+                job.restart(Job.RESIZE_STATUS, why);
+            }
+        };
+    }
+
+    /**
+     * A job the launcher restored: what stopped it each time (the launcher's {@code SSI_JAVA_EVENTS}: per line,
+     * epoch milliseconds, a tab, what) goes in the console's list.
+     */
+    private static void eventsBefore(final ConsoleState state)
+    {
+        final String events = System.getenv("SSI_JAVA_EVENTS");
+        if (events == null)
         {
             return;
         }
-        for (final String line : losses.split("\n"))
+        for (final String line : events.split("\n"))
         {
-            final String[] f = line.split("\t", 3);
-            if (f.length == 3 && f[0].matches("\\d{1,18}"))
+            final String[] f = line.split("\t", 2);
+            if (f.length == 2 && f[0].matches("\\d{1,18}"))
             {
-                state.event(Long.parseLong(f[0]), "node " + f[1] + " was lost (" + f[2] + "); the job stopped");
+                state.event(Long.parseLong(f[0]), f[1]);
             }
         }
     }

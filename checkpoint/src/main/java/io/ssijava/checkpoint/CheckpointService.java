@@ -146,6 +146,23 @@ public final class CheckpointService implements AutoCloseable
         write(new CheckpointDir(config.localDir(0)).jobFile(number).resolveSibling("lost.properties"), p);
     }
 
+    /**
+     * Notes beside a job's checkpoints ({@code resize.properties}) that it stops to be restored on another number of
+     * nodes (a node joins it), for the launcher that restores it.
+     *
+     * @param config the job's checkpoint configuration.
+     * @param jobId  the job's id.
+     * @param nodes  the nodes the restored job is to have.
+     */
+    public static void noteResize(final CheckpointConfig config, final String jobId, final int nodes)
+    {
+        final Properties p = new Properties();
+        p.setProperty("nodes", Integer.toString(nodes));
+        p.setProperty("millis", Long.toString(System.currentTimeMillis()));
+        write(new CheckpointDir(config.localDir(0)).jobFile(CheckpointConfig.jobNumber(jobId))
+            .resolveSibling("resize.properties"), p);
+    }
+
     /** Node 0: hears why each periodic checkpoint that could not be taken failed (for the console). */
     public void onFailure(final java.util.function.Consumer<String> listener)
     {

@@ -100,8 +100,12 @@ public final class HelpText {
                 (ssi-java --nodes N --join-port PORT --secret-file FILE ... there): proves the
                 job's secret (the same file's text), waits until every node has joined, then
                 runs as the node the job makes it. The java, agent and class path must be at
-                the same paths here as there. Exit status: the node's; 1 when the job refused
-                it or could not be reached; 2 for a usage error.
+                the same paths here as there. A job that already runs takes the node in if it
+                takes checkpoints (--checkpoint-every): it takes one and is restored from it
+                on one node more; its nodes join it again by themselves, as they do when the
+                job is restored after losing a node (a node started like this one then takes
+                the lost one's place). Exit status: the node's; 1 when the job refused it or
+                could not be reached; 2 for a usage error.
                 """;
     }
 

@@ -26,13 +26,18 @@ import java.util.Set;
  * its nodes ({@code ssi-java --nodes N --join-port PORT --secret-file FILE}, on another). It proves the job's secret
  * to node 0, tells it the UDP port it will listen on, waits until every node has joined, then runs the command node
  * 0 gives (node 0's own, as this node; the java, agent and class path must be at the same paths here) and exits
- * with its status. See the agent's JoinServer for the protocol.
+ * with its status. A job that runs takes a node in by restarting from a checkpoint on one node more; its nodes, and
+ * one whose job stops to be restored after the loss of another, join it again at the same port. See the agent's
+ * JoinServer for the protocol.
  */
 final class JoinCommand {
 
     static final String NAME = "node";
     private static final String PREFIX = "ssi-java: ";
     private static final int CONNECT_TIMEOUT_MS = 10_000;
+    /** How long a node that joins again waits for the restored job to open its port. */
+    private static final long REJOIN_WAIT_MS = 120_000;
+    private static final long RETRY_MS = 300;
 
     private JoinCommand() {
     }
@@ -79,31 +84,82 @@ final class JoinCommand {
         }
         String host = join.substring(0, colon).replace("[", "").replace("]", "");
         int port = Integer.parseInt(join.substring(colon + 1));
-        List<String> command;
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
-            String hello = in.readLine();
-            String[] words = hello == null ? new String[0] : hello.split(" ");
-            if (words.length != 4 || !words[0].equals("SSI-JOIN") || !words[1].equals("1")) {
-                err.println(PREFIX + join + " is not the join port of an ssi-java job");
-                return 1;
+        boolean again = false;
+        while (true) {
+            Answer a = join(host, port, join, secret, again, err);
+            if (a.status >= 0) {
+                return a.status;
             }
-            int udpPort;
-            try (DatagramSocket probe = new DatagramSocket(0, s.getLocalAddress())) {
-                udpPort = probe.getLocalPort();
+            int status = runNode(a.command, secret, err);
+            if (status != Recovery.RECOVERABLE && status != Recovery.RESIZE) {
+                return status;
             }
-            w.write("JOIN " + proof(secret, words[2], words[3]) + " " + udpPort + "\n");
-            w.flush();
-            command = awaitCommand(in, words[2], err);
-            if (command == null) {
-                return 1;
-            }
-        } catch (IOException e) {
-            err.println(PREFIX + "cannot join the job at " + join + ": " + e.getMessage());
-            return 1;
+            // the job stopped to be restored from a checkpoint (a node was lost, or one joins): it waits for its
+            // nodes at the same port again
+            err.println(PREFIX + "the job stopped to be restored" + (status == Recovery.RESIZE ? " with another node"
+                    : " without a lost node") + "; joining it again at " + join);
+            again = true;
         }
+    }
+
+    /** A join's outcome: the command to run as the node, or the status to exit with. */
+    private record Answer(List<String> command, int status) {
+    }
+
+    /**
+     * Joins the job at the port. Joining again (after the job stopped to be restored, or to take this node in),
+     * a port that is not open yet, or one whose job still runs, is tried again for up to {@link #REJOIN_WAIT_MS}.
+     */
+    private static Answer join(String host, int port, String join, byte[] secret, boolean again, PrintStream err) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(REJOIN_WAIT_MS);
+        boolean retry = again;
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                        StandardCharsets.UTF_8));
+                Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+                String hello = in.readLine();
+                String[] words = hello == null ? new String[0] : hello.split(" ");
+                if (words.length != 4 || !words[0].equals("SSI-JOIN") || !words[1].equals("1")) {
+                    err.println(PREFIX + join + " is not the join port of an ssi-java job");
+                    return new Answer(null, 1);
+                }
+                int udpPort;
+                try (DatagramSocket probe = new DatagramSocket(0, s.getLocalAddress())) {
+                    udpPort = probe.getLocalPort();
+                }
+                w.write("JOIN " + proof(secret, words[2], words[3]) + " " + udpPort + "\n");
+                w.flush();
+                Reply r = awaitCommand(in, words[2], err, retry);
+                if (r.command != null) {
+                    return new Answer(r.command, -1);
+                }
+                if (!r.retry) {
+                    return new Answer(null, 1);
+                }
+                retry = true; // the job takes this node in: it restarts, and waits for its nodes
+            } catch (IOException e) {
+                if (!retry) {
+                    err.println(PREFIX + "cannot join the job at " + join + ": " + e.getMessage());
+                    return new Answer(null, 1);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                err.println(PREFIX + "the job at " + join + " did not wait for its nodes again within "
+                        + REJOIN_WAIT_MS / 1000 + " s");
+                return new Answer(null, 1);
+            }
+            try {
+                Thread.sleep(RETRY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Answer(null, 1);
+            }
+        }
+    }
+
+    private static int runNode(List<String> command, byte[] secret, PrintStream err) {
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
         pb.environment().put("SSI_JAVA_SECRET", HexFormat.of().formatHex(secret));
         try {
@@ -118,16 +174,32 @@ final class JoinCommand {
         }
     }
 
-    private static List<String> awaitCommand(BufferedReader in, String job, PrintStream err) throws IOException {
+    /** What node 0 answered: the node's command; or none, and whether to try again. */
+    private record Reply(List<String> command, boolean retry) {
+    }
+
+    /**
+     * Reads node 0's answer. Joining again, a refusal because the job still runs is to be tried again: its node 0
+     * has not stopped yet.
+     */
+    private static Reply awaitCommand(BufferedReader in, String job, PrintStream err, boolean again)
+            throws IOException {
         String line;
         while ((line = in.readLine()) != null) {
             if (line.startsWith("WAIT ")) {
                 String more = line.substring("WAIT ".length());
                 err.println(PREFIX + "joined job " + job + (more.equals("0") ? "" : "; waiting for " + more
                         + " more node" + (more.equals("1") ? "" : "s")));
+            } else if (line.startsWith("RESTART ")) {
+                err.println(PREFIX + "job " + job + " takes this node in: " + line.substring("RESTART ".length()));
+                return new Reply(null, true);
             } else if (line.startsWith("ERROR ")) {
-                err.println(PREFIX + "job " + job + " refused this node: " + line.substring("ERROR ".length()));
-                return null;
+                String why = line.substring("ERROR ".length());
+                if (again && why.contains(" is running with all its ")) {
+                    return new Reply(null, true);
+                }
+                err.println(PREFIX + "job " + job + " refused this node: " + why);
+                return new Reply(null, false);
             } else if (line.startsWith("NODE ")) {
                 String[] w = line.split(" ");
                 int n = Integer.parseInt(w[2]);
@@ -143,11 +215,11 @@ final class JoinCommand {
                     break;
                 }
                 err.println(PREFIX + "starting node " + w[1] + " of job " + job);
-                return command;
+                return new Reply(command, false);
             }
         }
         err.println(PREFIX + "job " + job + " closed the connection before this node could start");
-        return null;
+        return new Reply(null, again);
     }
 
     static String decode(String word) {

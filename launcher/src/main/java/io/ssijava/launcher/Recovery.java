@@ -30,6 +30,11 @@ final class Recovery {
 
     /** Node 0's exit status after losing a node, when the job has a checkpoint to go on from (EX_TEMPFAIL). */
     static final int RECOVERABLE = 75;
+    /**
+     * Node 0's exit status when a node comes to join the running job: it took a checkpoint, wrote how many nodes
+     * the job is to have ({@code resize.properties}), and stopped, to be restored on them.
+     */
+    static final int RESIZE = 76;
     /** The exit status of a node 0 killed by SIGKILL. */
     static final int KILLED = 128 + 9;
     /** Consecutive recoveries from the same checkpoint before giving up. */
@@ -37,10 +42,12 @@ final class Recovery {
     /** Tells the restored node 0 when the job stopped, for its report of how long recovery took. */
     static final String STOPPED_AT = "SSI_JAVA_STOPPED_AT";
     /**
-     * Tells the restored node 0 every loss the job went through, one per line: epoch milliseconds, the node and
-     * why, tab-separated (for the console's list of failures and recoveries).
+     * Tells the restored node 0 what stopped the job each time it was restored, one per line: epoch milliseconds,
+     * a tab, what (for the console's list of failures and recoveries).
      */
-    static final String LOSSES = "SSI_JAVA_LOSSES";
+    static final String EVENTS = "SSI_JAVA_EVENTS";
+    /** Tells node 0 that the launcher restores the job when it stops to be restored (a node joins it). */
+    static final String RESTARTS = "SSI_JAVA_RESTARTS";
     /** Names the file in which the restored node 0 says where the program's output stood at its checkpoint. */
     static final String OUTPUT_NOTE = "SSI_JAVA_OUTPUT_NOTE";
 
@@ -72,7 +79,7 @@ final class Recovery {
             return ChildSupervisor.run(command); // a job without checkpoints has nothing to go on from
         }
         OutputRelay relay = new OutputRelay(System.out, err);
-        int status = ChildSupervisor.run(command, Map.of(), relay, () -> 0, null);
+        int status = ChildSupervisor.run(command, Map.of(RESTARTS, "1"), relay, () -> 0, null);
         Path local = options.checkpoints().dir().orElse(Path.of(System.getProperty("java.io.tmpdir"),
                 "ssi-java-checkpoints"));
         Optional<Path> stable = options.checkpoints().stableDir();
@@ -80,14 +87,17 @@ final class Recovery {
         int nodes = options.nodes();
         String from = null;
         int attempts = 0;
-        StringBuilder losses = new StringBuilder();
-        while (status == RECOVERABLE || status == KILLED) {
+        StringBuilder events = new StringBuilder();
+        while (status == RECOVERABLE || status == KILLED || status == RESIZE) {
             long stopped = System.currentTimeMillis();
             String lostNode = "0";
             String why = "its process was killed";
-            Optional<Path> lost = Optional.of(local.resolve("node-0").resolve(jobDirName(jobs.get(jobs.size() - 1)))
-                    .resolve("lost.properties")).filter(Files::isRegularFile);
-            if (lost.isPresent()) {
+            Path jobDir = local.resolve("node-0").resolve(jobDirName(jobs.get(jobs.size() - 1)));
+            Optional<Path> lost = Optional.of(jobDir.resolve("lost.properties")).filter(Files::isRegularFile);
+            int resized = status == RESIZE ? nodesAsked(jobDir.resolve("resize.properties")) : 0;
+            if (resized > 0) {
+                lostNode = null;
+            } else if (lost.isPresent()) {
                 Properties p = read(lost.get());
                 lostNode = p.getProperty("node", "?");
                 why = p.getProperty("reason", "?");
@@ -108,35 +118,61 @@ final class Recovery {
                 break;
             }
             from = dirNow;
-            losses.append(stopped).append('\t').append(lostNode).append('\t')
-                    .append(why.replace('\n', ' ').replace('\t', ' ')).append('\n');
+            if (lostNode == null) {
+                event(events, stopped, "a node joined: the job stopped to be restored on " + resized + " nodes");
+                nodes = resized;
+                err.println(PREFIX + "a node joins the job: restoring it from its newest checkpoint in " + dirNow
+                        + " on " + nodes + " nodes");
+                err.flush();
+                jobs.add(newJobId());
+                status = restore(options, nodes, dirNow, jobs, stopped, events, relay, agentJar, ownJava);
+                continue;
+            }
+            event(events, stopped, "node " + lostNode + " was lost (" + why + "); the job stopped");
             if (!"0".equals(lostNode) && !holdsOwnParts(local.resolve("node-" + lostNode), lostNode) && nodes > 1) {
                 nodes--; // its disk went with it: the others take its part
             }
             err.println(PREFIX + "node " + lostNode + " was lost (" + why + "); recovering the job from its newest "
                     + "checkpoint in " + dirNow + " on " + nodes + (nodes == 1 ? " node" : " nodes"));
             err.flush();
-            String next = newJobId();
-            List<String> args = new ArrayList<>(List.of("--nodes", Integer.toString(nodes)));
-            if (options.stats()) {
-                args.add("--stats");
-            }
-            if (options.verbose()) {
-                args.add("--verbose");
-            }
-            args.add(dirNow);
-            RestoreCommand.Plan plan = RestoreCommand.plan(RestoreCommand.parse(args), () -> ownJava);
-            jobs.add(next);
-            Path where = outputNote();
-            try {
-                status = ChildSupervisor.run(plan.command(agentJar, ",job=" + next),
-                        Map.of(STOPPED_AT, Long.toString(stopped), LOSSES, losses.toString()), relay,
-                        () -> printedAt(where, relay.shown()), where);
-            } finally {
-                deleteQuietly(where);
-            }
+            jobs.add(newJobId());
+            status = restore(options, nodes, dirNow, jobs, stopped, events, relay, agentJar, ownJava);
         }
         return status;
+    }
+
+    /** Restores the job (its newest id last in {@code jobs}) from a checkpoint on some nodes; its exit status. */
+    private static int restore(LauncherOptions options, int nodes, String checkpoint, List<String> jobs, long stopped,
+                               CharSequence events, OutputRelay relay, Path agentJar, String ownJava)
+            throws UsageException {
+        List<String> args = new ArrayList<>(List.of("--nodes", Integer.toString(nodes)));
+        if (options.stats()) {
+            args.add("--stats");
+        }
+        if (options.verbose()) {
+            args.add("--verbose");
+        }
+        args.add(checkpoint);
+        RestoreCommand.Plan plan = RestoreCommand.plan(RestoreCommand.parse(args), () -> ownJava);
+        Path where = outputNote();
+        try {
+            return ChildSupervisor.run(plan.command(agentJar, ",job=" + jobs.get(jobs.size() - 1)),
+                    Map.of(STOPPED_AT, Long.toString(stopped), EVENTS, events.toString(), RESTARTS, "1"), relay,
+                    () -> printedAt(where, relay.shown()), where);
+        } finally {
+            deleteQuietly(where);
+        }
+    }
+
+    private static void event(StringBuilder events, long at, String what) {
+        events.append(at).append('\t').append(what.replace('\n', ' ')).append('\n');
+    }
+
+    /** The node count a job that takes a node in asks for ({@code nodes=} of its resize note); 0 if none. */
+    private static int nodesAsked(Path note) {
+        String n = read(note).getProperty("nodes", "");
+        return n.matches("\\d{1,3}") && Integer.parseInt(n) >= 2 && Integer.parseInt(n) <= LauncherOptions.MAX_NODES
+                ? Integer.parseInt(n) : 0;
     }
 
     /** A file name for the restored node 0 to say in where the output stood (it writes it; the relay reads it). */

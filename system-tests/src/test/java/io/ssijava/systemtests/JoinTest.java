@@ -197,6 +197,147 @@ class JoinTest {
         }
     }
 
+    /**
+     * Once a waiting job has its nodes and runs, its join port stays open and refuses, with why, a node that comes
+     * to join (one more, or one that was lost and fenced), whatever its secret; the job is unaffected.
+     */
+    @Test
+    @Timeout(180)
+    void aNodeThatComesToJoinARunningJobIsRefusedWithWhy() throws Exception {
+        try (TwoHosts hosts = new TwoHosts()) {
+            Path go = tmp.resolve("go");
+            String[] args = {"2", go.toString()};
+            Path good = secret("good", "the-jobs-secret-0123456789", "rw-------");
+            Path other = secret("other", "another-secret-0123456789", "rw-------");
+            ProcessRunner zero = hosts.ssiJava(hosts.a, "--nodes", "2", "--join-port", "47998", "--secret-file",
+                    good.toString(), "-cp", Cluster.litmusClasses().toString(), "control.Steerable", args[0], args[1]);
+            try (RunningProcess job = zero.start()) {
+                job.awaitStderr("waits for 1 more node", LIMIT);
+                RunningProcess one = hosts.ssiJava(hosts.b, "node", "--join", "10.213.0.1:47998", "--secret-file",
+                        good.toString()).start();
+                one.awaitStderr("starting node 1 of job", LIMIT);
+                job.awaitStderr("node 1 joined", LIMIT);
+
+                ProcessRunner.Result late = hosts.ssiJava(hosts.b, "node", "--join", "10.213.0.1:47998",
+                        "--secret-file", good.toString()).run();
+                assertEquals(1, late.exitCode(), late::describe);
+                assertTrue(late.stderr().matches("(?s).*refused this node: job \\S+ is running with all its 2 nodes; "
+                        + "it takes no other node while it runs.*"), late::describe);
+                job.awaitStderr("refused a node from 10.213.0.2: the job is running with all its nodes", LIMIT);
+                ProcessRunner.Result intruder = hosts.ssiJava(hosts.b, "node", "--join", "10.213.0.1:47998",
+                        "--secret-file", other.toString()).run();
+                assertTrue(intruder.stderr().contains("refused this node: wrong secret"), intruder::describe);
+
+                Files.createFile(go);
+                ProcessRunner.Result r = job.await();
+                String want = Cluster.plain(Cluster.litmusClasses(), "control.Steerable", args).stdout();
+                assertEquals(0, r.exitCode(), () -> Cluster.explain(zero.command(), r));
+                assertEquals(want, r.stdout(), () -> Cluster.explain(zero.command(), r));
+                assertEquals(0, one.await().exitCode());
+            }
+        }
+    }
+
+    /**
+     * A node that comes to join a running job that takes checkpoints is taken in: the job takes a checkpoint and is
+     * restored from it on one node more, the node that was there joining it again by itself; the job then ends
+     * with plain java's output.
+     */
+    @Test
+    @Timeout(240)
+    void aNodeJoinsARunningJobWhichGoesOnWithIt() throws Exception {
+        try (TwoHosts hosts = new TwoHosts()) {
+            Path go = tmp.resolve("go");
+            String[] args = {"3", go.toString()};
+            Path good = secret("good", "the-jobs-secret-0123456789", "rw-------");
+            ProcessRunner zero = hosts.ssiJava(hosts.a, "--nodes", "2", "--join-port", "47997", "--secret-file",
+                    good.toString(), "--checkpoint-every", "500ms", "--checkpoint-dir", tmp.resolve("ck").toString(),
+                    "-cp", Cluster.litmusClasses().toString(), "control.Steerable", args[0], args[1])
+                    .timeout(Duration.ofSeconds(200));
+            try (RunningProcess job = zero.start()) {
+                job.awaitStderr("waits for 1 more node", LIMIT);
+                RunningProcess one = joiner(hosts, "47997", good).start();
+                job.awaitStderr("checkpoint 1 committed", LIMIT);
+                try (RunningProcess two = joiner(hosts, "47997", good).start()) {
+                    two.awaitStderr("takes this node in: it restarts from checkpoint", LIMIT);
+                    one.awaitStderr("the job stopped to be restored with another node; joining it again", LIMIT);
+                    String restored = job.awaitStderr("on 3 nodes in", LIMIT);
+                    assertTrue(restored.matches("(?s).*a node from 10\\.213\\.0\\.2 joins the job: it restarts from "
+                            + "checkpoint \\d+ on 3 nodes.*restored checkpoint \\d+ \\(taken on 2 nodes, level 1\\) on 3 "
+                            + "nodes in.*"), restored);
+                    Files.createFile(go);
+                    ProcessRunner.Result r = job.await();
+                    String want = Cluster.plain(Cluster.litmusClasses(), "control.Steerable", args).stdout();
+                    assertEquals(0, r.exitCode(), () -> Cluster.explain(zero.command(), r));
+                    assertEquals(want, r.stdout(), () -> Cluster.explain(zero.command(), r));
+                    for (RunningProcess node : List.of(one, two)) {
+                        ProcessRunner.Result n = node.await();
+                        assertEquals(0, n.exitCode(), n::describe);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A node of a job that waits at a join port is killed: the job is restored from its checkpoint and waits at the
+     * port again; the node that is left joins it again by itself, and a new node started by hand takes the lost
+     * one's place. The job ends with plain java's output.
+     */
+    @Test
+    @Timeout(240)
+    void aLostNodeIsReplacedByANodeThatJoins() throws Exception {
+        try (TwoHosts hosts = new TwoHosts()) {
+            Path go = tmp.resolve("go");
+            String[] args = {"3", go.toString()};
+            Path good = secret("good", "the-jobs-secret-0123456789", "rw-------");
+            Path ck = tmp.resolve("ck");
+            ProcessRunner zero = hosts.ssiJava(hosts.a, "--nodes", "3", "--join-port", "47996", "--secret-file",
+                    good.toString(), "--checkpoint-every", "500ms", "--checkpoint-dir", ck.toString(), "--jvm-opt",
+                    "-Dssi.failure-timeout=1000", "-cp", Cluster.litmusClasses().toString(), "control.Steerable",
+                    args[0], args[1]).timeout(Duration.ofSeconds(200));
+            try (RunningProcess job = zero.start()) {
+                job.awaitStderr("waits for 2 more nodes", LIMIT);
+                RunningProcess one = joiner(hosts, "47996", good).start();
+                one.awaitStderr("joined job", LIMIT);
+                try (RunningProcess two = joiner(hosts, "47996", good).start()) {
+                    job.awaitStderr("checkpoint 1 committed", LIMIT);
+                    String marker = "checkpoint-dir=" + ck;
+                    List<ProcessHandle> node2 = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                            .map(c -> c.contains(marker) && c.contains(",node=2")).orElse(false)).toList();
+                    assertEquals(1, node2.size(), node2::toString);
+                    node2.get(0).destroyForcibly();
+                    job.awaitStderr("recovering the job from its newest checkpoint", LIMIT);
+                    // the restored job waits at the port again: its node 0 says so a second time
+                    for (long end = System.nanoTime() + LIMIT.toNanos(); job.stderr().split("waits for 2 more nodes",
+                            -1).length < 3 && System.nanoTime() < end; ) {
+                        Cluster.sleep(20);
+                    }
+                    try (RunningProcess three = joiner(hosts, "47996", good).start()) {
+                        String restored = job.awaitStderr("on 3 nodes in", LIMIT);
+                        assertTrue(restored.contains("ssi-java: node 2 was lost"), restored);
+                        Files.createFile(go);
+                        ProcessRunner.Result r = job.await();
+                        String want = Cluster.plain(Cluster.litmusClasses(), "control.Steerable", args).stdout();
+                        assertEquals(0, r.exitCode(), () -> Cluster.explain(zero.command(), r));
+                        assertEquals(want, r.stdout(), () -> Cluster.explain(zero.command(), r));
+                        ProcessRunner.Result left = one.await();
+                        assertEquals(0, left.exitCode(), left::describe);
+                        assertTrue(left.stderr().contains("joining it again"), left::describe);
+                        ProcessRunner.Result replacing = three.await();
+                        assertEquals(0, replacing.exitCode(), replacing::describe);
+                        assertNotEquals(0, two.await().exitCode(), "its node was killed");
+                    }
+                }
+            }
+        }
+    }
+
+    private static ProcessRunner joiner(TwoHosts hosts, String port, Path secret) {
+        return hosts.ssiJava(hosts.b, "node", "--join", "10.213.0.1:" + port, "--secret-file", secret.toString())
+                .timeout(Duration.ofSeconds(200));
+    }
+
     /** A base port whose next port is free too (for two tasks on one host), as srun's tasks would use them. */
     private static int freePortPair() throws IOException {
         for (int tries = 0; tries < 50; tries++) {

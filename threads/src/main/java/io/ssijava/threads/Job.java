@@ -26,6 +26,8 @@ public final class Job
      * launcher restores it.
      */
     public static final int RECOVERABLE_STATUS = 75;
+    /** Exit status of a job that stopped to be restored from its checkpoint on one node more (a node joins it). */
+    public static final int RESIZE_STATUS = 76;
 
     private final Node node;
     private final NodeRuntime runtime;
@@ -37,6 +39,8 @@ public final class Job
     private final java.util.concurrent.CountDownLatch halted = new java.util.concurrent.CountDownLatch(1);
     /** How long a worker that saw another worker fail waits for node 0 to stop the job. */
     private static final long STOP_ORDER_WAIT_MS = 8_000;
+    /** How long node 0 lets its transport send the order to halt before it halts itself. */
+    private static final long SEND_GRACE_NANOS = 200_000_000L;
     private volatile Runnable afterEnd = () -> { };
     /** Node 0: what a lost node makes of the job, its exit status (e.g. a checkpoint it can go on from). */
     private volatile java.util.function.ToIntBiFunction<Integer, String> lost = (n, why) -> NODE_LOST_STATUS;
@@ -120,6 +124,42 @@ public final class Job
         exit.start();
     }
 
+    /**
+     * Node 0: stops the job at once to be restored from a checkpoint (on another number of nodes: a node joins it),
+     * every node exiting with {@code status}, which tells the launcher, and the nodes that joined from elsewhere, to
+     * go on with the restored job.
+     */
+    public void restart(final int status, final String why)
+    {
+        ending = true;
+        System.err.println("ssi-java: " + why);
+        haltAll(status, -1);
+    }
+
+    /** Node 0: orders every node but {@code except} to halt with the status, then halts. */
+    private void haltAll(final int status, final int except)
+    {
+        for (int n = 1; n < node.nodeCount(); n++)
+        {
+            if (n != except)
+            {
+                try
+                {
+                    node.send(n, node.message(MessageTypes.SHUTDOWN).putInt(status));
+                }
+                catch (final RuntimeException ignored)
+                {
+                    // best effort: a node that misses it sees node 0 go, and leaves too
+                }
+            }
+        }
+        System.out.flush();
+        System.err.flush();
+        // the orders are in the transport's buffers: give its sender, which halts with this JVM, a moment to send
+        java.util.concurrent.locks.LockSupport.parkNanos(SEND_GRACE_NANOS);
+        Runtime.getRuntime().halt(status);
+    }
+
     /** What node 0 does last when the job ends, after the other nodes were told to stop (e.g. reap them). */
     public void afterEnd(final Runnable action)
     {
@@ -195,20 +235,6 @@ public final class Job
         {
             ending = true;
             System.err.println("ssi-java: node " + failed + " was lost (" + reason + "); stopping the job");
-            for (int n = 1; n < node.nodeCount(); n++)
-            {
-                if (n != failed)
-                {
-                    try
-                    {
-                        node.send(n, node.message(MessageTypes.SHUTDOWN).putInt(NODE_LOST_STATUS));
-                    }
-                    catch (final RuntimeException ignored)
-                    {
-                        // best effort
-                    }
-                }
-            }
             int status = NODE_LOST_STATUS;
             try
             {
@@ -218,9 +244,8 @@ public final class Job
             {
                 System.err.println("ssi-java: " + ex);
             }
-            System.out.flush();
-            System.err.flush();
-            Runtime.getRuntime().halt(status);
+            // the others end with the job's status: a node that joined from elsewhere joins the restored job again
+            haltAll(status, failed);
         }
         else if (failed == 0)
         {

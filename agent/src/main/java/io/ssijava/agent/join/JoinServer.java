@@ -40,14 +40,47 @@ import java.util.concurrent.TimeUnit;
  *            or ERROR &lt;why&gt;
  * </pre>
  * A joiner whose address node 0 reaches it at, with the port it sent, becomes its endpoint; node 0's is the address
- * the first joiner reached it at, with a port free there.
+ * the first joiner reached it at, with a port free there. Once the job runs, the port stays open: a node that
+ * comes to join then is answered {@code RESTART <what happens>} (the job takes a checkpoint and restarts from it on
+ * one node more; every node joins it again) or {@code ERROR <why>}.
  */
 public final class JoinServer {
 
     private static final String GREETING = "SSI-JOIN 1 ";
     private static final int LINE_TIMEOUT_MS = 10_000;
 
-    private JoinServer() {
+    /** The options of node 0 with every node's endpoint, once all joined. */
+    private final NodeOptions options;
+    /** The join port, open while the job runs. */
+    private final ServerSocket server;
+    private final byte[] secret;
+
+    private JoinServer(NodeOptions options, ServerSocket server, byte[] secret) {
+        this.options = options;
+        this.server = server;
+        this.secret = secret;
+    }
+
+    /** @return node 0's options with every node's endpoint and the UDP transport */
+    public NodeOptions options() {
+        return options;
+    }
+
+    /**
+     * How a running job takes in a node that comes to join: it takes a checkpoint and notes the number of nodes
+     * it is to be restored on, then stops to be restored on them.
+     */
+    public interface Growth {
+        /**
+         * Prepares the restart on {@code nodes} nodes.
+         *
+         * @return what happens, for the joining node and the log
+         * @throws Exception why the job cannot take the node in now (it is told, and the job goes on)
+         */
+        String prepare(int nodes) throws Exception;
+
+        /** Stops the job to be restored; does not return. */
+        void restart(String why);
     }
 
     /**
@@ -58,15 +91,18 @@ public final class JoinServer {
      * @param secret   the job's secret
      * @param agentJar the agent jar
      * @param waitFor  how long to wait for every node
-     * @return node 0's options with every node's endpoint and the UDP transport
+     * @return the join server, with node 0's options with every node's endpoint and the UDP transport; its port
+     *         stays open (see {@link #whileRunning})
      * @throws IOException when the port cannot be opened, or the nodes do not all come in time
      */
-    public static NodeOptions await(NodeOptions options, int port, byte[] secret, Path agentJar, long waitFor)
+    public static JoinServer await(NodeOptions options, int port, byte[] secret, Path agentJar, long waitFor)
             throws IOException {
         int missing = options.nodes() - 1;
         List<Joiner> joined = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitFor);
-        try (ServerSocket server = new ServerSocket()) {
+        ServerSocket server = new ServerSocket();
+        boolean running = false;
+        try {
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(port));
             System.err.println("ssi-java: job " + options.jobId() + " waits for " + missing + " more node"
@@ -122,12 +158,67 @@ public final class JoinServer {
                 j.out.flush();
                 j.socket.close();
             }
-            return all.withNode(0); // node 0 starts nobody: they all joined
+            running = true;
+            return new JoinServer(all.withNode(0), server, secret); // node 0 starts nobody: they all joined
         } finally {
             for (Joiner j : joined) {
                 j.close();
             }
+            if (!running) {
+                server.close();
+            }
         }
+    }
+
+    /**
+     * The job runs: the port stays open for as long. A node that comes to join (one more, or one that was lost and
+     * fenced) and proves the secret is taken in by {@code growth} (the job restarts from a checkpoint with it), or,
+     * without one, hears why it is refused rather than finding nothing there; the job goes on.
+     *
+     * @param growth how the job takes a node in; null if it cannot (it takes no checkpoints)
+     */
+    public void whileRunning(Growth growth) {
+        String job = options.jobId();
+        int nodes = options.nodes();
+        Thread t = new io.ssijava.rt.NodeLocalThread(() -> {
+            while (true) {
+                Socket s;
+                try {
+                    server.setSoTimeout(0);
+                    s = server.accept();
+                } catch (IOException e) {
+                    return;
+                }
+                Joiner j = admit(s, job, secret);
+                if (j == null) {
+                    continue;
+                }
+                String from = s.getInetAddress().getHostAddress();
+                if (growth == null || nodes >= NodeOptions.MAX_NODES) {
+                    j.refuse("job " + job + " is running with all its " + nodes + " nodes; it takes no other node "
+                            + "while it runs" + (growth == null ? " (it would restart with it from a checkpoint: "
+                            + "start it with --checkpoint-every)" : ""));
+                    j.close();
+                    System.err.println("ssi-java: refused a node from " + from + ": the job is running with all its "
+                            + "nodes");
+                    continue;
+                }
+                String why;
+                try {
+                    why = growth.prepare(nodes + 1);
+                } catch (Exception e) {
+                    j.refuse("job " + job + " cannot take a node in now: " + e.getMessage());
+                    j.close();
+                    System.err.println("ssi-java: refused a node from " + from + ": " + e.getMessage());
+                    continue;
+                }
+                j.out.println("RESTART " + why);
+                j.out.flush();
+                j.close();
+                growth.restart("a node from " + from + " joins the job: " + why);
+            }
+        }, "ssi-join-running");
+        t.start();
     }
 
     /** A node that proved the secret; its connection stays open until it gets its command. */
