@@ -13,6 +13,7 @@ import io.ssijava.agent.boot.NodeOptions;
 import io.ssijava.agent.boot.NodeSpawner;
 import io.ssijava.agent.jit.InlineHints;
 import io.ssijava.agent.join.JoinServer;
+import io.ssijava.agent.output.OutputForwarding;
 import io.ssijava.agent.jdk.JdkPatch;
 import io.ssijava.agent.jdk.Reexec;
 import io.ssijava.agent.rewrite.ClassRewriter;
@@ -285,6 +286,10 @@ public final class SsiAgent
         runtime.threadRefs(threads);
 
         final Job job = new Job(runtime, options.stats());
+        if (self == 0)
+        {
+            OutputForwarding.serve(node);
+        }
         // before the node connects: node 0 may ask for a checkpoint as soon as every node is there
         if (!options.checkpoint().equals(CheckpointConfig.DEFAULT) || !options.restore().isEmpty())
         {
@@ -378,6 +383,10 @@ public final class SsiAgent
             threads.moveContinuously(moveEvery);
         }
         threads.schedule(options.balance());
+        if (self != 0 && Boolean.getBoolean(OutputForwarding.PROPERTY))
+        {
+            OutputForwarding.install(node); // its output is not node 0's: the program's goes through node 0
+        }
         if (self == 0)
         {
             final ConsoleState state = new ConsoleState(threads, checkpoints.control(), job, options.jobId(),

@@ -23,6 +23,8 @@ public final class MessageTypes
     public static final byte HOME_CALL_CANCEL = 15;
     /** A node's metrics sample (see NodeMetrics). */
     public static final byte METRICS = 16;
+    /** What a program thread printed on a node whose output is not node 0's, for node 0 to print. */
+    public static final byte OUTPUT = 17;
     /** First type byte free for other modules (threads). */
     public static final byte FIRST_EXTENSION = 32;
 

@@ -167,17 +167,20 @@ class JoinTest {
     /**
      * A job that waits for its nodes ({@code --join-port}) on the first host; {@code ssi-java node --join} on the
      * second: a node with another secret is refused (both sides say so) and the job goes on waiting; one with the
-     * job's secret joins, and the job gives plain java's output.
+     * job's secret joins, and the job gives plain java's output, what its threads print on the second host
+     * included (it goes through node 0, in order).
      */
     @Test
     @Timeout(180)
     void aNodeJoinsAWaitingJobFromAnotherHostOnlyWithItsSecret() throws Exception {
         try (TwoHosts hosts = new TwoHosts()) {
-            String want = Cluster.plain(Cluster.samplesClasses(), "samples.Pi", ARGS).stdout();
+            String[] heralds = {"3", "8", "200000"};
+            String want = Cluster.plain(Cluster.litmusClasses(), "recovery.Heralds", heralds).stdout();
             Path good = secret("good", "the-jobs-secret-0123456789", "rw-------");
             Path other = secret("other", "another-secret-0123456789", "rw-------");
             ProcessRunner zero = hosts.ssiJava(hosts.a, "--nodes", "2", "--join-port", "47999", "--secret-file",
-                    good.toString(), "-cp", Cluster.samplesClasses().toString(), "samples.Pi", ARGS[0], ARGS[1]);
+                    good.toString(), "--stats", "-cp", Cluster.litmusClasses().toString(), "recovery.Heralds",
+                    heralds[0], heralds[1], heralds[2]);
             try (RunningProcess job = zero.start()) {
                 job.awaitStderr("waits for 1 more node", LIMIT);
                 ProcessRunner.Result refused = hosts.ssiJava(hosts.b, "node", "--join", "10.213.0.1:47999",
@@ -190,9 +193,12 @@ class JoinTest {
                         "--secret-file", good.toString()).run();
                 assertEquals(0, joined.exitCode(), joined::describe);
                 assertTrue(joined.stderr().contains("starting node 1 of job"), joined::describe);
+                assertEquals("", joined.stdout(), joined::describe);
                 ProcessRunner.Result r = job.await();
                 assertEquals(0, r.exitCode(), () -> Cluster.explain(zero.command(), r));
                 assertEquals(want, r.stdout(), () -> Cluster.explain(zero.command(), r));
+                assertTrue(Cluster.threadsRun(r.stderr()).get(1) >= 1, () -> "no thread ran on node 1\n"
+                        + Cluster.explain(zero.command(), r));
             }
         }
     }

@@ -150,7 +150,10 @@ public final class JoinServer {
             NodeOptions all = options.withPeers(peers).withTransport(NodeOptions.TransportKind.UDP);
             for (int k = 1; k <= joined.size(); k++) {
                 Joiner j = joined.get(k - 1);
-                List<String> command = NodeSpawner.workerCommand(JvmCommandLine.current(), all, agentJar, k);
+                List<String> command = new ArrayList<>(NodeSpawner.workerCommand(JvmCommandLine.current(), all,
+                        agentJar, k));
+                // its output is not node 0's: what the program prints there goes through node 0
+                command.add(1, "-D" + io.ssijava.agent.output.OutputForwarding.PROPERTY + "=true");
                 j.out.println("NODE " + k + " " + command.size());
                 for (String word : command) {
                     j.out.println(encode(word));
