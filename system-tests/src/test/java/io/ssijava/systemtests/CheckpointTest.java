@@ -211,4 +211,29 @@ class CheckpointTest {
         assertTrue(r.stderr().matches("(?s).*ssi-java: checkpoint \\d+ not taken: .*\"pinned-in-forEach\" \\(in "
                 + "[^)]*\\.forEach\\(.*; next try in \\d+ ms\n.*"), r::stderr);
     }
+
+    /**
+     * A thread captured at its loop's header, in a method that also waits inside a monitor, goes on in the
+     * method's resume twin, which HotSpot compiles (a twin that entered a monitor again to resume in the middle of
+     * its block would run interpreted for the rest of the method, many times slower).
+     */
+    @Test
+    @Timeout(120)
+    void aMethodResumedOutsideItsMonitorsRunsCompiledCode() {
+        Path cp = Cluster.litmusClasses();
+        String[] args = {"120", "20000000"};
+        String want = Cluster.plain(cp, "checkpoint.ResumedLoop", args).stdout();
+        List<String> cmd = new ArrayList<>(SsiJava.agentCommand("nodes=1,checkpoint-every=200,checkpoint-dir="
+                + tmp.resolve("c"), cp.toString(), "checkpoint.ResumedLoop", args[0], args[1]));
+        cmd.add(1, "-XX:+PrintCompilation");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+        assertTrue(r.stderr().contains("checkpoint 2 committed"), () -> Cluster.explain(cmd, r));
+        List<String> twin = r.stdout().lines().filter(l -> l.contains("checkpoint.ResumedLoop::run$__ssi_c ")).toList();
+        assertTrue(twin.stream().anyMatch(l -> !l.contains("COMPILE SKIPPED") && !l.contains("made not")),
+                () -> "the twin was never compiled\n" + Cluster.explain(cmd, r));
+        assertTrue(twin.stream().noneMatch(l -> l.contains("COMPILE SKIPPED")), () -> String.join("\n", twin));
+        // the program's line, among the compiler's
+        assertTrue(r.stdout().lines().anyMatch(want.strip()::equals), () -> Cluster.explain(cmd, r));
+    }
 }

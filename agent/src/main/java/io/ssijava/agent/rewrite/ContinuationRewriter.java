@@ -362,18 +362,22 @@ final class ContinuationRewriter
             }
         }
         final int id = CapturableMethods.id(cn.name, mn.name, mn.desc, isStatic);
-        final MethodNode twin = twin(mn);
-        final Map<AbstractInsnNode, AbstractInsnNode> toTwin = new HashMap<>();
-        final AbstractInsnNode[] twinInsns = twin.instructions.toArray();
-        for (int i = 0; i < insns.length; i++)
-        {
-            toTwin.put(insns[i], twinInsns[i]);
-        }
         final int base = mn.maxLocals;
+        final MethodNode twin = twin(mn, mn.name + TWIN_SUFFIX);
+        // HotSpot compiles no method that enters a monitor again to jump into the middle of its block: a twin
+        // that resumes sites inside monitors runs interpreted. The sites outside them resume in a twin without
+        // that code, which hands the others over to a second twin, so that a thread resumed at a loop header or
+        // a call outside monitors runs compiled code for the rest of the method.
+        final boolean split = insns.length <= MAX_INSNS / 2 && sites.stream().anyMatch(x -> x.monitors.isEmpty()) &&
+            sites.stream().anyMatch(x -> !x.monitors.isEmpty());
+        final MethodNode locked = split ? twin(mn, twin.name + TWIN_SUFFIX) : null;
+        final Map<AbstractInsnNode, AbstractInsnNode> toTwin = toCopy(insns, twin);
+        final Map<AbstractInsnNode, AbstractInsnNode> toLocked = split ? toCopy(insns, locked) : null;
         final Instrumented original = instrument(mn, id, sites, null, base);
         final Instrumented resumed = instrument(twin, id, sites, toTwin, base);
+        final Instrumented lockedOut = split ? instrument(locked, id, sites, toLocked, base) : null;
         addEntry(mn, id, sites.get(0), original, twin);
-        addRestore(twin, id, sites, resumed, isStatic);
+        addRestore(twin, id, sites, resumed, isStatic, locked);
         mn.maxLocals = base + original.temps;
         twin.maxLocals = base + Math.max(1, resumed.temps) + 1;
         cn.methods.add(twin);
@@ -381,6 +385,27 @@ final class ContinuationRewriter
         marks.put(twin.name + twin.desc, resumed.marks);
         lockedMarks.put(mn.name + mn.desc, original.lockedMarks);
         lockedMarks.put(twin.name + twin.desc, resumed.lockedMarks);
+        if (split)
+        {
+            addRestore(locked, id, sites, lockedOut, isStatic, null);
+            locked.maxLocals = base + Math.max(1, lockedOut.temps) + 1;
+            cn.methods.add(locked);
+            marks.put(locked.name + locked.desc, lockedOut.marks);
+            lockedMarks.put(locked.name + locked.desc, lockedOut.lockedMarks);
+        }
+    }
+
+    /** Each instruction of a method to its counterpart in a copy made before the method was changed. */
+    private static Map<AbstractInsnNode, AbstractInsnNode> toCopy(final AbstractInsnNode[] insns,
+        final MethodNode copy)
+    {
+        final Map<AbstractInsnNode, AbstractInsnNode> to = new HashMap<>();
+        final AbstractInsnNode[] copied = copy.instructions.toArray();
+        for (int i = 0; i < insns.length; i++)
+        {
+            to.put(insns[i], copied[i]);
+        }
+        return to;
     }
 
     /** Whether the locals and the lowest {@code stack} stack values of a frame can be saved and restored. */
@@ -691,10 +716,10 @@ final class ContinuationRewriter
         int temps = 1;
     }
 
-    private MethodNode twin(final MethodNode mn)
+    private MethodNode twin(final MethodNode mn, final String name)
     {
         final int access = Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC | (mn.access & Opcodes.ACC_STATIC);
-        final MethodNode t = new MethodNode(access, mn.name + TWIN_SUFFIX, mn.desc, null, null);
+        final MethodNode t = new MethodNode(access, name, mn.desc, null, null);
         final Map<LabelNode, LabelNode> labels = new HashMap<>();
         for (final AbstractInsnNode i : mn.instructions)
         {
@@ -933,6 +958,31 @@ final class ContinuationRewriter
         }
     }
 
+    /**
+     * Calls {@code to} with this method's receiver and arguments, and returns what it returns. The call is marked,
+     * as the entry's call of its twin is: the frame that makes it is one the stack check passes over.
+     */
+    private void handOver(final InsnList il, final MethodNode to, final boolean isStatic, final Instrumented out)
+    {
+        int slot = 0;
+        if (!isStatic)
+        {
+            il.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            slot = 1;
+        }
+        for (final Type a : Type.getArgumentTypes(to.desc))
+        {
+            il.add(new VarInsnNode(a.getOpcode(Opcodes.ILOAD), slot));
+            slot += a.getSize();
+        }
+        final LabelNode mark = new LabelNode();
+        il.add(mark);
+        out.marks.add(mark);
+        il.add(new MethodInsnNode(isStatic ? Opcodes.INVOKESTATIC : Opcodes.INVOKESPECIAL, cn.name, to.name,
+            to.desc));
+        il.add(new InsnNode(Type.getReturnType(to.desc).getOpcode(Opcodes.IRETURN)));
+    }
+
     /** The original method: the entry check, and the hand-over to the twin when resuming. */
     private void addEntry(final MethodNode mn, final int id, final Site entry, final Instrumented out,
         final MethodNode twin)
@@ -986,9 +1036,12 @@ final class ContinuationRewriter
         mn.instructions.add(out.tail);
     }
 
-    /** The twin: restore the saved frame, take the monitors again, and jump to the site. */
+    /**
+     * The twin: restore the saved frame, take the monitors again, and jump to the site; or, for a site inside
+     * monitors when {@code lockedTwin} is given, hand the resumption over to that twin.
+     */
     private void addRestore(final MethodNode twin, final int id, final List<Site> sites, final Instrumented out,
-        final boolean isStatic)
+        final boolean isStatic, final MethodNode lockedTwin)
     {
         final InsnList il = new InsnList();
         final int tFrame = twin.maxLocals + out.temps;
@@ -1008,6 +1061,11 @@ final class ContinuationRewriter
         for (final Site s : sites)
         {
             il.add(cases[s.id]);
+            if (lockedTwin != null && !s.monitors.isEmpty())
+            {
+                handOver(il, lockedTwin, isStatic, out);
+                continue;
+            }
             for (int i = 0; i < s.frame.getLocals(); i++)
             {
                 final BasicValue v = s.frame.getLocal(i);

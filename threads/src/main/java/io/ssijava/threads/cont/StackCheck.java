@@ -76,8 +76,8 @@ final class StackCheck
                 }
                 if ((name + TWIN_SUFFIX).equals(above))
                 {
-                    // the method's own entry, which called its twin to resume: it saves nothing
-                    above = null;
+                    // the method's own entry (or its first twin), which called its twin to resume: it saves nothing
+                    above = name;
                     continue;
                 }
                 proxies.add(pendingProxy);
