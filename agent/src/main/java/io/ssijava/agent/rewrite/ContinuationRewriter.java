@@ -959,8 +959,8 @@ final class ContinuationRewriter
     }
 
     /**
-     * Calls {@code to} with this method's receiver and arguments, and returns what it returns. The call is marked,
-     * as the entry's call of its twin is: the frame that makes it is one the stack check passes over.
+     * Calls {@code to} (a twin) with this method's receiver and arguments, and returns what it returns. The call is
+     * marked: the frame that makes it is one the stack check passes over.
      */
     private void handOver(final InsnList il, final MethodNode to, final boolean isStatic, final Instrumented out)
     {
@@ -999,7 +999,6 @@ final class ContinuationRewriter
         final LabelNode enterMark = new LabelNode();
         final LabelNode restore = new LabelNode();
         final LabelNode capture = new LabelNode();
-        final LabelNode twinMark = new LabelNode();
         // made before the stub below, which jumps to it (the tail only holds blocks that end in a jump or return)
         final LabelNode toSave = saver(mn, out, entry, id, mn.maxLocals, ret);
         final InsnList il = out.tail;
@@ -1014,25 +1013,10 @@ final class ContinuationRewriter
         il.add(restore);
         il.add(intConst(1));
         il.add(new JumpInsnNode(Opcodes.IF_ICMPNE, capture));
-        int slot = 0;
-        if (!isStatic)
-        {
-            il.add(new VarInsnNode(Opcodes.ALOAD, 0));
-            slot = 1;
-        }
-        for (final Type a : Type.getArgumentTypes(mn.desc))
-        {
-            il.add(new VarInsnNode(a.getOpcode(Opcodes.ILOAD), slot));
-            slot += a.getSize();
-        }
-        il.add(twinMark);
-        il.add(new MethodInsnNode(isStatic ? Opcodes.INVOKESTATIC : Opcodes.INVOKESPECIAL, cn.name, twin.name,
-            twin.desc));
-        il.add(new InsnNode(ret.getOpcode(Opcodes.IRETURN)));
+        handOver(il, twin, isStatic, out);
         il.add(capture);
         saveAt(il, entry.id, mn.maxLocals, toSave);
         out.marks.add(enterMark);
-        out.marks.add(twinMark);
         mn.instructions.add(out.tail);
     }
 
