@@ -297,7 +297,8 @@ class ControlTest {
             assertEquals(0, none.exitCode(), none::describe);
             assertTrue(none.stdout().contains("no checkpoints yet"), none::describe);
 
-            // main and three workers, idling on both nodes
+            // main and three workers, idling on both nodes, once main has started them all
+            awaitListed(runDir, "worker-0", "worker-1", "worker-2");
             // the second holds only what changed since the first
             String committed = "checkpoint %d committed: levels 1, \\d+ bytes, paused \\d+ ms, took \\d+ ms, 4 threads, "
                     + "\\d+ objects(, incremental on checkpoint 1)?";
@@ -320,6 +321,23 @@ class ControlTest {
             assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
             assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
         }
+    }
+
+    /** Waits until {@code threads} lists every one of the named threads. */
+    private void awaitListed(Path runDir, String... names) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            ProcessRunner.Result threads = control(runDir, "threads");
+            assertEquals(0, threads.exitCode(), threads::describe);
+            last = threads.stdout();
+            String listed = last;
+            if (java.util.Arrays.stream(names).allMatch(n -> listed.lines().anyMatch(l -> l.matches(".*\\s" + n)))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(String.join(", ", names) + " are not all listed\n" + last);
     }
 
     /** @return the {@code threads} line of the named thread, once it shows it on {@code node} in a waiting state. */
