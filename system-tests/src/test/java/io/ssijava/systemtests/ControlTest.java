@@ -325,37 +325,34 @@ class ControlTest {
 
     /** Waits until {@code threads} lists every one of the named threads. */
     private void awaitListed(Path runDir, String... names) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            ProcessRunner.Result threads = control(runDir, "threads");
-            assertEquals(0, threads.exitCode(), threads::describe);
-            last = threads.stdout();
-            String listed = last;
-            if (java.util.Arrays.stream(names).allMatch(n -> listed.lines().anyMatch(l -> l.matches(".*\\s" + n)))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(String.join(", ", names) + " are not all listed\n" + last);
+        awaitThreads(runDir, String.join(", ", names) + " are not all listed", out ->
+                java.util.Arrays.stream(names).allMatch(n -> out.lines().anyMatch(l -> l.matches(".*\\s" + n)))
+                        ? out : null);
     }
 
     /** @return the {@code threads} line of the named thread, once it shows it on {@code node} in a waiting state. */
     private String awaitWaiting(Path runDir, String name, int node) throws InterruptedException {
+        return awaitThreads(runDir, name + " is not seen waiting on node " + node, out -> out.lines()
+                .filter(l -> l.matches("\\d+\\s+" + node + "\\s+(TIMED_)?WAITING\\s+yes\\s+" + name + "\\b.*"))
+                .findFirst().orElse(null));
+    }
+
+    /** Asks for {@code threads} until {@code found} makes something of its output (30 s at most). */
+    private String awaitThreads(Path runDir, String failure, java.util.function.Function<String, String> found)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             ProcessRunner.Result threads = control(runDir, "threads");
             assertEquals(0, threads.exitCode(), threads::describe);
             last = threads.stdout();
-            for (String l : last.lines().toList()) {
-                if (l.matches("\\d+\\s+" + node + "\\s+(TIMED_)?WAITING\\s+yes\\s+" + name + "\\b.*")) {
-                    return l;
-                }
+            String result = found.apply(last);
+            if (result != null) {
+                return result;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError(name + " is not seen waiting on node " + node + "\n" + last);
+        throw new AssertionError(failure + "\n" + last);
     }
 
     @Test
