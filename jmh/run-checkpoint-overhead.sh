@@ -10,6 +10,7 @@
 #
 # Environment:
 #   SAMPLE   main class and arguments (default: samples.Sor 4 300 1500)
+#   CP       class path of the sample (default: the samples module's classes)
 #   NODES    node count (default 2)
 #   PERIODS  checkpoint periods to compare (default: 1s 10s)
 #   LEVELS   1 (level 1 only, the default) or all (Scheme A with m = n = 1: mirror and stable every time)
@@ -22,7 +23,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 agent=$root/agent/target/ssi-agent.jar
-classes=$root/samples/target/classes
+classes=${CP:-$root/samples/target/classes}
 mvn_cmd=${MVN:-mvn -B -q}
 runs=${1:-3}
 read -r -a sample <<< "${SAMPLE:-samples.Sor 4 300 1500}"

@@ -236,4 +236,26 @@ class CheckpointTest {
         // the program's line, among the compiler's
         assertTrue(r.stdout().lines().anyMatch(want.strip()::equals), () -> Cluster.explain(cmd, r));
     }
+
+    /**
+     * A thread captured in {@code wait()} inside {@code synchronized} resumes in the twin that enters the monitor
+     * again, which HotSpot does not compile; once out of the block it must go on in the twin HotSpot compiles. The
+     * program names the methods whose frames ran its steps, after the block: never that twin.
+     */
+    @Test
+    @Timeout(120)
+    void aThreadResumedInsideAMonitorLeavesItsUncompiledTwinWithTheBlock() {
+        Path cp = Cluster.litmusClasses();
+        String[] args = {"60", "20000000"};
+        String want = Cluster.plain(cp, "checkpoint.ResumedWait", args).stdout();
+        List<String> cmd = SsiJava.agentCommand("nodes=1,checkpoint-every=150,checkpoint-dir=" + tmp.resolve("c"),
+                cp.toString(), "checkpoint.ResumedWait", args[0], args[1]);
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+        assertEquals(want, r.stdout(), () -> Cluster.explain(cmd, r));
+        assertTrue(r.stderr().contains("checkpoint 3 committed"), () -> Cluster.explain(cmd, r));
+        String ranIn = r.stderr().lines().filter(l -> l.startsWith("steps ran in ")).findFirst().orElseThrow();
+        assertTrue(ranIn.contains("run$__ssi_c"), () -> "no step ran in a resumed frame: " + ranIn);
+        assertFalse(ranIn.contains("run$__ssi_c$__ssi_c"), () -> Cluster.explain(cmd, r));
+    }
 }

@@ -44,7 +44,8 @@ import java.util.Set;
  * <p>
  * Resuming never jumps into the method's own loops: the method's entry hands over to a <em>resume twin</em>, a
  * private copy of the method that starts by restoring the frame and jumping to the saved site. The original keeps
- * the control flow the JIT optimizes; only the one resumed activation runs in the twin.
+ * the control flow the JIT optimizes; only the one resumed activation runs in the twin. (Two twins where the method
+ * holds monitors at some sites: see rewriteMethod.)
  * <p>
  * Not made capturable (a thread in them is pinned until they return): constructors, class initializers, interface
  * methods, methods that hold a monitor the analysis cannot name, and very large methods. A call made while an
@@ -66,13 +67,15 @@ final class ContinuationRewriter
     private static final int ENTRY = 0;
     private static final int CALL = 1;
     private static final int HEADER = 2;
+    /** Where a resumed activation leaves the twin that holds monitors, once out of them (see addRelays). */
+    private static final int RELAY = 3;
 
     /** A place where a frame can be captured. */
     private static final class Site
     {
         final int id;
         final int kind;
-        /** The call (CALL) or the loop's label (HEADER); null for ENTRY. */
+        /** The call (CALL), the loop's label (HEADER) or the call after which to relay (RELAY); null for ENTRY. */
         final AbstractInsnNode at;
         final Frame<BasicValue> frame;
         /** Monitor sources held here, outermost first. */
@@ -367,15 +370,20 @@ final class ContinuationRewriter
         // HotSpot compiles no method that enters a monitor again to jump into the middle of its block: a twin
         // that resumes sites inside monitors runs interpreted. The sites outside them resume in a twin without
         // that code, which hands the others over to a second twin, so that a thread resumed at a loop header or
-        // a call outside monitors runs compiled code for the rest of the method.
+        // a call outside monitors runs compiled code for the rest of the method. A thread resumed inside them
+        // goes back to the first twin where it leaves them (addRelays).
         final boolean split = insns.length <= MAX_INSNS / 2 && sites.stream().anyMatch(x -> x.monitors.isEmpty()) &&
             sites.stream().anyMatch(x -> !x.monitors.isEmpty());
         final MethodNode locked = split ? twin(mn, twin.name + TWIN_SUFFIX) : null;
+        if (split)
+        {
+            addRelays(mn, insns, types, monitors, sites);
+        }
         final Map<AbstractInsnNode, AbstractInsnNode> toTwin = toCopy(insns, twin);
         final Map<AbstractInsnNode, AbstractInsnNode> toLocked = split ? toCopy(insns, locked) : null;
-        final Instrumented original = instrument(mn, id, sites, null, base);
-        final Instrumented resumed = instrument(twin, id, sites, toTwin, base);
-        final Instrumented lockedOut = split ? instrument(locked, id, sites, toLocked, base) : null;
+        final Instrumented original = instrument(mn, id, sites, null, base, null);
+        final Instrumented resumed = instrument(twin, id, sites, toTwin, base, null);
+        final Instrumented lockedOut = split ? instrument(locked, id, sites, toLocked, base, twin) : null;
         addEntry(mn, id, sites.get(0), original, twin);
         addRestore(twin, id, sites, resumed, isStatic, locked);
         mn.maxLocals = base + original.temps;
@@ -393,6 +401,69 @@ final class ContinuationRewriter
             marks.put(locked.name + locked.desc, lockedOut.marks);
             lockedMarks.put(locked.name + locked.desc, lockedOut.lockedMarks);
         }
+    }
+
+    /**
+     * The points where the twin that resumes inside monitors hands the activation to the first twin: after each exit
+     * of the outermost monitor (the access rewriting follows a {@code monitorexit} with {@code Ssi.monitorExit}),
+     * with an empty stack and no handler of the program's around it (an exception the first twin lets out must not
+     * meet a handler it did not meet in the program). So a thread captured in {@code wait()} inside
+     * {@code synchronized} runs compiled code again once it leaves the block, not only at the next loop header.
+     * The original method gets no code there; the first twin only a label to resume at.
+     */
+    private static void addRelays(final MethodNode mn, final AbstractInsnNode[] insns, final FrameTypes types,
+        final List<List<Object>> monitors, final List<Site> sites)
+    {
+        for (int i = 0; i < insns.length; i++)
+        {
+            if (insns[i].getOpcode() != Opcodes.MONITOREXIT || monitors.get(i) == null || monitors.get(i).size() != 1)
+            {
+                continue;
+            }
+            final int load = nextReal(insns, i);
+            final int k = load < 0 ? -1 : nextReal(insns, load);
+            if (k < 0 || insns[load].getOpcode() != Opcodes.ALOAD || !(insns[k] instanceof MethodInsnNode) ||
+                !SSI.equals(((MethodInsnNode)insns[k]).owner) || !"monitorExit".equals(((MethodInsnNode)insns[k]).name))
+            {
+                continue;
+            }
+            final int p = k + 1;
+            final int then = nextReal(insns, k);
+            if (p >= insns.length || types.frames[p] == null || types.frames[p].getStackSize() != 0 ||
+                !List.of().equals(monitors.get(p)) || !savable(types.frames[p], 0) || then < 0 ||
+                insns[then].getOpcode() >= Opcodes.IRETURN && insns[then].getOpcode() <= Opcodes.RETURN ||
+                insns[then].getOpcode() == Opcodes.ATHROW || covered(mn, k))
+            {
+                continue;
+            }
+            sites.add(new Site(sites.size(), RELAY, insns[k], types.frames[p], List.of(), 0));
+        }
+    }
+
+    /** The index of the next instruction after {@code i} that is not a label, line number or frame; -1 if none. */
+    private static int nextReal(final AbstractInsnNode[] insns, final int i)
+    {
+        for (int j = i + 1; j < insns.length; j++)
+        {
+            if (insns[j].getOpcode() >= 0)
+            {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether a handler covers code inserted right after instruction {@code k}. */
+    private static boolean covered(final MethodNode mn, final int k)
+    {
+        for (final TryCatchBlockNode t : mn.tryCatchBlocks)
+        {
+            if (mn.instructions.indexOf(t.start) <= k && k < mn.instructions.indexOf(t.end))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Each instruction of a method to its counterpart in a copy made before the method was changed. */
@@ -742,9 +813,13 @@ final class ContinuationRewriter
         return t;
     }
 
-    /** Adds the unwinding checks after calls, the polls at loop headers and the shared save blocks. */
+    /**
+     * Adds the unwinding checks after calls, the polls at loop headers and the shared save blocks; and, in the
+     * twins, the relay points (a label to resume at in the first twin, the hand-over to it in {@code relayTo}'s
+     * caller, the twin that resumes inside monitors).
+     */
     private Instrumented instrument(final MethodNode mn, final int id, final List<Site> sites,
-        final Map<AbstractInsnNode, AbstractInsnNode> map, final int base)
+        final Map<AbstractInsnNode, AbstractInsnNode> map, final int base, final MethodNode relayTo)
     {
         final Instrumented out = new Instrumented();
         final InsnList code = mn.instructions;
@@ -758,6 +833,14 @@ final class ContinuationRewriter
                 continue;
             }
             final AbstractInsnNode at = map == null ? s.at : map.get(s.at);
+            if (s.kind == RELAY)
+            {
+                if (map != null)
+                {
+                    relay(mn, out, s, id, at, relayTo);
+                }
+                continue;
+            }
             final LabelNode toSave = saver(mn, out, s, id, tSite, ret);
             if (s.kind == CALL)
             {
@@ -818,6 +901,33 @@ final class ContinuationRewriter
             }
         }
         return out;
+    }
+
+    /**
+     * A relay point in a twin: the label the first twin resumes at; in the twin that resumes inside monitors
+     * ({@code to} given), before it, the hand-over of this activation to the first twin, through a frame of its own
+     * that {@link io.ssijava.threads.cont.Cont#relay} makes the one to restore.
+     */
+    private void relay(final MethodNode mn, final Instrumented out, final Site s, final int id,
+        final AbstractInsnNode after, final MethodNode to)
+    {
+        final LabelNode resume = new LabelNode();
+        final InsnList il = new InsnList();
+        if (to != null)
+        {
+            final boolean isStatic = (mn.access & Opcodes.ACC_STATIC) != 0;
+            il.add(intConst(id));
+            il.add(intConst(s.id));
+            il.add(isStatic ? new InsnNode(Opcodes.ACONST_NULL) : new VarInsnNode(Opcodes.ALOAD, 0));
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "relayFrame", "(IILjava/lang/Object;)L" + FRAME + ";"));
+            pushLocals(il, s);
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "relay", "(L" + FRAME + ";)Z"));
+            il.add(new JumpInsnNode(Opcodes.IFEQ, resume));
+            handOver(il, to, isStatic, out);
+        }
+        il.add(resume);
+        mn.instructions.insert(after, il);
+        out.resumeAt.put(s.id, resume);
     }
 
     /**
@@ -900,15 +1010,7 @@ final class ContinuationRewriter
             il.add(new InsnNode(Opcodes.ACONST_NULL));
         }
         il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "frame", "(IILjava/lang/Object;)L" + FRAME + ";"));
-        for (int i = 0; i < s.frame.getLocals(); i++)
-        {
-            final BasicValue v = s.frame.getLocal(i);
-            if (v.getType() != null)
-            {
-                il.add(new VarInsnNode(type(v).getOpcode(Opcodes.ILOAD), i));
-                il.add(push(v));
-            }
-        }
+        pushLocals(il, s);
         for (int i = 0; i < s.stack; i++)
         {
             final BasicValue v = s.frame.getStack(i);
@@ -937,6 +1039,20 @@ final class ContinuationRewriter
             mn.tryCatchBlocks.add(new TryCatchBlockNode(start, saved, handler, null));
         }
         return start;
+    }
+
+    /** Saves a site's locals into the frame on the stack, which stays there. */
+    private static void pushLocals(final InsnList il, final Site s)
+    {
+        for (int i = 0; i < s.frame.getLocals(); i++)
+        {
+            final BasicValue v = s.frame.getLocal(i);
+            if (v.getType() != null)
+            {
+                il.add(new VarInsnNode(type(v).getOpcode(Opcodes.ILOAD), i));
+                il.add(push(v));
+            }
+        }
     }
 
     /**

@@ -547,6 +547,39 @@ public final class Cont
         return f;
     }
 
+    /**
+     * Starts the frame with which a resumed activation moves from one resume twin of its method to another (from the
+     * twin that resumes inside monitors, once out of them, to the one HotSpot compiles).
+     *
+     * @param method the method's number.
+     * @param site   where the other twin takes over.
+     * @param self   its receiver, null if static.
+     * @return the frame to fill.
+     */
+    public static Frame relayFrame(final int method, final int site, final Object self)
+    {
+        return new Frame(method, site, self);
+    }
+
+    /**
+     * Makes a frame from {@link #relayFrame} the one the next resume twin restores.
+     *
+     * @param f the filled frame.
+     * @return false if the thread is not one that resumes (the caller goes on where it is).
+     */
+    public static boolean relay(final Frame f)
+    {
+        final ContinuationContext c = CONTEXT.get();
+        if (c == null || c.restore != null || c.capturing)
+        {
+            return false;
+        }
+        c.restore = new Frame[] {f};
+        c.next = 0;
+        c.recount();
+        return true;
+    }
+
     static void restored(final Frame f)
     {
         final ContinuationContext c = CONTEXT.get();

@@ -41,7 +41,8 @@ final class StackCheck
             final Result r = new Result();
             final List<Class<?>> proxies = new ArrayList<>();
             Class<?> pendingProxy = null;
-            String above = null;
+            String above = "";
+            Class<?> aboveClass = null;
             boolean started = false;
             for (final StackWalker.StackFrame f : (Iterable<StackWalker.StackFrame>)frames::iterator)
             {
@@ -63,7 +64,7 @@ final class StackCheck
                 if (Proxies.isForwarder(cls))
                 {
                     pendingProxy = cls;
-                    above = null;
+                    above = "";
                     continue;
                 }
                 final String name = f.getMethodName();
@@ -74,18 +75,31 @@ final class StackCheck
                     r.pinnedBy = f.toStackTraceElement() + (a == CapturableMethods.Answer.LOCKED ? " (holds a monitor)" : "");
                     return r;
                 }
-                if ((name + TWIN_SUFFIX).equals(above))
+                if (cls == aboveClass && above.endsWith(TWIN_SUFFIX) && method(above).equals(method(name)))
                 {
-                    // the method's own entry (or its first twin), which called its twin to resume: it saves nothing
+                    // the method's own entry, or one of its twins, which handed the activation over to the twin
+                    // above (only those hand-overs call a twin): it saves nothing
                     above = name;
                     continue;
                 }
                 proxies.add(pendingProxy);
                 pendingProxy = null;
                 above = name;
+                aboveClass = cls;
             }
             r.pinnedBy = "a frame below every runner (not a thread that can move)";
             return r;
         });
+    }
+
+    /** The method a physical method (the method itself or one of its twins) belongs to. */
+    private static String method(final String name)
+    {
+        String m = name;
+        while (m.endsWith(TWIN_SUFFIX))
+        {
+            m = m.substring(0, m.length() - TWIN_SUFFIX.length());
+        }
+        return m;
     }
 }
