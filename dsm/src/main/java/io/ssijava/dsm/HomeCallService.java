@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs {@link HomeCalls} methods of shared queues on their home node for callers on other nodes. The caller
+ * Runs {@link HomeCalls} methods of shared queues, latches and barriers on their home node for callers on other
+ * nodes. The caller
  * releases first; the home runs the method on the master copy on a thread of its own (a take may wait as long as
  * the program's would), releases, and answers with what it returned or threw. A call that may wait is withdrawn
  * when its caller is interrupted: the home interrupts the thread that runs it, which then either finished anyway
@@ -40,7 +41,11 @@ final class HomeCallService
      * map, updated atomically, so that a withdrawal racing with the start of its call is never lost.
      */
     private final Map<Long, Object> calls = new ConcurrentHashMap<>();
-    private final ExecutorService runners = Executors.newCachedThreadPool(r -> new NodeLocalThread(r, "ssi-home-call"));
+    private final ExecutorService runners = Executors.newCachedThreadPool(r -> new NodeLocalThread(() ->
+    {
+        HomeCalls.serving(true);
+        r.run();
+    }, "ssi-home-call"));
 
     HomeCallService(final Node node)
     {
@@ -182,7 +187,7 @@ final class HomeCallService
         {
             if (!node.isClosing())
             {
-                System.err.println("ssi-java: node " + node.self() + ": a queue call's answer was lost: " +
+                System.err.println("ssi-java: node " + node.self() + ": a home call's answer was lost: " +
                     ex.getMessage());
             }
         }
@@ -254,7 +259,10 @@ final class HomeCallService
         try
         {
             final Class<?> c = Class.forName(type, false, ClassLoader.getPlatformClassLoader());
-            if (RuntimeException.class.isAssignableFrom(c) || Error.class.isAssignableFrom(c))
+            // the JDK's own checked exceptions too (a barrier's BrokenBarrierException, TimeoutException): the
+            // method declares what it throws
+            if (RuntimeException.class.isAssignableFrom(c) || Error.class.isAssignableFrom(c) ||
+                Exception.class.isAssignableFrom(c) && c.getName().startsWith("java."))
             {
                 return (Throwable)(message.isEmpty() ? c.getConstructor().newInstance() :
                     c.getConstructor(String.class).newInstance(message));
@@ -265,6 +273,6 @@ final class HomeCallService
             // not a JDK exception with the usual constructors
         }
         return new SsiException(def.owner().replace('/', '.') + "." + def.name() + " threw " + type +
-            (message.isEmpty() ? "" : ": " + message) + " on the queue's home node");
+            (message.isEmpty() ? "" : ": " + message) + " on the object's home node");
     }
 }

@@ -38,7 +38,7 @@ public final class NodeMetrics
         counter("releases_total", "releases that wrote the node's changes to their homes"),
         counter("invalidations_received_total", "copies the node was told to drop"),
         counter("remote_atomics_total", "read-modify-writes sent to another node's home"),
-        counter("home_calls_total", "blocking-queue methods run at the node for a caller elsewhere"),
+        counter("home_calls_total", "queue, latch and barrier calls this node ran at their object's home elsewhere"),
         counter("messages_sent_total", "messages sent to other nodes"),
         counter("bytes_sent_total", "payload bytes sent to other nodes"),
         counter("messages_received_total", "messages received from other nodes"),

@@ -93,6 +93,6 @@ public final class Stats
             String.format(java.util.Locale.ROOT, " (%.2f ms per move, median %.2f ms)", nanos / 1e6 / moved,
                 median / 1e6)) +
             (monitors == 0 ? "" : ", monitors carried " + monitors) + ", threads ended here " + ended +
-            (calls == 0 ? "" : ", queue calls run at home " + calls);
+            (calls == 0 ? "" : ", calls run at home " + calls);
     }
 }

@@ -3,11 +3,11 @@ package io.ssijava.rt;
 import java.util.List;
 
 /**
- * Methods of the JDK's queues that run on the queue's home node when called on a shared queue from another
- * node: one round trip per call, where running them on a cached copy would move the queue's lock, nodes and count
- * between the nodes several times per element. The instrumented JDK starts each listed method with
+ * Methods of the JDK's queues, latches and barriers that run on the object's home node when called on a shared
+ * one from another node: one round trip per call, where running them on a cached copy would move the object's lock,
+ * nodes and count between the nodes several times per call. The instrumented JDK starts each listed method with
  * <pre>
- *   if (HomeCalls.isShared(this) &amp;&amp; !HomeCalls.runsHere(this))
+ *   if (HomeCalls.isShared(this) &amp;&amp; !HomeCalls.runsHere(this) [&amp;&amp; this.doneAtZero() != 0])
  *       return HomeCalls.call(this, ID, new Object[] {arguments...});   (unboxed as the method returns)
  * </pre>
  * so a local queue pays one field load and a compare. At the home the call runs as any thread's would, on the
@@ -27,9 +27,16 @@ public final class HomeCalls
      * @param name          method name.
      * @param desc          method descriptor.
      * @param interruptible whether it waits and may throw {@code InterruptedException}.
+     * @param doneAtZero    null, or a method {@code ()J} of the class whose answer only ever goes down: while the
+     *                      local copy answers 0 the call has nothing to wait for and runs here (a latch that is
+     *                      open already: a stale copy reads a higher count, never 0 too early), with no round trip.
      */
-    public record Method(String owner, String name, String desc, boolean interruptible)
+    public record Method(String owner, String name, String desc, boolean interruptible, String doneAtZero)
     {
+        Method(final String owner, final String name, final String desc, final boolean interruptible)
+        {
+            this(owner, name, desc, interruptible, null);
+        }
     }
 
     private static final String LBQ = "java/util/concurrent/LinkedBlockingQueue";
@@ -38,6 +45,8 @@ public final class HomeCalls
     private static final String SQ = "java/util/concurrent/SynchronousQueue";
     private static final String PBQ = "java/util/concurrent/PriorityBlockingQueue";
     private static final String CLQ = "java/util/concurrent/ConcurrentLinkedQueue";
+    private static final String CDL = "java/util/concurrent/CountDownLatch";
+    private static final String BARRIER = "java/util/concurrent/CyclicBarrier";
     private static final String PUT = "(Ljava/lang/Object;)V";
     private static final String OFFER = "(Ljava/lang/Object;)Z";
     private static final String OFFER_TIMED = "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Z";
@@ -78,10 +87,26 @@ public final class HomeCalls
         new Method(PBQ, "poll", POLL_TIMED, true),
         // lock-free, but each element's link and the head and tail are compare-and-set at their homes one by one
         new Method(CLQ, "offer", OFFER, false),
-        new Method(CLQ, "poll", TAKE, false));
+        new Method(CLQ, "poll", TAKE, false),
+        // a latch's count and its waiters stay at home: a count-down or an await is one round trip
+        new Method(CDL, "countDown", "()V", false),
+        new Method(CDL, "await", "()V", true, "getCount"),
+        new Method(CDL, "await", "(JLjava/util/concurrent/TimeUnit;)Z", true, "getCount"),
+        // a barrier's await as the agent makes it movable (CyclicBarrierMoves): arriving and waiting for the trip,
+        // a round trip each; a command runs on the thread that trips the barrier, which then starts the next
+        // generation (tripped) or breaks the barrier (broken) at home
+        new Method(BARRIER, "ssi$arriveHere", "()Ljava/lang/Object;", false),
+        new Method(BARRIER, "ssi$awaitTrip", "(Ljava/lang/Object;)I", true),
+        new Method(BARRIER, "ssi$awaitTrip", "(Ljava/lang/Object;J)I", true),
+        new Method(BARRIER, "ssi$breakInterrupted", "()V", false),
+        new Method(BARRIER, "ssi$tripped", "()V", false),
+        new Method(BARRIER, "ssi$broken", "()V", false));
 
     /** Internal name of this class, for the agent. */
     public static final String INTERNAL_NAME = "io/ssijava/rt/HomeCalls";
+
+    /** Set on the home's thread while it runs a call for a thread of another node. */
+    private static final ThreadLocal<Boolean> SERVING = new ThreadLocal<>();
 
     private HomeCalls()
     {
@@ -101,6 +126,32 @@ public final class HomeCalls
     {
         final Runtime rt = Ssi.runtime;
         return rt == null || rt.runsHere(o);
+    }
+
+    /**
+     * @return whether the calling thread runs a listed method at the home for a thread of another node: what must
+     *         run on the program's thread (a barrier's command) is left to it.
+     */
+    public static boolean servingAnotherNode()
+    {
+        return SERVING.get() != null;
+    }
+
+    /**
+     * Marks the calling thread as one that runs calls for other nodes, or no longer.
+     *
+     * @param serving whether it does now.
+     */
+    public static void serving(final boolean serving)
+    {
+        if (serving)
+        {
+            SERVING.set(Boolean.TRUE);
+        }
+        else
+        {
+            SERVING.remove();
+        }
     }
 
     /**

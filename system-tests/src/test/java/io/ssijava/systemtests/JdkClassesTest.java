@@ -189,7 +189,7 @@ class JdkClassesTest {
         ProcessRunner.Result r = Cluster.run(cmd);
         assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
         assertEquals(base.stdout(), r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
-        Matcher m = Pattern.compile("queue calls run at home (\\d+)").matcher(r.stderr());
+        Matcher m = Pattern.compile("calls run at home (\\d+)").matcher(r.stderr());
         long calls = 0;
         while (m.find()) {
             calls += Long.parseLong(m.group(1));
@@ -198,5 +198,31 @@ class JdkClassesTest {
         long seen = calls;
         assertTrue(seen >= 300, () -> "only " + seen + " queue calls ran at the queues' home\n"
                 + Cluster.explain(cmd, r));
+    }
+
+    /**
+     * A latch's countDown and await, and a barrier's arrivals and waits for the trip, made by threads on another node
+     * than the object's home, run there, one round trip each (the barrier's action still runs on the thread that
+     * trips it). Coordination also interrupts a waiter and resets the barrier.
+     */
+    @Test
+    @Timeout(120)
+    void latchAndBarrierCallsFromOtherNodesRunAtTheirHome() {
+        ProcessRunner.Result base = plain("Coordination");
+        List<String> cmd = SsiJava.agentCommand("nodes=2,stats", classes().toString(), main("Coordination"));
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+        assertEquals(base.stdout(), r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        assertTrue(Pattern.compile("barrier party \\d " + REMOTE_NOTE).matcher(r.stderr()).find()
+                && Pattern.compile("latch worker \\d " + REMOTE_NOTE).matcher(r.stderr()).find(),
+                () -> "no latch worker or no barrier party ran on node 1\n" + Cluster.explain(cmd, r));
+        Matcher m = Pattern.compile("calls run at home (\\d+)").matcher(r.stderr());
+        long calls = 0;
+        while (m.find()) {
+            calls += Long.parseLong(m.group(1));
+        }
+        // of 3 latch workers and 3 barrier parties (10 awaits each), at least one of each runs on node 1
+        long seen = calls;
+        assertTrue(seen >= 12, () -> "only " + seen + " calls ran at home\n" + Cluster.explain(cmd, r));
     }
 }

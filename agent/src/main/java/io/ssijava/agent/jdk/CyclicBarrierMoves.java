@@ -46,13 +46,56 @@ final class CyclicBarrierMoves
     }
 
     /**
-     * Arrives, as {@code await()} does first.
+     * Arrives, as {@code await()} does first. On a barrier shared from another node, {@link #ssi$arriveHere} and the
+     * steps below run at the barrier's home (io.ssijava.rt.HomeCalls), one round trip each; the barrier's command
+     * still runs on the thread that trips it, as {@code await()} runs it, here.
      *
      * @return null if this arrival tripped the barrier (its index is 0); else what to wait for: the generation
      *         arrived in and this arrival's index.
      * @throws InterruptedException and {@link BrokenBarrierException} as {@code await()}.
      */
     public Object ssi$arrive() throws InterruptedException, BrokenBarrierException
+    {
+        if (Thread.interrupted())
+        {
+            try
+            {
+                ssi$breakInterrupted();
+            }
+            catch (final BrokenBarrierException ex)
+            {
+                Thread.currentThread().interrupt(); // await() looks at a broken barrier first, and leaves it set
+                throw ex;
+            }
+            throw new InterruptedException();
+        }
+        final Object arrival = ssi$arriveHere();
+        if ("ssi$command".equals(arrival))
+        {
+            final Runnable command = barrierCommand;
+            try
+            {
+                command.run();
+            }
+            catch (final Throwable ex)
+            {
+                ssi$broken();
+                throw ex;
+            }
+            ssi$tripped();
+            return null;
+        }
+        return arrival;
+    }
+
+    /**
+     * The arrival itself, under the barrier's lock: as {@link #ssi$arrive}, except that when it runs at the home for
+     * a thread of another node and trips the barrier, it leaves the command to that thread, and the next generation
+     * to its {@link #ssi$tripped} once the command ran.
+     *
+     * @return as {@link #ssi$arrive}, or "ssi$command": run the command, then call {@link #ssi$tripped}.
+     */
+    public Object ssi$arriveHere() throws BrokenBarrierException
     {
         final ReentrantLock lock = this.lock;
         lock.lock();
@@ -63,17 +106,16 @@ final class CyclicBarrierMoves
             {
                 throw new BrokenBarrierException();
             }
-            if (Thread.interrupted())
-            {
-                breakBarrier();
-                throw new InterruptedException();
-            }
             final int index = --count;
             if (index == 0)
             {
                 final Runnable command = barrierCommand;
                 if (command != null)
                 {
+                    if (io.ssijava.rt.HomeCalls.servingAnotherNode())
+                    {
+                        return "ssi$command";
+                    }
                     try
                     {
                         command.run();
@@ -88,6 +130,55 @@ final class CyclicBarrierMoves
                 return null;
             }
             return new Object[] {g, index};
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /** An interrupted thread arrives: the barrier breaks, as {@code await()} breaks it, unless it is broken already. */
+    public void ssi$breakInterrupted() throws BrokenBarrierException
+    {
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try
+        {
+            if (generation.broken)
+            {
+                throw new BrokenBarrierException();
+            }
+            breakBarrier();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /** The command of a generation that {@link #ssi$arriveHere} tripped at the home ran: the next one begins. */
+    public void ssi$tripped()
+    {
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try
+        {
+            nextGeneration();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /** That command threw: the barrier breaks, as {@code await()} breaks it. */
+    public void ssi$broken()
+    {
+        final ReentrantLock lock = this.lock;
+        lock.lock();
+        try
+        {
+            breakBarrier();
         }
         finally
         {

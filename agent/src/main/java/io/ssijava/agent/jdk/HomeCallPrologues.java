@@ -59,7 +59,7 @@ final class HomeCallPrologues
                 final HomeCalls.Method def = HomeCalls.METHODS.get(id);
                 if (mn.name.equals(def.name()) && mn.desc.equals(def.desc()) && (mn.access & Opcodes.ACC_STATIC) == 0)
                 {
-                    prepend(cn.name, mn, id);
+                    prepend(cn.name, mn, id, def.doneAtZero());
                     changed = true;
                 }
             }
@@ -73,7 +73,7 @@ final class HomeCallPrologues
         return cw.toByteArray();
     }
 
-    private static void prepend(final String owner, final MethodNode mn, final int id)
+    private static void prepend(final String owner, final MethodNode mn, final int id, final String doneAtZero)
     {
         final Type[] params = Type.getArgumentTypes(mn.desc);
         final Type ret = Type.getReturnType(mn.desc);
@@ -99,6 +99,14 @@ final class HomeCallPrologues
         pro.add(new VarInsnNode(Opcodes.ALOAD, 0));
         pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, HOME_CALLS, "runsHere", "(Ljava/lang/Object;)Z", false));
         pro.add(new JumpInsnNode(Opcodes.IFNE, local));
+        if (doneAtZero != null)
+        {
+            pro.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, owner, doneAtZero, "()J", false));
+            pro.add(new InsnNode(Opcodes.LCONST_0));
+            pro.add(new InsnNode(Opcodes.LCMP));
+            pro.add(new JumpInsnNode(Opcodes.IFEQ, local));
+        }
         pro.add(new VarInsnNode(Opcodes.ALOAD, 0));
         pro.add(new IntInsnNode(Opcodes.SIPUSH, id));
         pro.add(new IntInsnNode(Opcodes.BIPUSH, params.length));
@@ -124,6 +132,11 @@ final class HomeCallPrologues
             case Type.BOOLEAN:
                 pro.add(new TypeInsnNode(Opcodes.CHECKCAST, "java/lang/Boolean"));
                 pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/Boolean", "booleanValue", "()Z", false));
+                pro.add(new InsnNode(Opcodes.IRETURN));
+                break;
+            case Type.INT:
+                pro.add(new TypeInsnNode(Opcodes.CHECKCAST, "java/lang/Integer"));
+                pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/Integer", "intValue", "()I", false));
                 pro.add(new InsnNode(Opcodes.IRETURN));
                 break;
             case Type.OBJECT:

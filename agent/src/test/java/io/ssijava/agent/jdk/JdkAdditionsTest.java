@@ -34,7 +34,8 @@ class JdkAdditionsTest {
                     "ssi$ran"),
             "java/util/concurrent/Executors$RunnableAdapter", List.of("io/ssijava/rt/PoolWorker$Adapter", "ssi$task",
                     "ssi$result"),
-            "java/util/concurrent/CyclicBarrier", List.of("", "ssi$arrive", "ssi$awaitTrip", "ssi$interrupted"));
+            "java/util/concurrent/CyclicBarrier", List.of("", "ssi$arrive", "ssi$arriveHere", "ssi$awaitTrip",
+                    "ssi$interrupted", "ssi$breakInterrupted", "ssi$tripped", "ssi$broken"));
 
     private static byte[] jdkClass(String internalName) {
         try (InputStream in = ClassLoader.getSystemResourceAsStream(internalName + ".class")) {
