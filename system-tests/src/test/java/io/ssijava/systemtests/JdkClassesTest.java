@@ -189,13 +189,8 @@ class JdkClassesTest {
         ProcessRunner.Result r = Cluster.run(cmd);
         assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
         assertEquals(base.stdout(), r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
-        Matcher m = Pattern.compile("calls run at home (\\d+)").matcher(r.stderr());
-        long calls = 0;
-        while (m.find()) {
-            calls += Long.parseLong(m.group(1));
-        }
         // 2 x 300 items put and taken by threads of which about half run on node 1
-        long seen = calls;
+        long seen = callsRunAtHome(r);
         assertTrue(seen >= 300, () -> "only " + seen + " queue calls ran at the queues' home\n"
                 + Cluster.explain(cmd, r));
     }
@@ -216,13 +211,18 @@ class JdkClassesTest {
         assertTrue(Pattern.compile("barrier party \\d " + REMOTE_NOTE).matcher(r.stderr()).find()
                 && Pattern.compile("latch worker \\d " + REMOTE_NOTE).matcher(r.stderr()).find(),
                 () -> "no latch worker or no barrier party ran on node 1\n" + Cluster.explain(cmd, r));
+        // of 3 latch workers and 3 barrier parties (10 awaits each), at least one of each runs on node 1
+        long seen = callsRunAtHome(r);
+        assertTrue(seen >= 12, () -> "only " + seen + " calls ran at home\n" + Cluster.explain(cmd, r));
+    }
+
+    /** @return the calls every node ran at an object's home on another node, from the job's --stats lines. */
+    private static long callsRunAtHome(ProcessRunner.Result r) {
         Matcher m = Pattern.compile("calls run at home (\\d+)").matcher(r.stderr());
         long calls = 0;
         while (m.find()) {
             calls += Long.parseLong(m.group(1));
         }
-        // of 3 latch workers and 3 barrier parties (10 awaits each), at least one of each runs on node 1
-        long seen = calls;
-        assertTrue(seen >= 12, () -> "only " + seen + " calls ran at home\n" + Cluster.explain(cmd, r));
+        return calls;
     }
 }

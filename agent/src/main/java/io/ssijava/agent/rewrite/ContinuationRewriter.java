@@ -919,7 +919,8 @@ final class ContinuationRewriter
             il.add(intConst(id));
             il.add(intConst(s.id));
             il.add(isStatic ? new InsnNode(Opcodes.ACONST_NULL) : new VarInsnNode(Opcodes.ALOAD, 0));
-            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "relayFrame", "(IILjava/lang/Object;)L" + FRAME + ";"));
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "relayFrame",
+                "(IILjava/lang/Object;)L" + FRAME + ";"));
             pushLocals(il, s);
             il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "relay", "(L" + FRAME + ";)Z"));
             il.add(new JumpInsnNode(Opcodes.IFEQ, resume));
