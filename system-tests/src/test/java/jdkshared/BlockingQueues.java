@@ -5,13 +5,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Producers and consumers on a bounded LinkedBlockingQueue and an ArrayBlockingQueue, both small
  * enough that put and take block. Main puts one poison pill per consumer after the producers are
  * done; every item must be taken exactly once, and each consumer must see each producer's items
- * in the order they were put.
+ * in the order they were put. A LinkedBlockingDeque is then used at both of its ends (alone with the argument
+ * {@code deque}).
  */
 public final class BlockingQueues {
 
@@ -33,9 +36,73 @@ public final class BlockingQueues {
     public static void main(String[] args) throws InterruptedException {
         Where.init();
         List<String> failures = new ArrayList<>();
-        run("LinkedBlockingQueue", new LinkedBlockingQueue<>(16), failures);
-        run("ArrayBlockingQueue", new ArrayBlockingQueue<>(8), failures);
+        if (args.length == 0 || !args[0].equals("deque")) {
+            run("LinkedBlockingQueue", new LinkedBlockingQueue<>(16), failures);
+            run("ArrayBlockingQueue", new ArrayBlockingQueue<>(8), failures);
+        }
+        runDequeEnds(new LinkedBlockingDeque<>(8), failures);
         Where.verdict(failures);
+    }
+
+    /**
+     * A LinkedBlockingDeque used at both ends: one thread's calls in a fixed order, then a producer at each end
+     * and a consumer at each end.
+     */
+    static void runDequeEnds(LinkedBlockingDeque<Integer> deque, List<String> failures) throws InterruptedException {
+        String[] seen = new String[1];
+        Where.joinAll(Where.start("deque ends", () -> {
+            deque.offerFirst(1);
+            deque.offerLast(2);
+            deque.putFirst(0);
+            deque.putLast(3);
+            seen[0] = deque.pollFirst() + "," + deque.pollLast() + "," + deque.takeFirst() + "," + deque.takeLast()
+                    + "," + deque.pollFirst(10, TimeUnit.MILLISECONDS) + "," + deque.offerLast(4, 1, TimeUnit.SECONDS)
+                    + "," + deque.pollLast(1, TimeUnit.SECONDS);
+        }));
+        System.out.println("LinkedBlockingDeque ends: " + seen[0]);
+        Where.check(failures, "deque ends", seen[0], "0,3,1,2,null,true,4");
+
+        Tally tally = new Tally();
+        Thread[] consumers = new Thread[CONSUMERS];
+        for (int c = 0; c < CONSUMERS; c++) {
+            final int me = c;
+            consumers[c] = Where.start("deque consumer " + c, () -> {
+                for (int v = take(deque, me); v != POISON; v = take(deque, me)) {
+                    tally.sums[me] += v;
+                    tally.counts[me]++;
+                }
+            });
+        }
+        Thread[] producers = new Thread[PRODUCERS];
+        for (int p = 0; p < PRODUCERS; p++) {
+            final int me = p;
+            producers[p] = Where.start("deque producer " + p, () -> {
+                for (int i = 0; i < PER_PRODUCER; i++) {
+                    if (me == 0) {
+                        deque.putFirst(me * PER_PRODUCER + i);
+                    } else {
+                        deque.putLast(me * PER_PRODUCER + i);
+                    }
+                }
+            });
+        }
+        Where.joinAll(producers);
+        for (int c = 0; c < CONSUMERS; c++) {
+            deque.putLast(POISON);
+        }
+        Where.joinAll(consumers);
+        long sum = tally.sums[0] + tally.sums[1];
+        int count = tally.counts[0] + tally.counts[1];
+        int total = PRODUCERS * PER_PRODUCER;
+        System.out.println("LinkedBlockingDeque both ends: taken=" + count + " sum=" + sum + " left=" + deque.size());
+        Where.check(failures, "deque items taken", count, total);
+        Where.check(failures, "deque sum", sum, (long) total * (total - 1) / 2);
+        Where.check(failures, "deque empty at the end", deque.isEmpty(), true);
+    }
+
+    /** Consumer 0 takes from the front, consumer 1 from the back. */
+    private static int take(LinkedBlockingDeque<Integer> deque, int consumer) throws InterruptedException {
+        return consumer == 0 ? deque.takeFirst() : deque.takeLast();
     }
 
     static void run(String name, BlockingQueue<Integer> queue, List<String> failures) throws InterruptedException {

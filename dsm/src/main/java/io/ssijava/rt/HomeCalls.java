@@ -100,7 +100,20 @@ public final class HomeCalls
         new Method(BARRIER, "ssi$awaitTrip", "(Ljava/lang/Object;J)I", true),
         new Method(BARRIER, "ssi$breakInterrupted", "()V", false),
         new Method(BARRIER, "ssi$tripped", "()V", false),
-        new Method(BARRIER, "ssi$broken", "()V", false));
+        new Method(BARRIER, "ssi$broken", "()V", false),
+        // a deque's calls at either end (addFirst, push, pop and the like call these)
+        new Method(LBD, "putFirst", PUT, true),
+        new Method(LBD, "putLast", PUT, true),
+        new Method(LBD, "offerFirst", OFFER, false),
+        new Method(LBD, "offerLast", OFFER, false),
+        new Method(LBD, "offerFirst", OFFER_TIMED, true),
+        new Method(LBD, "offerLast", OFFER_TIMED, true),
+        new Method(LBD, "takeFirst", TAKE, true),
+        new Method(LBD, "takeLast", TAKE, true),
+        new Method(LBD, "pollFirst", TAKE, false),
+        new Method(LBD, "pollLast", TAKE, false),
+        new Method(LBD, "pollFirst", POLL_TIMED, true),
+        new Method(LBD, "pollLast", POLL_TIMED, true));
 
     /** Internal name of this class, for the agent. */
     public static final String INTERNAL_NAME = "io/ssijava/rt/HomeCalls";

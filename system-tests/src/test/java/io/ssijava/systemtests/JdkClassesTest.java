@@ -195,6 +195,23 @@ class JdkClassesTest {
                 + Cluster.explain(cmd, r));
     }
 
+    /** A deque's calls at either end made by threads on another node than its home run there. */
+    @Test
+    @Timeout(120)
+    void dequeCallsAtEitherEndFromOtherNodesRunAtItsHome() {
+        ProcessRunner.Result base = Cluster.plain(classes(), main("BlockingQueues"), "deque");
+        List<String> cmd = SsiJava.agentCommand("nodes=2,stats", classes().toString(), main("BlockingQueues"),
+                "deque");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
+        assertEquals(base.stdout(), r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        assertTrue(Pattern.compile("deque (producer|consumer) \\d " + REMOTE_NOTE).matcher(r.stderr()).find(),
+                () -> "no deque producer or consumer ran on node 1\n" + Cluster.explain(cmd, r));
+        // a producer puts 150 items at one end, a consumer takes about as many from one end
+        long seen = callsRunAtHome(r);
+        assertTrue(seen >= 100, () -> "only " + seen + " calls ran at home\n" + Cluster.explain(cmd, r));
+    }
+
     /**
      * A latch's countDown and await, and a barrier's arrivals and waits for the trip, made by threads on another node
      * than the object's home, run there, one round trip each (the barrier's action still runs on the thread that
