@@ -41,7 +41,9 @@ final class StackCheck
             final Result r = new Result();
             final List<Class<?>> proxies = new ArrayList<>();
             Class<?> pendingProxy = null;
+            // the frame last counted, or passed over: name, descriptor and class
             String above = "";
+            String aboveDesc = "";
             Class<?> aboveClass = null;
             boolean started = false;
             for (final StackWalker.StackFrame f : (Iterable<StackWalker.StackFrame>)frames::iterator)
@@ -68,23 +70,27 @@ final class StackCheck
                     continue;
                 }
                 final String name = f.getMethodName();
-                final CapturableMethods.Answer a = CapturableMethods.capturable(cls, name + f.getDescriptor(),
+                final String desc = f.getDescriptor();
+                final CapturableMethods.Answer a = CapturableMethods.capturable(cls, name + desc,
                     f.getByteCodeIndex());
                 if (a == CapturableMethods.Answer.NO || a == CapturableMethods.Answer.LOCKED && !allowLocked)
                 {
                     r.pinnedBy = f.toStackTraceElement() + (a == CapturableMethods.Answer.LOCKED ? " (holds a monitor)" : "");
                     return r;
                 }
-                if (cls == aboveClass && above.endsWith(TWIN_SUFFIX) && method(above).equals(method(name)))
+                if (cls == aboveClass && above.endsWith(TWIN_SUFFIX) && desc.equals(aboveDesc) &&
+                    method(above).equals(method(name)))
                 {
                     // the method's own entry, or one of its twins, which handed the activation over to the twin
-                    // above (only those hand-overs call a twin): it saves nothing
+                    // above (only those hand-overs call a twin; an overload of the same name that a twin calls has
+                    // another descriptor, and is a frame of its own): it saves nothing
                     above = name;
                     continue;
                 }
                 proxies.add(pendingProxy);
                 pendingProxy = null;
                 above = name;
+                aboveDesc = desc;
                 aboveClass = cls;
             }
             r.pinnedBy = "a frame below every runner (not a thread that can move)";
