@@ -150,21 +150,10 @@ public final class HomeCalls
         return SERVING.get() != null;
     }
 
-    /**
-     * Marks the calling thread as one that runs calls for other nodes, or no longer.
-     *
-     * @param serving whether it does now.
-     */
-    public static void serving(final boolean serving)
+    /** Marks the calling thread, for good, as one that runs calls for other nodes (a runner of the home's). */
+    public static void serving()
     {
-        if (serving)
-        {
-            SERVING.set(Boolean.TRUE);
-        }
-        else
-        {
-            SERVING.remove();
-        }
+        SERVING.set(Boolean.TRUE);
     }
 
     /**

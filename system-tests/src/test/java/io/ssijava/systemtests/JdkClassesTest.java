@@ -184,32 +184,23 @@ class JdkClassesTest {
     @Test
     @Timeout(120)
     void blockingQueueCallsFromOtherNodesRunAtTheQueuesHome() {
-        ProcessRunner.Result base = plain("BlockingQueues");
-        List<String> cmd = SsiJava.agentCommand("nodes=2,stats", classes().toString(), main("BlockingQueues"));
-        ProcessRunner.Result r = Cluster.run(cmd);
-        assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
-        assertEquals(base.stdout(), r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        StatsRun run = onTwoNodesWithStats("BlockingQueues");
         // 2 x 300 items put and taken by threads of which about half run on node 1
-        long seen = callsRunAtHome(r);
-        assertTrue(seen >= 300, () -> "only " + seen + " queue calls ran at the queues' home\n"
-                + Cluster.explain(cmd, r));
+        long seen = callsRunAtHome(run.result());
+        assertTrue(seen >= 300, () -> "only " + seen + " queue calls ran at the queues' home\n" + run.explain());
     }
 
     /** A deque's calls at either end made by threads on another node than its home run there. */
     @Test
     @Timeout(120)
     void dequeCallsAtEitherEndFromOtherNodesRunAtItsHome() {
-        ProcessRunner.Result base = Cluster.plain(classes(), main("BlockingQueues"), "deque");
-        List<String> cmd = SsiJava.agentCommand("nodes=2,stats", classes().toString(), main("BlockingQueues"),
-                "deque");
-        ProcessRunner.Result r = Cluster.run(cmd);
-        assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
-        assertEquals(base.stdout(), r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
-        assertTrue(Pattern.compile("deque (producer|consumer) \\d " + REMOTE_NOTE).matcher(r.stderr()).find(),
-                () -> "no deque producer or consumer ran on node 1\n" + Cluster.explain(cmd, r));
+        StatsRun run = onTwoNodesWithStats("BlockingQueues", "deque");
+        String err = run.result().stderr();
+        assertTrue(Pattern.compile("deque (producer|consumer) \\d " + REMOTE_NOTE).matcher(err).find(),
+                () -> "no deque producer or consumer ran on node 1\n" + run.explain());
         // a producer puts 150 items at one end, a consumer takes about as many from one end
-        long seen = callsRunAtHome(r);
-        assertTrue(seen >= 100, () -> "only " + seen + " calls ran at home\n" + Cluster.explain(cmd, r));
+        long seen = callsRunAtHome(run.result());
+        assertTrue(seen >= 100, () -> "only " + seen + " calls ran at home\n" + run.explain());
     }
 
     /**
@@ -220,17 +211,31 @@ class JdkClassesTest {
     @Test
     @Timeout(120)
     void latchAndBarrierCallsFromOtherNodesRunAtTheirHome() {
-        ProcessRunner.Result base = plain("Coordination");
-        List<String> cmd = SsiJava.agentCommand("nodes=2,stats", classes().toString(), main("Coordination"));
+        StatsRun run = onTwoNodesWithStats("Coordination");
+        String err = run.result().stderr();
+        assertTrue(Pattern.compile("barrier party \\d " + REMOTE_NOTE).matcher(err).find()
+                && Pattern.compile("latch worker \\d " + REMOTE_NOTE).matcher(err).find(),
+                () -> "no latch worker or no barrier party ran on node 1\n" + run.explain());
+        // of 3 latch workers and 3 barrier parties (10 awaits each), at least one of each runs on node 1
+        long seen = callsRunAtHome(run.result());
+        assertTrue(seen >= 12, () -> "only " + seen + " calls ran at home\n" + run.explain());
+    }
+
+    /** A run of a program on 2 nodes with --stats: its command and what it gave. */
+    private record StatsRun(List<String> cmd, ProcessRunner.Result result) {
+        String explain() {
+            return Cluster.explain(cmd, result);
+        }
+    }
+
+    /** Runs a program on 2 nodes with --stats, and checks that it ended well with plain java's output. */
+    private static StatsRun onTwoNodesWithStats(String program, String... args) {
+        ProcessRunner.Result base = args.length == 0 ? plain(program) : Cluster.plain(classes(), main(program), args);
+        List<String> cmd = SsiJava.agentCommand("nodes=2,stats", classes().toString(), main(program), args);
         ProcessRunner.Result r = Cluster.run(cmd);
         assertEquals(0, r.exitCode(), () -> Cluster.explain(cmd, r));
         assertEquals(base.stdout(), r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
-        assertTrue(Pattern.compile("barrier party \\d " + REMOTE_NOTE).matcher(r.stderr()).find()
-                && Pattern.compile("latch worker \\d " + REMOTE_NOTE).matcher(r.stderr()).find(),
-                () -> "no latch worker or no barrier party ran on node 1\n" + Cluster.explain(cmd, r));
-        // of 3 latch workers and 3 barrier parties (10 awaits each), at least one of each runs on node 1
-        long seen = callsRunAtHome(r);
-        assertTrue(seen >= 12, () -> "only " + seen + " calls ran at home\n" + Cluster.explain(cmd, r));
+        return new StatsRun(cmd, r);
     }
 
     /** @return the calls every node ran at an object's home on another node, from the job's --stats lines. */
