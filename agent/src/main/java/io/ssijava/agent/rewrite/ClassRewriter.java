@@ -330,6 +330,7 @@ public final class ClassRewriter
         final boolean isClinit = mn.name.equals("<clinit>");
         final Set<AbstractInsnNode> thisAccess = isInit ? ThisAnalysis.thisFieldAccesses(cn.name, mn) : Set.of();
         final JdkAccesses jdk = jdkMode ? JdkAccesses.analyze(cn.name, isInterface, mn) : null;
+        final Set<AbstractInsnNode> ownArrays = jdkMode ? OwnArrays.accesses(cn.name, mn) : Set.of();
         final int tObj = mn.maxLocals;
         final int tVal = mn.maxLocals + 1;
         tempBase = mn.maxLocals + 4;
@@ -371,11 +372,11 @@ public final class ClassRewriter
                     break;
                 case Opcodes.IALOAD: case Opcodes.LALOAD: case Opcodes.FALOAD: case Opcodes.DALOAD:
                 case Opcodes.AALOAD: case Opcodes.BALOAD: case Opcodes.CALOAD: case Opcodes.SALOAD:
-                    arrayLoad(code, insn);
+                    arrayLoad(code, insn, ownArrays.contains(insn));
                     break;
                 case Opcodes.IASTORE: case Opcodes.LASTORE: case Opcodes.FASTORE: case Opcodes.DASTORE:
                 case Opcodes.AASTORE: case Opcodes.BASTORE: case Opcodes.CASTORE: case Opcodes.SASTORE:
-                    arrayStore(code, insn);
+                    arrayStore(code, insn, ownArrays.contains(insn));
                     break;
                 case Opcodes.MONITORENTER:
                     enters.add(insn);
@@ -694,20 +695,45 @@ public final class ClassRewriter
         return name;
     }
 
-    private void arrayLoad(final InsnList code, final AbstractInsnNode insn)
+    private void arrayLoad(final InsnList code, final AbstractInsnNode insn, final boolean ownArray)
     {
         final InsnList il = new InsnList();
+        final LabelNode skip = skipWhileLocal(il, ownArray);
         il.add(new InsnNode(Opcodes.DUP2));
         il.add(new InsnNode(Opcodes.POP));
         siteCheck(il, false);
+        if (skip != null)
+        {
+            il.add(skip);
+        }
         code.insertBefore(insn, il);
     }
 
-    private void arrayStore(final InsnList code, final AbstractInsnNode insn)
+    /**
+     * For an access to one of {@code this}'s own arrays ({@link OwnArrays}): jumps past the array check while
+     * {@code this} was never shared (its state word is 0). The field checks around load the same word.
+     *
+     * @return the label to place after the check, or null when the access keeps its check.
+     */
+    private LabelNode skipWhileLocal(final InsnList il, final boolean ownArray)
+    {
+        if (!ownArray)
+        {
+            return null;
+        }
+        final LabelNode skip = new LabelNode();
+        il.add(new VarInsnNode(Opcodes.ALOAD, 0));
+        il.add(new FieldInsnNode(Opcodes.GETFIELD, cn.name, STATE, "I"));
+        il.add(new JumpInsnNode(Opcodes.IFEQ, skip));
+        return skip;
+    }
+
+    private void arrayStore(final InsnList code, final AbstractInsnNode insn, final boolean ownArray)
     {
         // (array, index, value) on the stack: bring a copy of the array to the top by shuffling, not through locals
         // (7 bytes of code against 12: a smaller method inlines better)
         final InsnList il = new InsnList();
+        final LabelNode skip = skipWhileLocal(il, ownArray);
         if (insn.getOpcode() == Opcodes.LASTORE || insn.getOpcode() == Opcodes.DASTORE)
         {
             il.add(new InsnNode(Opcodes.DUP2_X2));  // vv a i vv
@@ -722,6 +748,10 @@ public final class ClassRewriter
             il.add(new InsnNode(Opcodes.DUP_X2));   // a i v a
         }
         siteCheck(il, true);
+        if (skip != null)
+        {
+            il.add(skip);
+        }
         code.insertBefore(insn, il);
     }
 
