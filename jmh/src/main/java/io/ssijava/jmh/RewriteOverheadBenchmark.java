@@ -1,5 +1,6 @@
 package io.ssijava.jmh;
 
+import kernels.ListSum;
 import kernels.Locks;
 import kernels.MatMul;
 import kernels.NBody;
@@ -52,6 +53,7 @@ public class RewriteOverheadBenchmark
     private DoubleSupplier sor;
     private DoubleSupplier tsp;
     private DoubleSupplier locks;
+    private DoubleSupplier listSum;
 
     /** Loads the agent if asked, then creates the kernels (which loads, and so rewrites, their classes). */
     @Setup
@@ -73,8 +75,9 @@ public class RewriteOverheadBenchmark
         sor = new Sor(256)::sweep;
         tsp = new TspSearch(11)::solve;
         locks = new Locks()::lockAndUnlock;
+        listSum = new ListSum(1024)::sum;
         for (final Class<?> kernel : List.of(MatMul.class, PiIntegration.class, NBody.class, Sor.class,
-            TspSearch.class, Locks.class))
+            TspSearch.class, Locks.class, ListSum.class))
         {
             if (AgentLoader.isRewritten(kernel) != agent)
             {
@@ -125,5 +128,12 @@ public class RewriteOverheadBenchmark
     public double locks()
     {
         return locks.getAsDouble();
+    }
+
+    /** @return the list's sum. */
+    @Benchmark
+    public double listSum()
+    {
+        return listSum.getAsDouble();
     }
 }
