@@ -8,8 +8,9 @@ import java.lang.invoke.VarHandle;
  * safe points (method entry, loop headers of loops that call) and resumed from the captured frames.
  * <p>
  * Fast path: every check reads {@link #active} and branches; it is zero unless some thread of this JVM has a capture
- * request, is capturing or is restoring. Loop headers read it with {@link #poll()} (opaque) so that the JIT cannot
- * hoist it out of a loop whose calls it inlined. Everything else here is a slow path.
+ * request, is capturing or is restoring. Loop headers call {@link #poll()}, which costs nothing while it is zero and
+ * reads it so that the JIT cannot hoist it out of a loop whose calls it inlined while it is not ({@link PollSite}).
+ * Everything else here is a slow path.
  * <p>
  * Do not use -- for internal use only.
  */
@@ -46,15 +47,39 @@ public final class Cont
     {
     }
 
-    /** @return {@link #active}, read so that it is never hoisted out of a loop. */
+    /**
+     * The poll at a loop header: 0 at no cost while no thread of this JVM has anything to do at its safe points, else
+     * {@link #active}, read so that it is never hoisted out of a loop (see {@link PollSite}).
+     */
     public static int poll()
+    {
+        try
+        {
+            return (int)PollSite.POLL.invokeExact();
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException(t); // the site's targets throw nothing
+        }
+    }
+
+    /** The armed poll site's target. */
+    static int readActive()
     {
         return (int)ACTIVE.getOpaque();
     }
 
     static void count(final int delta)
     {
-        ACTIVE.getAndAdd(delta);
+        // arm after the count is up, so that a poll that reads it once armed sees it
+        if ((int)ACTIVE.getAndAdd(delta) + delta != 0)
+        {
+            PollSite.arm();
+        }
+        else
+        {
+            PollSite.idle();
+        }
     }
 
     static ContinuationContext context()
