@@ -81,7 +81,7 @@ class CheckpointTest {
             "samples.ProducerConsumer, 2 2 60000, 2",
             "samples.Sor, 4 200 300, 3",
             "samples.Pipeline, 2 6000, 2",
-            "samples.Tsp, 4 12, 2",
+            "samples.Tsp, 4 13, 2",
             "samples.WordCount, 4 600000 2000, 2",
             "samples.MergeSort, 4 2000000 16384, 3",
     })

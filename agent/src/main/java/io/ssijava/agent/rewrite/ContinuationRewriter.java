@@ -75,7 +75,10 @@ final class ContinuationRewriter
     {
         final int id;
         final int kind;
-        /** The call (CALL), the loop's label (HEADER) or the call after which to relay (RELAY); null for ENTRY. */
+        /**
+         * The call (CALL), the loop's label or a goto that closes the loop (HEADER), or the call after which to
+         * relay (RELAY); null for ENTRY.
+         */
         final AbstractInsnNode at;
         final Frame<BasicValue> frame;
         /** Monitor sources held here, outermost first. */
@@ -357,11 +360,16 @@ final class ContinuationRewriter
         }
         for (final LabelNode header : headers)
         {
-            final int i = code.indexOf(header);
-            final Frame<BasicValue> f = types.frames[i];
-            if (f != null && f.getStackSize() == 0 && monitors.get(i) != null && savable(f, 0))
+            final List<AbstractInsnNode> edges =
+                waits.contains(header) ? null : backEdges(insns, header, types, monitors);
+            for (final AbstractInsnNode at : edges == null ? List.<AbstractInsnNode>of(header) : edges)
             {
-                sites.add(new Site(sites.size(), HEADER, header, f, monitors.get(i), 0));
+                final int i = code.indexOf(at);
+                final Frame<BasicValue> f = types.frames[i];
+                if (f != null && f.getStackSize() == 0 && monitors.get(i) != null && savable(f, 0))
+                {
+                    sites.add(new Site(sites.size(), HEADER, at, f, monitors.get(i), 0));
+                }
             }
         }
         final int id = CapturableMethods.id(cn.name, mn.name, mn.desc, isStatic);
@@ -697,9 +705,9 @@ final class ContinuationRewriter
     /**
      * Labels of loops (a backward jump's target) whose body holds one of the given calls, and of the outermost loop
      * of each nest: a thread that only computes can still move, between two iterations of the nest's outermost loop.
-     * Loops that only compute and lie inside another loop get no poll: a poll is an opaque read, which C2 may not
-     * move, and one in the middle loop of {@code matMul} cost 10% (median of 8 alternating JMH runs, against 3% with
-     * the outermost loop alone). (The access rewriting keeps its hoisted array checks inside outer loops: see
+     * Loops that only compute and lie inside another loop get no poll: an armed poll is an opaque read, which C2
+     * may not move, and one in the middle loop of {@code matMul} cost 10% (median of 8 alternating JMH runs, against
+     * 3% with the outermost loop alone), before polls were free while disarmed (PollSite). (The access rewriting keeps its hoisted array checks inside outer loops: see
      * LoopHoisting.holdsLoop.) The loops of the replaced waits ({@code waits}, see replaceWaits) were not the
      * program's and make no loop an outer one.
      */
@@ -853,40 +861,46 @@ final class ContinuationRewriter
                     out.lockedMarks.add(before);
                 }
                 out.resumeAt.put(s.id, before);
-                final LabelNode after = new LabelNode();
-                final LabelNode stub = new LabelNode();
-                final InsnList check = new InsnList();
-                check.add(new FieldInsnNode(Opcodes.GETSTATIC, CONT, "active", "I"));
-                check.add(new JumpInsnNode(Opcodes.IFNE, stub));
-                check.add(after);
-                code.insert(call, check);
                 final List<TryCatchBlockNode> handlers =
                     s.monitors.isEmpty() ? List.of() : covering(code, programs, call);
-                out.tail.add(stub);
-                out.tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "unwinding", "()Z"));
-                out.tail.add(new JumpInsnNode(Opcodes.IFEQ, after));
-                final int size = Type.getReturnType(call.desc).getSize();
-                if (size > 0)
+                final JumpInsnNode test = branchOnResult(call);
+                if (test == null)
                 {
-                    out.tail.add(new InsnNode(size == 2 ? Opcodes.POP2 : Opcodes.POP));
+                    afterCallCheck(mn, out, s, tSite, toSave, call, Type.getReturnType(call.desc).getSize(), handlers);
                 }
-                saveAt(out.tail, s.id, tSite, toSave);
-                protect(mn, out.tail, stub, handlers);
+                else
+                {
+                    // the result decides a branch (a loop's exit: hasNext()): check on both sides of it, so that C2
+                    // still finds the loop's exit test first and can make a counted loop of it
+                    afterCallCheck(mn, out, s, tSite, toSave, test, 0, handlers);
+                    final LabelNode taken = test.label;
+                    final LabelNode edge = new LabelNode();
+                    test.label = edge;
+                    out.tail.add(edge);
+                    afterCallCheck(mn, out, s, tSite, toSave, null, 0, handlers);
+                    out.tail.add(new JumpInsnNode(Opcodes.GOTO, taken));
+                }
             }
             else
             {
-                final LabelNode header = (LabelNode)at;
                 final LabelNode after = new LabelNode();
                 final LabelNode stub = new LabelNode();
                 final InsnList poll = new InsnList();
                 poll.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "poll", "()I"));
                 poll.add(new JumpInsnNode(Opcodes.IFNE, stub));
                 poll.add(after);
-                code.insert(header, poll);
+                if (at instanceof LabelNode)
+                {
+                    code.insert(at, poll);
+                }
+                else
+                {
+                    code.insertBefore(at, poll); // the loop's back edge (see backEdges)
+                }
                 out.resumeAt.put(s.id, after);
                 final LabelNode mark = new LabelNode();
                 final List<TryCatchBlockNode> handlers =
-                    s.monitors.isEmpty() ? List.of() : covering(code, programs, header);
+                    s.monitors.isEmpty() ? List.of() : covering(code, programs, at);
                 out.tail.add(stub);
                 out.tail.add(mark);
                 out.tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "pollSlow", "()Z"));
@@ -901,6 +915,99 @@ final class ContinuationRewriter
             }
         }
         return out;
+    }
+
+    /**
+     * The {@code goto}s that close a loop, where its poll goes instead of its header when every backward jump to the
+     * header is one and holds the header's monitors: C2 makes a counted loop only of a loop whose exit test comes
+     * first, and a poll ahead of it (as at {@code while (it.hasNext())}) kept the loop from being unrolled. Null
+     * when the poll stays at the header (a {@code do}-{@code while}'s conditional jump back).
+     */
+    private static List<AbstractInsnNode> backEdges(final AbstractInsnNode[] insns, final LabelNode header,
+        final FrameTypes types, final List<List<Object>> monitors)
+    {
+        int h = -1;
+        for (int i = 0; i < insns.length; i++)
+        {
+            if (insns[i] == header)
+            {
+                h = i;
+                break;
+            }
+        }
+        final List<AbstractInsnNode> out = new ArrayList<>();
+        for (int i = h; i < insns.length; i++)
+        {
+            if (!LoopHoisting.branchTargets(insns[i]).contains(header))
+            {
+                continue;
+            }
+            if (insns[i].getOpcode() != Opcodes.GOTO || types.frames[i] == null ||
+                !java.util.Objects.equals(monitors.get(i), monitors.get(h)))
+            {
+                return null;
+            }
+            out.add(insns[i]);
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    /**
+     * The check after a call: while a capture unwinds the stack, the frame is saved instead of going on. It goes
+     * after {@code at} in the code ({@code at} null: at the end of the method's tail, for a branch's taken side);
+     * {@code result} words of the call's result are still on the stack there, and dropped before the save.
+     */
+    private static void afterCallCheck(final MethodNode mn, final Instrumented out, final Site s, final int tSite,
+        final LabelNode toSave, final AbstractInsnNode at, final int result, final List<TryCatchBlockNode> handlers)
+    {
+        final LabelNode after = new LabelNode();
+        final LabelNode stub = new LabelNode();
+        final InsnList check = new InsnList();
+        check.add(new FieldInsnNode(Opcodes.GETSTATIC, CONT, "active", "I"));
+        check.add(new JumpInsnNode(Opcodes.IFNE, stub));
+        check.add(after);
+        final InsnList rest = new InsnList();
+        rest.add(stub);
+        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "unwinding", "()Z"));
+        rest.add(new JumpInsnNode(Opcodes.IFEQ, after));
+        if (result > 0)
+        {
+            rest.add(new InsnNode(result == 2 ? Opcodes.POP2 : Opcodes.POP));
+        }
+        saveAt(rest, s.id, tSite, toSave);
+        if (at == null)
+        {
+            // in the tail: the check, its way on (added by the caller after this), then its stub behind a jump
+            final LabelNode on = new LabelNode();
+            out.tail.add(check);
+            out.tail.add(new JumpInsnNode(Opcodes.GOTO, on));
+            out.tail.add(rest);
+            protect(mn, out.tail, stub, handlers);
+            out.tail.add(on);
+            return;
+        }
+        mn.instructions.insert(at, check);
+        out.tail.add(rest);
+        protect(mn, out.tail, stub, handlers);
+    }
+
+    /**
+     * The {@code ifeq}/{@code ifne} that a call's boolean result goes straight into, or null. Only line numbers and
+     * frames may lie between them, so that the branch is reached from the call alone and the frame there is the
+     * call's, less its result.
+     */
+    private static JumpInsnNode branchOnResult(final MethodInsnNode call)
+    {
+        if (Type.getReturnType(call.desc).getSort() != Type.BOOLEAN)
+        {
+            return null;
+        }
+        AbstractInsnNode n = call.getNext();
+        while (n != null && n.getOpcode() < 0 && !(n instanceof LabelNode))
+        {
+            n = n.getNext();
+        }
+        return n != null && (n.getOpcode() == Opcodes.IFEQ || n.getOpcode() == Opcodes.IFNE) ? (JumpInsnNode)n : null;
     }
 
     /**

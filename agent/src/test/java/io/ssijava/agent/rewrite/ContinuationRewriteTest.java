@@ -38,7 +38,7 @@ class ContinuationRewriteTest
     {
         final List<Arguments> out = new ArrayList<>();
         for (final String s : List.of("loops", "recursion", "primitives", "stack", "lambdas", "tryCatch", "monitors",
-            "syncMethod", "constructors", "virtual", "jdkCallback"))
+            "syncMethod", "constructors", "virtual", "jdkCallback", "iterators"))
         {
             out.add(Arguments.of(s, 1));
             out.add(Arguments.of(s, 3));

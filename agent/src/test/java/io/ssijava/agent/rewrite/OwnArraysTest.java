@@ -49,7 +49,8 @@ class OwnArraysTest {
         List<Integer> ops = new ArrayList<>();
         for (AbstractInsnNode insn : mn.instructions) {
             int op = insn.getOpcode();
-            boolean access = op >= Opcodes.IALOAD && op <= Opcodes.SALOAD || op >= Opcodes.IASTORE && op <= Opcodes.SASTORE;
+            boolean access = op >= Opcodes.IALOAD && op <= Opcodes.SALOAD
+                    || op >= Opcodes.IASTORE && op <= Opcodes.SASTORE;
             if (access && picked.contains(insn) == wantPicked) {
                 ops.add(op);
             }

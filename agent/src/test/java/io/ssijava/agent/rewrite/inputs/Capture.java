@@ -217,6 +217,7 @@ public class Capture
             case "constructors": return constructors(20);
             case "virtual": return virtual(30);
             case "jdkCallback": return jdkCallback(20);
+            case "iterators": return iterators(12);
             default: throw new IllegalArgumentException(scenario);
         }
     }
@@ -411,6 +412,71 @@ public class Capture
             total += shapes[i % shapes.length].area(i);
         }
         return Double.toString(total);
+    }
+
+    /**
+     * Loops whose exit is a call of the program's (a for-each over an Iterable of its own, a negated test) and a
+     * plain if on a call: a capture inside the call unwinds through the branch on its result.
+     */
+    static String iterators(final int n)
+    {
+        long sum = 0;
+        for (final int v : new Ticks(n))
+        {
+            sum = sum * 3 + v;
+        }
+        final java.util.Iterator<Integer> it = new Ticks(n).iterator();
+        int odd = 0;
+        while (!atEnd(it))
+        {
+            if (isOdd(it.next()))
+            {
+                odd++;
+            }
+        }
+        return sum + " " + odd;
+    }
+
+    static boolean atEnd(final java.util.Iterator<Integer> it)
+    {
+        return !it.hasNext();
+    }
+
+    static boolean isOdd(final int v)
+    {
+        return tick(v) % 2 == 1;
+    }
+
+    /** The numbers tick(0..n-1), each worked out as it is asked for. */
+    static final class Ticks implements Iterable<Integer>
+    {
+        private final int n;
+
+        Ticks(final int n)
+        {
+            this.n = n;
+        }
+
+        @Override
+        public java.util.Iterator<Integer> iterator()
+        {
+            return new java.util.Iterator<Integer>()
+            {
+                private int i;
+
+                @Override
+                public boolean hasNext()
+                {
+                    return leaf(i) >= 0 && i < n;
+                }
+
+                @Override
+                public Integer next()
+                {
+                    return tick(i++);
+                }
+            };
+        }
     }
 
     static String jdkCallback(final int n)
