@@ -707,9 +707,9 @@ final class ContinuationRewriter
      * of each nest: a thread that only computes can still move, between two iterations of the nest's outermost loop.
      * Loops that only compute and lie inside another loop get no poll: an armed poll is an opaque read, which C2
      * may not move, and one in the middle loop of {@code matMul} cost 10% (median of 8 alternating JMH runs, against
-     * 3% with the outermost loop alone), before polls were free while disarmed (PollSite). (The access rewriting keeps its hoisted array checks inside outer loops: see
-     * LoopHoisting.holdsLoop.) The loops of the replaced waits ({@code waits}, see replaceWaits) were not the
-     * program's and make no loop an outer one.
+     * 3% with the outermost loop alone), before polls were free while disarmed (PollSite). (The access rewriting
+     * keeps its hoisted array checks inside outer loops: see LoopHoisting.holdsLoop.) The loops of the replaced
+     * waits ({@code waits}, see replaceWaits) were not the program's and make no loop an outer one.
      */
     private static List<LabelNode> loopHeaders(final MethodNode mn, final AbstractInsnNode[] insns,
         final Set<Integer> calls, final List<LabelNode> waits)
@@ -866,19 +866,18 @@ final class ContinuationRewriter
                 final JumpInsnNode test = branchOnResult(call);
                 if (test == null)
                 {
-                    afterCallCheck(mn, out, s, tSite, toSave, call, Type.getReturnType(call.desc).getSize(), handlers);
+                    afterCallCheck(mn, out, s, tSite, toSave, call, null, Type.getReturnType(call.desc).getSize(),
+                        handlers);
                 }
                 else
                 {
                     // the result decides a branch (a loop's exit: hasNext()): check on both sides of it, so that C2
                     // still finds the loop's exit test first and can make a counted loop of it
-                    afterCallCheck(mn, out, s, tSite, toSave, test, 0, handlers);
-                    final LabelNode taken = test.label;
+                    afterCallCheck(mn, out, s, tSite, toSave, test, null, 0, handlers);
                     final LabelNode edge = new LabelNode();
-                    test.label = edge;
                     out.tail.add(edge);
-                    afterCallCheck(mn, out, s, tSite, toSave, null, 0, handlers);
-                    out.tail.add(new JumpInsnNode(Opcodes.GOTO, taken));
+                    afterCallCheck(mn, out, s, tSite, toSave, null, test.label, 0, handlers);
+                    test.label = edge;
                 }
             }
             else
@@ -926,15 +925,7 @@ final class ContinuationRewriter
     private static List<AbstractInsnNode> backEdges(final AbstractInsnNode[] insns, final LabelNode header,
         final FrameTypes types, final List<List<Object>> monitors)
     {
-        int h = -1;
-        for (int i = 0; i < insns.length; i++)
-        {
-            if (insns[i] == header)
-            {
-                h = i;
-                break;
-            }
-        }
+        final int h = java.util.Arrays.asList(insns).indexOf(header);
         final List<AbstractInsnNode> out = new ArrayList<>();
         for (int i = h; i < insns.length; i++)
         {
@@ -954,11 +945,13 @@ final class ContinuationRewriter
 
     /**
      * The check after a call: while a capture unwinds the stack, the frame is saved instead of going on. It goes
-     * after {@code at} in the code ({@code at} null: at the end of the method's tail, for a branch's taken side);
-     * {@code result} words of the call's result are still on the stack there, and dropped before the save.
+     * after {@code at} in the code, or ({@code at} null) at the end of the method's tail, going on to {@code then}:
+     * the taken side of a branch on the call's result. {@code result} words of the call's result are still on the
+     * stack there, and dropped before the save.
      */
     private static void afterCallCheck(final MethodNode mn, final Instrumented out, final Site s, final int tSite,
-        final LabelNode toSave, final AbstractInsnNode at, final int result, final List<TryCatchBlockNode> handlers)
+        final LabelNode toSave, final AbstractInsnNode at, final LabelNode then, final int result,
+        final List<TryCatchBlockNode> handlers)
     {
         final LabelNode after = new LabelNode();
         final LabelNode stub = new LabelNode();
@@ -966,28 +959,23 @@ final class ContinuationRewriter
         check.add(new FieldInsnNode(Opcodes.GETSTATIC, CONT, "active", "I"));
         check.add(new JumpInsnNode(Opcodes.IFNE, stub));
         check.add(after);
-        final InsnList rest = new InsnList();
-        rest.add(stub);
-        rest.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "unwinding", "()Z"));
-        rest.add(new JumpInsnNode(Opcodes.IFEQ, after));
-        if (result > 0)
-        {
-            rest.add(new InsnNode(result == 2 ? Opcodes.POP2 : Opcodes.POP));
-        }
-        saveAt(rest, s.id, tSite, toSave);
         if (at == null)
         {
-            // in the tail: the check, its way on (added by the caller after this), then its stub behind a jump
-            final LabelNode on = new LabelNode();
+            check.add(new JumpInsnNode(Opcodes.GOTO, then));
             out.tail.add(check);
-            out.tail.add(new JumpInsnNode(Opcodes.GOTO, on));
-            out.tail.add(rest);
-            protect(mn, out.tail, stub, handlers);
-            out.tail.add(on);
-            return;
         }
-        mn.instructions.insert(at, check);
-        out.tail.add(rest);
+        else
+        {
+            mn.instructions.insert(at, check);
+        }
+        out.tail.add(stub);
+        out.tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "unwinding", "()Z"));
+        out.tail.add(new JumpInsnNode(Opcodes.IFEQ, after));
+        if (result > 0)
+        {
+            out.tail.add(new InsnNode(result == 2 ? Opcodes.POP2 : Opcodes.POP));
+        }
+        saveAt(out.tail, s.id, tSite, toSave);
         protect(mn, out.tail, stub, handlers);
     }
 

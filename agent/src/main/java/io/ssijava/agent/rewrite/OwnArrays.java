@@ -33,9 +33,9 @@ final class OwnArrays
         "java/util/HashMap.table",
         "java/util/PriorityQueue.queue",
         "java/util/Vector.elementData");
-    private static final Set<String> CLASSES = Set.of(
-        "java/util/ArrayList", "java/util/ArrayDeque", "java/util/HashMap", "java/util/PriorityQueue",
-        "java/util/Vector");
+    /** The classes those fields are declared in. */
+    private static final Set<String> CLASSES = FIELDS.stream().map(f -> f.substring(0, f.indexOf('.')))
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private OwnArrays()
     {
