@@ -4,7 +4,6 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
-import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.IntInsnNode;
@@ -37,9 +36,9 @@ import java.util.Set;
  * Makes application methods capturable: a thread running them can be saved at a safe point into frames
  * ({@code io.ssijava.threads.cont.Frame}) and resumed from them, on this node or another.
  * <p>
- * Each method with calls gets, on its normal path, only checks of {@code Cont.active} that branch out of line: at
+ * Each method with calls gets, on its normal path, only checks ({@code Cont.poll()}) that branch out of line: at
  * its entry, after each call that may lead to application code (is the callee unwinding? then save this frame and
- * return too) and at the header of each loop that calls (is a capture asked for?). The code that saves a frame is
+ * return too) and in each loop that calls (is a capture asked for?). The code that saves a frame is
  * shared by the sites whose frames have the same shape.
  * <p>
  * Resuming never jumps into the method's own loops: the method's entry hands over to a <em>resume twin</em>, a
@@ -956,7 +955,7 @@ final class ContinuationRewriter
         final LabelNode after = new LabelNode();
         final LabelNode stub = new LabelNode();
         final InsnList check = new InsnList();
-        check.add(new FieldInsnNode(Opcodes.GETSTATIC, CONT, "active", "I"));
+        check.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "poll", "()I"));
         check.add(new JumpInsnNode(Opcodes.IFNE, stub));
         check.add(after);
         if (at == null)
@@ -1204,7 +1203,7 @@ final class ContinuationRewriter
         final LabelNode start = new LabelNode();
         final LabelNode stub = new LabelNode();
         final InsnList head = new InsnList();
-        head.add(new FieldInsnNode(Opcodes.GETSTATIC, CONT, "active", "I"));
+        head.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "poll", "()I"));
         head.add(new JumpInsnNode(Opcodes.IFNE, stub));
         head.add(start);
         mn.instructions.insert(head);

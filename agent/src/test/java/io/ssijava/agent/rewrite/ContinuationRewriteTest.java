@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Captures programs at their safe points and resumes them, on the same thread and on fresh ones, and compares what
@@ -80,13 +82,40 @@ class ContinuationRewriteTest
         for (final AbstractInsnNode insn : nest.instructions)
         {
             if (insn instanceof MethodInsnNode && ((MethodInsnNode)insn).owner.equals(Cont.INTERNAL_NAME) &&
-                ((MethodInsnNode)insn).name.equals("poll"))
+                ((MethodInsnNode)insn).name.equals("pollSlow"))
             {
                 polls++;
             }
         }
+        // a loop's poll goes on to its own pollSlow (the entry's and the after-call checks' to enter and unwinding):
         // the first nest's outer loop; the second nest's outer loop and its middle loop, which calls
         assertEquals(3, polls, () -> RewritingLoader.textify(rewritten));
+    }
+
+    @Test
+    void everyCheckGoesThroughThePollSiteSoThatTheJitDropsItWhileNoCaptureIsAsked()
+    {
+        final byte[] rewritten = new RewritingLoader().rewrittenBytes("Capture");
+        final ClassNode cn = new ClassNode();
+        new ClassReader(rewritten).accept(cn, 0);
+        int polls = 0;
+        for (final MethodNode m : cn.methods)
+        {
+            for (final AbstractInsnNode insn : m.instructions)
+            {
+                if (insn instanceof FieldInsnNode && ((FieldInsnNode)insn).owner.equals(Cont.INTERNAL_NAME))
+                {
+                    fail(m.name + m.desc + " reads Cont." + ((FieldInsnNode)insn).name + " itself");
+                }
+                if (insn instanceof MethodInsnNode && ((MethodInsnNode)insn).owner.equals(Cont.INTERNAL_NAME) &&
+                    ((MethodInsnNode)insn).name.equals("poll"))
+                {
+                    polls++;
+                }
+            }
+        }
+        final int checks = polls;
+        assertTrue(checks > 20, () -> checks + " checks\n" + RewritingLoader.textify(rewritten));
     }
 
     @Test

@@ -7,10 +7,10 @@ import java.lang.invoke.VarHandle;
  * The facade that capturable code calls: the agent rewrites application methods so that a thread can be captured at
  * safe points (method entry, loop headers of loops that call) and resumed from the captured frames.
  * <p>
- * Fast path: every check reads {@link #active} and branches; it is zero unless some thread of this JVM has a capture
- * request, is capturing or is restoring. Loop headers call {@link #poll()}, which costs nothing while it is zero and
- * reads it so that the JIT cannot hoist it out of a loop whose calls it inlined while it is not ({@link PollSite}).
- * Everything else here is a slow path.
+ * Fast path: every check (at a method's entry, after a call, in a loop) calls {@link #poll()} and branches. It answers
+ * {@link #active}, which is zero unless some thread of this JVM has a capture request, is capturing or is restoring;
+ * while it stays zero the JIT compiles the check to nothing, and once it is not every check reads it again, in every
+ * loop iteration ({@link PollSite}). Everything else here is a slow path.
  * <p>
  * Do not use -- for internal use only.
  */
@@ -25,7 +25,7 @@ public final class Cont
     /** What {@link #enter} answers: capture the frame here, at the method's start. */
     public static final int CAPTURE = 2;
 
-    /** Threads of this JVM that have something to do at their safe points. Plain reads on the fast path. */
+    /** Threads of this JVM that have something to do at their safe points. Read through {@link #poll()}. */
     public static int active;
 
     private static final VarHandle ACTIVE;
@@ -48,8 +48,8 @@ public final class Cont
     }
 
     /**
-     * The poll at a loop header: 0 at no cost while no thread of this JVM has anything to do at its safe points, else
-     * {@link #active}, read so that it is never hoisted out of a loop (see {@link PollSite}).
+     * The fast path of every check: 0 at no cost while no thread of this JVM has anything to do at its safe points,
+     * else {@link #active}, read so that it is never hoisted out of a loop (see {@link PollSite}).
      */
     public static int poll()
     {
@@ -531,6 +531,10 @@ public final class Cont
         c.capturing = true;
         c.saved.clear();
         c.recount();
+        // The request may have been seen through the site's new target before the thread that armed it had
+        // deoptimized the code that inlined the old one: once armed here, every caller this capture unwinds into
+        // checks again whether it must save its frame.
+        PollSite.arm();
         return true;
     }
 

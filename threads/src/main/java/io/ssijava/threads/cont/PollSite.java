@@ -7,7 +7,7 @@ import java.lang.invoke.MutableCallSite;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a loop header's poll ({@link Cont#poll()}) runs: a call site whose target answers 0 without reading memory
+ * What every capture check ({@link Cont#poll()}) runs: a call site whose target answers 0 without reading memory
  * while no thread of this JVM has anything to do at its safe points (disarmed), and reads {@link Cont#active} with
  * opaque order while some thread has (armed).
  * <p>
@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
  * next JVM safepoint, where the poll reads {@code active} again. Disarming deoptimizes them once more, so it waits
  * until no thread has had a request for {@link #DISARM_NANOS}: periodic checkpoints or a balancer's moves keep the
  * site armed instead of deoptimizing the program at each of them.
+ * <p>
+ * The checks at a method's entry and after its calls go through the site too: a plain read of {@code active} there
+ * cost a load and a branch per call, and kept the code that saves frames alive in the compiled method (recursive
+ * search: +40% compiled code, 1.06x the program without checks).
  */
 final class PollSite
 {
