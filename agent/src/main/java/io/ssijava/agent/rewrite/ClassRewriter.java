@@ -240,6 +240,10 @@ public final class ClassRewriter
             {
                 MovableBodies.wrapThreadRun(cn);
             }
+            if (jdkMode)
+            {
+                OwnArrays.inlineElementGetters(cn);
+            }
             for (final MethodNode mn : new ArrayList<>(cn.methods))
             {
                 if (mn.instructions.size() > 0)

@@ -2,8 +2,11 @@ package io.ssijava.agent.rewrite;
 
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.VarInsnNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
@@ -36,6 +39,8 @@ final class OwnArrays
     /** The classes those fields are declared in. */
     private static final Set<String> CLASSES = FIELDS.stream().map(f -> f.substring(0, f.indexOf('.')))
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /** The descriptor of a static element getter ({@link #inlineElementGetters}). */
+    private static final String GETTER_DESC = "([Ljava/lang/Object;I)Ljava/lang/Object;";
 
     private OwnArrays()
     {
@@ -80,6 +85,71 @@ final class OwnArrays
             }
         }
         return own;
+    }
+
+    /**
+     * Replaces, in the instance methods of one of the classes above, each call of a static helper of the same class
+     * that only reads an element ({@code static <E> E elementAt(Object[] es, int i) { return (E) es[i]; }} in
+     * {@code ArrayDeque}, {@code ArrayList}, {@code Vector}) with the load it makes. Same result, same exceptions;
+     * and the load is then one of those {@link #accesses} can find on the collection's own array, where the helper's
+     * own check could not tell whose array it was given. Run before any method of the class is rewritten.
+     *
+     * @param cn the class, not yet rewritten.
+     */
+    static void inlineElementGetters(final ClassNode cn)
+    {
+        if (!CLASSES.contains(cn.name))
+        {
+            return;
+        }
+        final Set<String> getters = new HashSet<>();
+        for (final MethodNode m : cn.methods)
+        {
+            if (isElementGetter(m))
+            {
+                getters.add(m.name);
+            }
+        }
+        for (final MethodNode mn : cn.methods)
+        {
+            if (getters.isEmpty() || (mn.access & Opcodes.ACC_STATIC) != 0)
+            {
+                continue;
+            }
+            for (final AbstractInsnNode insn : mn.instructions.toArray())
+            {
+                if (insn.getOpcode() == Opcodes.INVOKESTATIC && ((MethodInsnNode)insn).owner.equals(cn.name) &&
+                    ((MethodInsnNode)insn).desc.equals(GETTER_DESC) && getters.contains(((MethodInsnNode)insn).name))
+                {
+                    mn.instructions.set(insn, new InsnNode(Opcodes.AALOAD));
+                }
+            }
+        }
+    }
+
+    /** Whether {@code m} is {@code static Object m(Object[], int)}: {@code aload_0, iload_1, aaload, areturn}. */
+    private static boolean isElementGetter(final MethodNode m)
+    {
+        if (!m.desc.equals(GETTER_DESC) || (m.access & Opcodes.ACC_STATIC) == 0)
+        {
+            return false;
+        }
+        final int[] want = {Opcodes.ALOAD, Opcodes.ILOAD, Opcodes.AALOAD, Opcodes.ARETURN};
+        int n = 0;
+        for (final AbstractInsnNode insn : m.instructions)
+        {
+            if (insn.getOpcode() < 0)
+            {
+                continue; // labels, line numbers, frames
+            }
+            if (n == want.length || insn.getOpcode() != want[n] ||
+                insn instanceof VarInsnNode && ((VarInsnNode)insn).var != (n == 0 ? 0 : 1))
+            {
+                return false;
+            }
+            n++;
+        }
+        return n == want.length;
     }
 
     private static boolean writesThis(final InsnList code)

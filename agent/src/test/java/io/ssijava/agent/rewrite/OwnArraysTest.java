@@ -7,6 +7,7 @@ import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
@@ -101,24 +102,32 @@ class OwnArraysTest {
     @Test
     void theInstrumentedDequeTestsItsStateWordBeforeTheCheckOfItsOwnArray() throws IOException, AnalyzerException {
         byte[] patched = ClassRewriter.rewriteJdk(jdkClass("java/util/ArrayDeque"));
-        MethodNode addLast = method(patched, "java/util/ArrayDeque", "addLast", null);
-        int guarded = 0;
-        for (AbstractInsnNode insn : addLast.instructions) {
-            if (insn.getOpcode() != Opcodes.AASTORE) {
-                continue;
+        // addLast: es[tail] = e     pollFirst: elementAt(es, h), made a load of its own, and es[h] = null
+        for (String name : List.of("addLast", "pollFirst")) {
+            MethodNode mn = method(patched, "java/util/ArrayDeque", name, null);
+            List<Integer> guarded = new ArrayList<>();
+            for (AbstractInsnNode insn : mn.instructions) {
+                int op = insn.getOpcode();
+                assertFalse(insn instanceof MethodInsnNode && ((MethodInsnNode) insn).name.equals("elementAt"),
+                        name + " still calls elementAt");
+                if (op != Opcodes.AASTORE && op != Opcodes.AALOAD) {
+                    continue;
+                }
+                // aload_0; getfield __ssi_s; ifeq past the array check (which ends with the call of the site's method)
+                AbstractInsnNode n = insn.getPrevious();
+                while (n != null && !(n instanceof JumpInsnNode && n.getOpcode() == Opcodes.IFEQ)) {
+                    n = n.getPrevious();
+                }
+                assertTrue(n != null && landsOn(((JumpInsnNode) n).label, insn),
+                        name + ": the guard jumps to the access");
+                FieldInsnNode state = (FieldInsnNode) n.getPrevious();
+                assertEquals(ClassRewriter.STATE, state.name);
+                guarded.add(op);
             }
-            // aload_0; getfield __ssi_s; ifeq past the array check (which ends with the call of the site's method)
-            AbstractInsnNode n = insn.getPrevious();
-            while (n != null && !(n instanceof JumpInsnNode && n.getOpcode() == Opcodes.IFEQ)) {
-                n = n.getPrevious();
-            }
-            assertTrue(n != null && landsOn(((JumpInsnNode) n).label, insn), "the guard jumps to the store");
-            FieldInsnNode state = (FieldInsnNode) n.getPrevious();
-            assertEquals(ClassRewriter.STATE, state.name);
-            guarded++;
+            assertEquals(name.equals("addLast") ? List.of(Opcodes.AASTORE) : List.of(Opcodes.AALOAD, Opcodes.AASTORE),
+                    guarded, name);
+            new Analyzer<>(new BasicVerifier()).analyze("java/util/ArrayDeque", mn);
         }
-        assertEquals(1, guarded);
-        new Analyzer<>(new BasicVerifier()).analyze("java/util/ArrayDeque", addLast);
     }
 
     /** Whether only labels, frames and line numbers lie between {@code label} and {@code insn}. */
