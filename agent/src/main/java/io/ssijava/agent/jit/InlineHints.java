@@ -1,9 +1,16 @@
 package io.ssijava.agent.jit;
 
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +37,8 @@ public final class InlineHints
 {
     /** Name of the file, in the instrumented JDK's directory, that lists the JDK methods the rewriting grew. */
     public static final String JDK_HINTS_FILE = "ssi-java-inline-hints.tsv";
+    /** HotSpot's MaxInlineSize: C2 inlines methods up to this size at any call site (unless compiled big). */
+    private static final int MAX_INLINE_SIZE = 35;
     /** HotSpot's default, used until the JVM's own value is read (and for the instrumented JDK's list). */
     private static final int DEFAULT_FREQ_INLINE_SIZE = 325;
     /** How long classes must stop loading before the directive is (re)pushed. */
@@ -111,6 +120,60 @@ public final class InlineHints
                 if (g.crosses(limit))
                 {
                     out.add(g);
+                }
+            }
+        }
+        if (!out.isEmpty())
+        {
+            out.addAll(delegators(owner, before, was, is, out));
+        }
+        return out;
+    }
+
+    /**
+     * The small methods of the class (at most {@code MaxInlineSize} bytes before the rewriting, which C2 inlines at
+     * any call site) that call one of its grown methods, directly or through another such method. Each stands with
+     * the sizes of the grown method it calls, so it is chosen exactly when that one is. Once the grown method is
+     * inlined into it, its compiled code can pass {@code InlineSmallCode} where plain java's did not, and C2 then
+     * calls it instead of inlining it ("already compiled into a big method"): the instrumented {@code HashMap.put}
+     * (13 bytes, calling {@code putVal}) was called, not inlined, in a get+put loop on a node.
+     */
+    private static List<Growth> delegators(final String owner, final byte[] before, final Map<String, Integer> was,
+        final Map<String, Integer> is, final List<Growth> grown)
+    {
+        final Map<String, Growth> byMethod = new HashMap<>();
+        for (final Growth g : grown)
+        {
+            byMethod.put(g.pattern().substring(owner.length() + 1), g);
+        }
+        final ClassNode cn = new ClassNode();
+        new ClassReader(before).accept(cn, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        final List<Growth> out = new ArrayList<>();
+        boolean more = true;
+        while (more)
+        {
+            more = false;
+            for (final MethodNode m : cn.methods)
+            {
+                final String key = m.name + m.desc;
+                final Integer size = was.get(key);
+                if (size == null || size > MAX_INLINE_SIZE || byMethod.containsKey(key) || !is.containsKey(key) ||
+                    !safe(owner + "." + key) || m.name.equals("<clinit>"))
+                {
+                    continue;
+                }
+                for (final AbstractInsnNode insn : m.instructions)
+                {
+                    final Growth callee = insn instanceof MethodInsnNode && ((MethodInsnNode)insn).owner.equals(owner) ?
+                        byMethod.get(((MethodInsnNode)insn).name + ((MethodInsnNode)insn).desc) : null;
+                    if (callee != null)
+                    {
+                        final Growth g = new Growth(owner + "." + key, callee.before(), callee.after());
+                        byMethod.put(key, g);
+                        out.add(g);
+                        more = true;
+                        break;
+                    }
                 }
             }
         }

@@ -73,6 +73,54 @@ class InlineHintsTest
             InlineHints.jdkLines("p/Grown", before, after).stream().sorted((x, y) -> y.compareTo(x)).toList());
     }
 
+    /** {@code big} of {@code bigSize} bytes; {@code small} calls it, {@code tiny} calls small, {@code far} late. */
+    private static byte[] classWithCalls(final int bigSize)
+    {
+        final ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "p/Calls", null, "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "big", "(I)V", null, null);
+        mv.visitCode();
+        for (int i = 1; i < bigSize; i++)
+        {
+            mv.visitInsn(Opcodes.NOP);
+        }
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        for (final String[] m : new String[][] {{"small", "big", "0"}, {"tiny", "small", "0"}, {"far", "big", "40"}})
+        {
+            mv = cw.visitMethod(Opcodes.ACC_STATIC, m[0], "(I)V", null, null);
+            mv.visitCode();
+            for (int i = 0; i < Integer.parseInt(m[2]); i++)
+            {
+                mv.visitInsn(Opcodes.NOP);
+            }
+            mv.visitVarInsn(Opcodes.ILOAD, 0);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "p/Calls", m[1], "(I)V", false);
+            mv.visitInsn(Opcodes.RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    @Test
+    void smallMethodsThatCallAGrownOneAreHintedWithIt()
+    {
+        final List<InlineHints.Growth> grown = InlineHints.growths("p/Calls", classWithCalls(300),
+            classWithCalls(326), 325);
+        final Set<String> patterns = new LinkedHashSet<>();
+        InlineHints.choose(grown, 325, patterns);
+        // far (45 bytes) is over MaxInlineSize: plain java does not inline it everywhere either
+        assertEquals(Set.of("p/Calls.big(I)V", "p/Calls.small(I)V", "p/Calls.tiny(I)V"), patterns);
+        // chosen with the method they call: a JVM whose limit takes the grown method takes them as they are
+        final Set<String> larger = new LinkedHashSet<>();
+        InlineHints.choose(grown, 400, larger);
+        assertEquals(Set.of(), larger);
+        assertEquals(List.of(), InlineHints.growths("p/Calls", classWithCalls(300), classWithCalls(320), 325));
+    }
+
     @Test
     void theDirectiveForcesInliningInC2Only()
     {
