@@ -22,7 +22,8 @@ import java.util.Map;
  * that save a frame for a capture), and that code alone can push a method past the limit: tsp's recursive
  * {@code expand} grows from 148 to 522 bytes, the instrumented JDK's {@code HashMap.putVal} from 300 to 371, and
  * neither is inlined any more where plain java inlined it. For every method that was under the limit before the
- * rewriting and is over it after, this class tells C2 to inline it: a compiler directive, pushed with the JVM's
+ * rewriting and is over it after, and for the small methods of its class that call it ({@link #delegators}), this
+ * class tells C2 to inline it: a compiler directive, pushed with the JVM's
  * {@code Compiler.directives_add} diagnostic command before the class is defined (once the list is long, a moment
  * after classes stop loading). C2's other limits (recursion depth, the inlined size of a whole compilation) still
  * hold. A forced method is inlined at cold call sites too, where plain java would call it; those run rarely.

@@ -31,18 +31,30 @@ class InlineHintsTest
         cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "none", "()V", null, null).visitEnd();
         for (final Map.Entry<String, Integer> e : sizes.entrySet())
         {
-            final MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, e.getKey(), "(I)V", null, null);
-            mv.visitCode();
-            for (int i = 1; i < e.getValue(); i++)
-            {
-                mv.visitInsn(Opcodes.NOP);
-            }
-            mv.visitInsn(Opcodes.RETURN);
-            mv.visitMaxs(0, 0);
-            mv.visitEnd();
+            method(cw, "p/Grown", e.getKey(), e.getValue() - 1, null);
         }
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** A static method {@code (I)V}: {@code nops} nops, then {@code iload_0; invokestatic calls} if given, return. */
+    private static void method(final ClassWriter cw, final String owner, final String name, final int nops,
+        final String calls)
+    {
+        final MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, name, "(I)V", null, null);
+        mv.visitCode();
+        for (int i = 0; i < nops; i++)
+        {
+            mv.visitInsn(Opcodes.NOP);
+        }
+        if (calls != null)
+        {
+            mv.visitVarInsn(Opcodes.ILOAD, 0);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, owner, calls, "(I)V", false);
+        }
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     @Test
@@ -78,29 +90,10 @@ class InlineHintsTest
     {
         final ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "p/Calls", null, "java/lang/Object", null);
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "big", "(I)V", null, null);
-        mv.visitCode();
-        for (int i = 1; i < bigSize; i++)
-        {
-            mv.visitInsn(Opcodes.NOP);
-        }
-        mv.visitInsn(Opcodes.RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-        for (final String[] m : new String[][] {{"small", "big", "0"}, {"tiny", "small", "0"}, {"far", "big", "40"}})
-        {
-            mv = cw.visitMethod(Opcodes.ACC_STATIC, m[0], "(I)V", null, null);
-            mv.visitCode();
-            for (int i = 0; i < Integer.parseInt(m[2]); i++)
-            {
-                mv.visitInsn(Opcodes.NOP);
-            }
-            mv.visitVarInsn(Opcodes.ILOAD, 0);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "p/Calls", m[1], "(I)V", false);
-            mv.visitInsn(Opcodes.RETURN);
-            mv.visitMaxs(0, 0);
-            mv.visitEnd();
-        }
+        method(cw, "p/Calls", "big", bigSize - 1, null);
+        method(cw, "p/Calls", "small", 0, "big");
+        method(cw, "p/Calls", "tiny", 0, "small");
+        method(cw, "p/Calls", "far", 40, "big");
         cw.visitEnd();
         return cw.toByteArray();
     }
