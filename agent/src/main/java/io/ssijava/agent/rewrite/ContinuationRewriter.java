@@ -883,10 +883,7 @@ final class ContinuationRewriter
             {
                 final LabelNode after = new LabelNode();
                 final LabelNode stub = new LabelNode();
-                final InsnList poll = new InsnList();
-                poll.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "poll", "()I"));
-                poll.add(new JumpInsnNode(Opcodes.IFNE, stub));
-                poll.add(after);
+                final InsnList poll = pollCheck(stub, after);
                 if (at instanceof LabelNode)
                 {
                     code.insert(at, poll);
@@ -943,6 +940,19 @@ final class ContinuationRewriter
     }
 
     /**
+     * The fast path of every check (entry, after a call, in a loop): {@code Cont.poll()}, which the JIT folds to 0
+     * while no capture is asked; out of line to {@code slow} when it is not 0, else on at {@code on}.
+     */
+    private static InsnList pollCheck(final LabelNode slow, final LabelNode on)
+    {
+        final InsnList il = new InsnList();
+        il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "poll", "()I"));
+        il.add(new JumpInsnNode(Opcodes.IFNE, slow));
+        il.add(on);
+        return il;
+    }
+
+    /**
      * The check after a call: while a capture unwinds the stack, the frame is saved instead of going on. It goes
      * after {@code at} in the code, or ({@code at} null) at the end of the method's tail, going on to {@code then}:
      * the taken side of a branch on the call's result. {@code result} words of the call's result are still on the
@@ -954,10 +964,7 @@ final class ContinuationRewriter
     {
         final LabelNode after = new LabelNode();
         final LabelNode stub = new LabelNode();
-        final InsnList check = new InsnList();
-        check.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "poll", "()I"));
-        check.add(new JumpInsnNode(Opcodes.IFNE, stub));
-        check.add(after);
+        final InsnList check = pollCheck(stub, after);
         if (at == null)
         {
             check.add(new JumpInsnNode(Opcodes.GOTO, then));
@@ -1202,10 +1209,7 @@ final class ContinuationRewriter
         final Type ret = Type.getReturnType(mn.desc);
         final LabelNode start = new LabelNode();
         final LabelNode stub = new LabelNode();
-        final InsnList head = new InsnList();
-        head.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CONT, "poll", "()I"));
-        head.add(new JumpInsnNode(Opcodes.IFNE, stub));
-        head.add(start);
+        final InsnList head = pollCheck(stub, start);
         mn.instructions.insert(head);
         final LabelNode enterMark = new LabelNode();
         final LabelNode restore = new LabelNode();
