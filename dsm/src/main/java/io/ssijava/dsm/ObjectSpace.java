@@ -1,6 +1,7 @@
 package io.ssijava.dsm;
 
 import io.ssijava.rt.ArrayGuard;
+import io.ssijava.rt.ArrayWriteSite;
 import io.ssijava.rt.Managed;
 import io.ssijava.rt.Ssi;
 
@@ -460,6 +461,10 @@ final class ObjectSpace
             // the guards' node-wide shortcuts: no check is needed while no array is in the state it catches
             final int invalid = (s < 0 ? 1 : 0) - (m.state < 0 ? 1 : 0);
             final int trapped = ((s & Ssi.WTRAP) != 0 ? 1 : 0) - ((m.state & Ssi.WTRAP) != 0 ? 1 : 0);
+            if (trapped > 0)
+            {
+                ArrayWriteSite.arm(); // before the count: no compiled check may still answer 0 once it is not
+            }
             if (invalid != 0 || trapped != 0)
             {
                 synchronized (arrayCountsLock)

@@ -11,8 +11,9 @@ package io.ssijava.rt;
  * {@link #write}, {@link Entry}) and calls {@link #readMiss}/{@link #writeMiss} only when it fails: each site then has
  * its own branch profile, so a site that never missed while hot compiles its miss to an uncommon trap and C2 can
  * hoist a read check out of the loop around it. Write checks read volatile fields and stay in every iteration (see
- * {@link #writeEpoch}). Through the shared {@link #checkRead} all sites would pool one profile that always shows
- * misses.
+ * {@link #writeEpoch}), except that an application class's checks read {@link #trappedArrays} through
+ * {@link ArrayWriteSite}, which the JIT folds to 0 until the node shares its first array. Through the shared
+ * {@link #checkRead} all sites would pool one profile that always shows misses.
  * <p>
  * Entries are immutable so that a racing update by another thread can never pair an array with the wrong epoch.
  * <p>

@@ -306,6 +306,19 @@ class ObjectSpaceProtocolTest
 
     @Test
     @Timeout(20)
+    void shouldArmTheArrayWriteSiteOnceAnArrayIsSharedAndCountItsWriteTrap()
+    {
+        final int[] array = {1, 2, 3};
+        final int[] copy = cluster.transfer(A, B, array);
+        // the compiled write checks of application classes answer "no write-trapped array" until the site is armed
+        assertTrue(io.ssijava.rt.ArrayWriteSite.armed(), "an array is shared, but the write checks may be folded");
+        assertTrue(io.ssijava.rt.ArrayGuard.trappedArrays >= 2, "the home array and its copy are write-trapped");
+        assertTrue(io.ssijava.rt.ArrayWriteSite.trapped() > 0, "the armed site reads the count");
+        assertEquals(3, copy.length);
+    }
+
+    @Test
+    @Timeout(20)
     void shouldInvalidateOnlyTheWrittenChunkOfALargeArray()
     {
         final int length = 100_000;

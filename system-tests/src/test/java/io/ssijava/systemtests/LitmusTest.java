@@ -47,6 +47,7 @@ class LitmusTest {
             "LanguageFeatures",
             "StringIdentity",
             "ArraysThroughJdk",
+            "HotArrayWriter",
             "ThreadNames",
             "LockedCounters");
 

@@ -46,6 +46,7 @@ public final class ClassRewriter
 {
     static final String SSI = "io/ssijava/rt/Ssi";
     static final String GUARD = "io/ssijava/rt/ArrayGuard";
+    private static final String WRITE_SITE = "io/ssijava/rt/ArrayWriteSite";
     /** Array access sites of one class that get a check method of their own; any beyond share ArrayGuard's. */
     private static final int MAX_SITE_METHODS = 3000;
     static final String MANAGED = "io/ssijava/rt/Managed";
@@ -789,7 +790,8 @@ public final class ClassRewriter
 
     /**
      * {@code if (ACTIVE && invalidArrays != 0) { e = g.read; if (e.array != a || e.epoch != readEpoch) g.readMiss(a); }}
-     * and the same for writes with {@code trappedArrays}, {@code g.write} and {@code writeEpoch}.
+     * and the same for writes with {@code trappedArrays} (through {@code ArrayWriteSite.trapped()} outside the JDK),
+     * {@code g.write} and {@code writeEpoch}.
      */
     private MethodNode siteMethod(final String name, final String guard, final boolean write)
     {
@@ -804,7 +806,16 @@ public final class ClassRewriter
             il.add(new JumpInsnNode(Opcodes.IFEQ, ok));
         }
         // no invalid array on this node: no read needs a fault; no write-trapped one: no write needs a twin
-        il.add(new FieldInsnNode(Opcodes.GETSTATIC, GUARD, write ? "trappedArrays" : "invalidArrays", "I"));
+        if (write && !jdkMode)
+        {
+            // through a call site that the JIT folds to 0 while the node has no shared array (ArrayWriteSite);
+            // the instrumented JDK runs before java.lang.invoke can, and reads the field
+            il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, WRITE_SITE, "trapped", "()I"));
+        }
+        else
+        {
+            il.add(new FieldInsnNode(Opcodes.GETSTATIC, GUARD, write ? "trappedArrays" : "invalidArrays", "I"));
+        }
         il.add(new JumpInsnNode(Opcodes.IFEQ, ok));
         // the memo: local 1 = g.read (or g.write), tested against the array in local 0 and the current epoch
         final String entry = GUARD + "$Entry";

@@ -1,6 +1,13 @@
 package io.ssijava.agent.rewrite;
 
 import io.ssijava.rt.ArrayGuard;
+import io.ssijava.rt.ArrayWriteSite;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -9,9 +16,11 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Array loads and stores through per-site ArrayGuards, and the JDK array helpers through the facade. */
 @Timeout(10)
@@ -23,7 +32,9 @@ class ArrayAccessRewriteTest extends RewriteTestSupport
         final java.lang.reflect.Field active = ArrayGuard.class.getDeclaredField("ACTIVE");
         active.setAccessible(true);
         assertEquals(true, active.get(null), "ArrayGuard was initialized before ssi.cluster was set");
-        // a node that holds an invalid and a write-trapped shared array: guards take their per-site memo path
+        // a node that holds an invalid and a write-trapped shared array: guards take their per-site memo path (the
+        // write checks read the count once the node shared an array)
+        ArrayWriteSite.arm();
         ArrayGuard.invalidArrays = 1;
         ArrayGuard.trappedArrays = 1;
     }
@@ -33,6 +44,36 @@ class ArrayAccessRewriteTest extends RewriteTestSupport
     {
         ArrayGuard.invalidArrays = 0;
         ArrayGuard.trappedArrays = 0;
+    }
+
+    @Test
+    void writeChecksOfApplicationClassesAskTheWriteSiteAndTheJdksReadTheCount() throws Exception
+    {
+        final ClassNode app = new ClassNode();
+        new ClassReader(new RewritingLoader().rewrittenBytes("ArrayOps")).accept(app, 0);
+        int siteCalls = 0;
+        int countReads = 0;
+        for (final MethodNode m : app.methods)
+        {
+            for (final AbstractInsnNode insn : m.instructions)
+            {
+                if (insn instanceof MethodInsnNode && ((MethodInsnNode)insn).owner.equals("io/ssijava/rt/ArrayWriteSite"))
+                {
+                    siteCalls++;
+                }
+                if (insn instanceof FieldInsnNode && ((FieldInsnNode)insn).name.equals("trappedArrays"))
+                {
+                    countReads++;
+                }
+            }
+        }
+        // incAll, the setters and the swaps write arrays: each write site's check method asks the site
+        assertTrue(siteCalls >= 9, "write checks calling ArrayWriteSite.trapped(): " + siteCalls);
+        assertEquals(0, countReads, "write checks reading ArrayGuard.trappedArrays themselves");
+        // the instrumented JDK runs before java.lang.invoke can be used: its checks read the count
+        final String text = RewritingLoader.textify(ClassRewriter.rewriteJdk(OwnArraysTest.jdkClass("java/util/ArrayDeque")));
+        assertTrue(text.contains("ArrayGuard.trappedArrays"), "ArrayDeque's write checks read the count");
+        assertFalse(text.contains("ArrayWriteSite"), "ArrayDeque's write checks call the site");
     }
 
     @Test

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OwnArraysTest {
 
-    private static byte[] jdkClass(String owner) throws IOException {
+    static byte[] jdkClass(String owner) throws IOException {
         try (InputStream in = Object.class.getResourceAsStream("/" + owner + ".class")) {
             return in.readAllBytes();
         }
