@@ -93,6 +93,8 @@ public final class SsiAgent
         InlineHints.start(inst, options.verbose());
         if (cluster)
         {
+            // before the node joins: no array is shared yet, so no write check needs to read the count
+            io.ssijava.agent.jit.WriteCheckFolding.start(inst);
             Reexec.watchParent();
             System.setProperty(Ssi.CLUSTER_PROPERTY, "true");
             joinCluster(options);

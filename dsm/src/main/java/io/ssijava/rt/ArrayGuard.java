@@ -12,7 +12,7 @@ package io.ssijava.rt;
  * its own branch profile, so a site that never missed while hot compiles its miss to an uncommon trap and C2 can
  * hoist a read check out of the loop around it. Write checks read volatile fields and stay in every iteration (see
  * {@link #writeEpoch}), except that an application class's checks read {@link #trappedArrays} through
- * {@link ArrayWriteSite}, which the JIT folds to 0 until the node shares its first array. Through the shared
+ * {@link ArrayWriteSite}, which answers the constant 0 until the node shares its first array. Through the shared
  * {@link #checkRead} all sites would pool one profile that always shows misses.
  * <p>
  * Entries are immutable so that a racing update by another thread can never pair an array with the wrong epoch.

@@ -808,8 +808,9 @@ public final class ClassRewriter
         // no invalid array on this node: no read needs a fault; no write-trapped one: no write needs a twin
         if (write && !jdkMode)
         {
-            // through a call site that the JIT folds to 0 while the node has no shared array (ArrayWriteSite);
-            // the instrumented JDK runs before java.lang.invoke can, and reads the field
+            // through a method that the agent keeps at "return 0" while the node has no shared array
+            // (ArrayWriteSite); the instrumented JDK reads the field (its collections skip the checks of their own
+            // arrays while unshared)
             il.add(new MethodInsnNode(Opcodes.INVOKESTATIC, WRITE_SITE, "trapped", "()I"));
         }
         else

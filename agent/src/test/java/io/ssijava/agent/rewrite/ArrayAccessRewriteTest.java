@@ -1,7 +1,6 @@
 package io.ssijava.agent.rewrite;
 
 import io.ssijava.rt.ArrayGuard;
-import io.ssijava.rt.ArrayWriteSite;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
@@ -32,9 +31,7 @@ class ArrayAccessRewriteTest extends RewriteTestSupport
         final java.lang.reflect.Field active = ArrayGuard.class.getDeclaredField("ACTIVE");
         active.setAccessible(true);
         assertEquals(true, active.get(null), "ArrayGuard was initialized before ssi.cluster was set");
-        // a node that holds an invalid and a write-trapped shared array: guards take their per-site memo path (the
-        // write checks read the count once the node shared an array)
-        ArrayWriteSite.arm();
+        // a node that holds an invalid and a write-trapped shared array: guards take their per-site memo path
         ArrayGuard.invalidArrays = 1;
         ArrayGuard.trappedArrays = 1;
     }

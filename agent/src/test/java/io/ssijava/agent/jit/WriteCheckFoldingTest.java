@@ -1,0 +1,63 @@
+package io.ssijava.agent.jit;
+
+import io.ssijava.rt.ArrayGuard;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Method;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The class that the agent puts in place of ArrayWriteSite while a node has no shared array, and the original. */
+class WriteCheckFoldingTest
+{
+    @AfterEach
+    void noTrappedArrays()
+    {
+        ArrayGuard.trappedArrays = 0;
+    }
+
+    /** Defines one version of ArrayWriteSite in a loader of its own (ArrayGuard comes from the test's loader). */
+    private static int trapped(final byte[] classFile) throws Exception
+    {
+        final ClassLoader loader = new ClassLoader(WriteCheckFoldingTest.class.getClassLoader())
+        {
+            @Override
+            protected Class<?> loadClass(final String name, final boolean resolve) throws ClassNotFoundException
+            {
+                if (name.equals("io.ssijava.rt.ArrayWriteSite"))
+                {
+                    synchronized (getClassLoadingLock(name))
+                    {
+                        final Class<?> done = findLoadedClass(name);
+                        return done != null ? done : defineClass(name, classFile, 0, classFile.length);
+                    }
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+        final Method m = loader.loadClass("io.ssijava.rt.ArrayWriteSite").getMethod("trapped");
+        return (int)m.invoke(null);
+    }
+
+    private static java.util.List<String> members(final byte[] classFile)
+    {
+        final org.objectweb.asm.tree.ClassNode cn = new org.objectweb.asm.tree.ClassNode();
+        new org.objectweb.asm.ClassReader(classFile).accept(cn, 0);
+        final java.util.List<String> out = new java.util.ArrayList<>();
+        cn.fields.forEach(f -> out.add(f.access + " " + f.name + f.desc));
+        cn.methods.forEach(m -> out.add(m.access + " " + m.name + m.desc));
+        return out;
+    }
+
+    @Test
+    void theFoldedSiteAnswersZeroWhateverTheCountAndTheOriginalReadsIt() throws Exception
+    {
+        final byte[] original = WriteCheckFolding.original();
+        ArrayGuard.trappedArrays = 5;
+        assertEquals(5, trapped(original));
+        assertEquals(0, trapped(WriteCheckFolding.folded(original)));
+        // redefinition takes new bodies only: the same fields and methods
+        assertEquals(members(original), members(WriteCheckFolding.folded(original)));
+    }
+}
