@@ -91,6 +91,7 @@ public final class SsiAgent
         warmUp();
         inst.addTransformer(new Transformer(options.verbose()), false);
         InlineHints.start(inst, options.verbose());
+        io.ssijava.agent.jit.PollFolding.start(inst);
         if (cluster)
         {
             // before the node joins: no array is shared yet, so no write check needs to read the count
@@ -146,6 +147,7 @@ public final class SsiAgent
         warmUp();
         inst.addTransformer(new Transformer(false), false);
         InlineHints.start(inst, false);
+        io.ssijava.agent.jit.PollFolding.start(inst);
     }
 
     /**

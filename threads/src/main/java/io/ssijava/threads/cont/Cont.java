@@ -53,17 +53,22 @@ public final class Cont
      */
     public static int poll()
     {
-        try
-        {
-            return (int)PollSite.POLL.invokeExact();
-        }
-        catch (final Throwable t)
-        {
-            throw new IllegalStateException(t); // the site's targets throw nothing
-        }
+        return Poll.poll();
     }
 
-    /** The armed poll site's target. */
+    /**
+     * Lets an agent switch the checks by redefining {@link Poll}'s body instead of retargeting the call site, so that
+     * C1 code folds them too: {@code setArmed} redefines it to read {@link #active} (true) or to answer 0 (false). It
+     * is called at once with the current state, then whenever the site would be retargeted.
+     *
+     * @param setArmed redefines Poll.poll(); must not fail once it has succeeded once.
+     */
+    public static void foldPolls(final java.util.function.Consumer<Boolean> setArmed)
+    {
+        PollSite.redefineBy(setArmed);
+    }
+
+    /** The armed poll site's target, and the armed body of Poll.poll(). */
     static int readActive()
     {
         return (int)ACTIVE.getOpaque();

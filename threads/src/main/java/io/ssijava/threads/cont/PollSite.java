@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  * The checks at a method's entry and after its calls go through the site too: a plain read of {@code active} there
  * cost a load and a branch per call, and kept the code that saves frames alive in the compiled method (recursive
  * search: +40% compiled code, 1.06x the program without checks).
+ * <p>
+ * Only C2 folds the site; C1 code calls it at every check. Under the agent, arming and disarming therefore redefine
+ * the body of {@link Poll#poll()} instead ({@link Cont#foldPolls}), which C1 and C2 both inline and whose
+ * redefinition deoptimizes what inlined it, within the same safepoint.
  */
 final class PollSite
 {
@@ -41,6 +45,8 @@ final class PollSite
     private static long idleSince;
     /** The thread that disarms the site once idle, while there is one; guarded by LOCK. */
     private static Thread disarmer;
+    /** Redefines Poll.poll() to read active (true) or answer 0, where an agent gave it; guarded by LOCK. */
+    private static java.util.function.Consumer<Boolean> redefine;
 
     static
     {
@@ -149,7 +155,23 @@ final class PollSite
 
     private static void retarget(final MethodHandle target)
     {
+        // caller holds LOCK
+        if (redefine != null)
+        {
+            redefine.accept(target == READ_ACTIVE); // Poll.poll() no longer goes through the site
+            return;
+        }
         SITE.setTarget(target);
         MutableCallSite.syncAll(new MutableCallSite[] {SITE});
+    }
+
+    /** From now on the checks are switched by redefining Poll.poll() (see {@link Cont#foldPolls}). */
+    static void redefineBy(final java.util.function.Consumer<Boolean> setArmed)
+    {
+        synchronized (LOCK)
+        {
+            setArmed.accept(armed);
+            redefine = setArmed;
+        }
     }
 }
