@@ -1,20 +1,13 @@
 package io.ssijava.agent.jit;
 
 import io.ssijava.threads.cont.Cont;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
-import org.objectweb.asm.tree.MethodNode;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
-import java.lang.instrument.UnmodifiableClassException;
 
 /**
  * Makes the capture checks free in C1 code too: the poll site switches them by redefining the body of
@@ -40,10 +33,10 @@ public final class PollFolding
         try
         {
             final Class<?> poll = Class.forName(POLL.replace('/', '.'), true, Cont.class.getClassLoader());
-            final byte[] original = original(poll);
+            final byte[] original = MethodBodies.classFile(poll);
             final byte[] disarmed = withBody(original, false);
             final byte[] armed = withBody(original, true);
-            Cont.foldPolls(on -> redefine(inst, poll, on ? armed : disarmed));
+            Cont.foldPolls(on -> MethodBodies.redefine(inst, poll, on ? armed : disarmed));
         }
         catch (final IOException | ReflectiveOperationException | RuntimeException ex)
         {
@@ -51,54 +44,13 @@ public final class PollFolding
         }
     }
 
-    private static byte[] original(final Class<?> poll) throws IOException
-    {
-        try (InputStream in = poll.getResourceAsStream("Poll.class"))
-        {
-            if (in == null)
-            {
-                throw new IOException("no class file for " + poll.getName());
-            }
-            return in.readAllBytes();
-        }
-    }
-
     /** Poll with {@code poll()} reading {@code Cont.active} (armed) or answering 0; the rest unchanged. */
     static byte[] withBody(final byte[] original, final boolean armed)
     {
-        final ClassNode cn = new ClassNode();
-        new ClassReader(original).accept(cn, 0);
-        final MethodNode poll = cn.methods.stream().filter(m -> m.name.equals("poll") && m.desc.equals("()I"))
-            .findFirst().orElseThrow(() -> new IllegalStateException(cn.name + " has no poll()I"));
         final InsnList body = new InsnList();
-        if (armed)
-        {
-            body.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Cont.INTERNAL_NAME, "readActive", "()I", false));
-        }
-        else
-        {
-            body.add(new InsnNode(Opcodes.ICONST_0));
-        }
+        body.add(armed ? new MethodInsnNode(Opcodes.INVOKESTATIC, Cont.INTERNAL_NAME, "readActive", "()I", false) :
+            new InsnNode(Opcodes.ICONST_0));
         body.add(new InsnNode(Opcodes.IRETURN));
-        poll.instructions = body;
-        poll.tryCatchBlocks.clear();
-        poll.localVariables = null;
-        poll.maxStack = 1;
-        poll.maxLocals = 0;
-        final ClassWriter cw = new ClassWriter(0);
-        cn.accept(cw);
-        return cw.toByteArray();
-    }
-
-    private static void redefine(final Instrumentation inst, final Class<?> c, final byte[] classFile)
-    {
-        try
-        {
-            inst.redefineClasses(new ClassDefinition(c, classFile));
-        }
-        catch (final ClassNotFoundException | UnmodifiableClassException ex)
-        {
-            throw new IllegalStateException("cannot redefine " + c.getName() + ": " + ex, ex);
-        }
+        return MethodBodies.withBody(original, "poll", "()I", body);
     }
 }

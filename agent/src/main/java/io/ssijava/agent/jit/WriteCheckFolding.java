@@ -1,19 +1,12 @@
 package io.ssijava.agent.jit;
 
 import io.ssijava.rt.ArrayWriteSite;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
-import org.objectweb.asm.tree.MethodNode;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
-import java.lang.instrument.UnmodifiableClassException;
 
 /**
  * Keeps the array write checks of application classes free on a node until it shares an array: redefines
@@ -38,7 +31,8 @@ public final class WriteCheckFolding
         {
             final byte[] original = original();
             final byte[] folded = folded(original);
-            ArrayWriteSite.fold(() -> redefine(inst, folded), () -> redefine(inst, original));
+            ArrayWriteSite.fold(() -> MethodBodies.redefine(inst, ArrayWriteSite.class, folded),
+                () -> MethodBodies.redefine(inst, ArrayWriteSite.class, original));
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -49,45 +43,15 @@ public final class WriteCheckFolding
     /** The class file of ArrayWriteSite as this JVM loaded it. */
     static byte[] original() throws IOException
     {
-        try (InputStream in = ArrayWriteSite.class.getResourceAsStream("ArrayWriteSite.class"))
-        {
-            if (in == null)
-            {
-                throw new IOException("no class file for " + ArrayWriteSite.class.getName());
-            }
-            return in.readAllBytes();
-        }
+        return MethodBodies.classFile(ArrayWriteSite.class);
     }
 
     /** The same class with {@code trapped()} answering the constant 0. */
     static byte[] folded(final byte[] original)
     {
-        final ClassNode cn = new ClassNode();
-        new ClassReader(original).accept(cn, 0);
-        final MethodNode trapped = cn.methods.stream()
-            .filter(m -> m.name.equals("trapped") && m.desc.equals("()I")).findFirst()
-            .orElseThrow(() -> new IllegalStateException(cn.name + " has no trapped()I"));
         final InsnList body = new InsnList();
         body.add(new InsnNode(Opcodes.ICONST_0));
         body.add(new InsnNode(Opcodes.IRETURN));
-        trapped.instructions = body;
-        trapped.tryCatchBlocks.clear();
-        trapped.localVariables = null;
-        trapped.maxStack = 1;
-        final ClassWriter cw = new ClassWriter(0);
-        cn.accept(cw);
-        return cw.toByteArray();
-    }
-
-    private static void redefine(final Instrumentation inst, final byte[] classFile)
-    {
-        try
-        {
-            inst.redefineClasses(new ClassDefinition(ArrayWriteSite.class, classFile));
-        }
-        catch (final ClassNotFoundException | UnmodifiableClassException ex)
-        {
-            throw new IllegalStateException("cannot redefine " + ArrayWriteSite.class.getName() + ": " + ex, ex);
-        }
+        return MethodBodies.withBody(original, "trapped", "()I", body);
     }
 }
