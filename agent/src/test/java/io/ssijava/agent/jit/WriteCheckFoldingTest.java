@@ -40,16 +40,6 @@ class WriteCheckFoldingTest
         return (int)m.invoke(null);
     }
 
-    private static java.util.List<String> members(final byte[] classFile)
-    {
-        final org.objectweb.asm.tree.ClassNode cn = new org.objectweb.asm.tree.ClassNode();
-        new org.objectweb.asm.ClassReader(classFile).accept(cn, 0);
-        final java.util.List<String> out = new java.util.ArrayList<>();
-        cn.fields.forEach(f -> out.add(f.access + " " + f.name + f.desc));
-        cn.methods.forEach(m -> out.add(m.access + " " + m.name + m.desc));
-        return out;
-    }
-
     @Test
     void theFoldedSiteAnswersZeroWhateverTheCountAndTheOriginalReadsIt() throws Exception
     {
@@ -58,6 +48,6 @@ class WriteCheckFoldingTest
         assertEquals(5, trapped(original));
         assertEquals(0, trapped(WriteCheckFolding.folded(original)));
         // redefinition takes new bodies only: the same fields and methods
-        assertEquals(members(original), members(WriteCheckFolding.folded(original)));
+        assertEquals(ClassFiles.members(original), ClassFiles.members(WriteCheckFolding.folded(original)));
     }
 }
