@@ -135,7 +135,7 @@ public final class Node implements Net, MessageHandler, AutoCloseable
             try
             {
                 Thread.sleep(periodMs);
-                space.flush();
+                space.flushBackground();
             }
             catch (final InterruptedException ex)
             {
@@ -545,7 +545,7 @@ public final class Node implements Net, MessageHandler, AutoCloseable
             switch (type)
             {
                 case MessageTypes.FETCH:
-                    space.flush();
+                    space.flushBackground();
                     space.serveFetch(from, corr, body);
                     return;
                 case MessageTypes.DIFF:

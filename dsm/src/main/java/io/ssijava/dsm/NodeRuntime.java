@@ -267,6 +267,12 @@ public final class NodeRuntime implements Runtime
     }
 
     @Override
+    public io.ssijava.rt.WriteScope holdArray(final Object array)
+    {
+        return space.holds.hold(array);
+    }
+
+    @Override
     public void releaseShared()
     {
         space.flush();
@@ -287,6 +293,7 @@ public final class NodeRuntime implements Runtime
     @Override
     public void await(final Object o, final long millis, final int nanos) throws InterruptedException
     {
+        space.holds.passed();
         locks.await(o, millis, nanos);
     }
 
@@ -529,13 +536,17 @@ public final class NodeRuntime implements Runtime
     @Override
     public void threadStart(final Thread t)
     {
+        space.holds.passed();
         final ThreadService ts = threads;
         if (ts == null)
         {
             t.start();
-            return;
         }
-        ts.start(t);
+        else
+        {
+            ts.start(t);
+        }
+        space.holds.passed(); // the start may have shared the node's first array (see ArrayHolds.afterArming)
     }
 
     @Override

@@ -99,6 +99,8 @@ final class ObjectSpace
     private List<Meta> recheck = new ArrayList<>();
     private ArrayDeque<Meta> lateRecheck = new ArrayDeque<>();
     private final ReentrantLock flushLock = new ReentrantLock();
+    /** Arrays written in loops whose checks moved in front of the loop. */
+    final ArrayHolds holds = new ArrayHolds(this);
 
     ObjectSpace(final Net net, final JobClasses classes, final Stats stats)
     {
@@ -255,6 +257,10 @@ final class ObjectSpace
                 o.getClass() == Object.class ? Meta.Kind.PLAIN : Meta.Kind.ARRAY;
             m = register(Meta.gid(self, seq.incrementAndGet()), kind, o, System.identityHashCode(o), Ssi.WTRAP);
             stats.objectsHomed.incrementAndGet();
+            if (kind == Meta.Kind.ARRAY)
+            {
+                holds.sharedLocked(m); // a loop may be writing it without checks right now
+            }
         }
         if (m.kind == Meta.Kind.ARRAY)
         {
@@ -463,7 +469,11 @@ final class ObjectSpace
             final int trapped = ((s & Ssi.WTRAP) != 0 ? 1 : 0) - ((m.state & Ssi.WTRAP) != 0 ? 1 : 0);
             if (trapped > 0)
             {
-                ArrayWriteSite.arm(); // before the count: no compiled check may still answer 0 once it is not
+                // before the count: no compiled check may still answer 0 once it is not
+                if (!ArrayWriteSite.armed())
+                {
+                    ArrayWriteSite.arm(holds::afterArming);
+                }
             }
             if (invalid != 0 || trapped != 0)
             {
@@ -802,7 +812,19 @@ final class ObjectSpace
         setState(m, m.state & ~Ssi.WTRAP);
     }
 
-    private static Object snapshot(final Meta m)
+    /** Gives an entity a twin if it has none (a held array is compared with it at every release). */
+    void ensureTwin(final Meta m)
+    {
+        synchronized (m)
+        {
+            if (m.twin == null)
+            {
+                m.twin = snapshot(m);
+            }
+        }
+    }
+
+    static Object snapshot(final Meta m)
     {
         switch (m.kind)
         {
@@ -838,6 +860,23 @@ final class ObjectSpace
 
     // ---------------------------------------------------------------- release
 
+    /** @return whether releases still compare {@code m} although it looked quiet (for tests). */
+    boolean onRecheckList(final Meta m)
+    {
+        flushLock.lock(); // a flush in flight has the lists in hand
+        try
+        {
+            synchronized (dirtyLock)
+            {
+                return recheck.contains(m) || lateRecheck.contains(m);
+            }
+        }
+        finally
+        {
+            flushLock.unlock();
+        }
+    }
+
     /** @return whether this node holds writes that other nodes have not been told about. */
     boolean hasPendingWrites()
     {
@@ -857,12 +896,28 @@ final class ObjectSpace
      */
     void flush()
     {
+        holds.passed(); // a thread that releases is in no loop with hoisted checks
+        flush(false);
+    }
+
+    /**
+     * A flush that no release asks for (the periodic one, the one before serving a copy): the same, except that
+     * it compares held arrays only every {@link ArrayHolds#BACKGROUND_NANOS}.
+     */
+    void flushBackground()
+    {
+        flush(true);
+    }
+
+    private void flush(final boolean background)
+    {
         flushLock.lock();
         try
         {
+            final List<Meta> held = holds.forFlush(background);
             synchronized (dirtyLock)
             {
-                if (dirty.isEmpty() && recheck.isEmpty() && lateRecheck.isEmpty())
+                if (dirty.isEmpty() && recheck.isEmpty() && lateRecheck.isEmpty() && held.isEmpty())
                 {
                     return; // also after waiting for a release in flight: once it is done, ours is too
                 }
@@ -928,6 +983,17 @@ final class ObjectSpace
                         {
                             late.add(m);
                         }
+                    }
+                }
+            }
+            for (final Meta m : held)
+            {
+                if (released.add(m)) // not compared above already
+                {
+                    synchronized (m)
+                    {
+                        // written in a loop without a check per write: its trap state says nothing, the twin does
+                        release(m, diffs, releases, invalidations);
                     }
                 }
             }

@@ -12,7 +12,9 @@ package io.ssijava.rt;
  * its own branch profile, so a site that never missed while hot compiles its miss to an uncommon trap and C2 can
  * hoist a read check out of the loop around it. Write checks read volatile fields and stay in every iteration (see
  * {@link #writeEpoch}), except that an application class's checks read {@link #trappedArrays} through
- * {@link ArrayWriteSite}, which answers the constant 0 until the node shares its first array. Through the shared
+ * {@link ArrayWriteSite}, which answers the constant 0 until the node shares its first array, and that in a loop
+ * which makes no call, an application class's write check of an array the loop never reassigns moves in front of
+ * the loop and holds the array for the thread ({@link #checkHoistedWrite}). Through the shared
  * {@link #checkRead} all sites would pool one profile that always shows misses.
  * <p>
  * Entries are immutable so that a racing update by another thread can never pair an array with the wrong epoch.
@@ -53,12 +55,15 @@ public final class ArrayGuard
     public static final boolean ACTIVE = ArrayGuard.class.getClassLoader() == null || Boolean.getBoolean(Ssi.CLUSTER_PROPERTY);
 
     private static final Entry NONE = new Entry(null, 0);
+    private static final Held NOT_HELD = new Held(null, null, null, 0);
 
     /** The last array this site read without a trap, and the read epoch then. */
     public Entry read = NONE;
     /** The last array this site wrote without a trap, and the write epoch then. */
     public Entry write = NONE;
     private Entry local = NONE;
+    /** The last array this site's hoisted write check passed, for which thread and in which of its scopes. */
+    public Held held = NOT_HELD;
 
     /**
      * Checks that {@code array} may be read on this node, faulting it in first if needed.
@@ -93,6 +98,42 @@ public final class ArrayGuard
         if (e.array != array || e.epoch != writeEpoch)
         {
             writeMiss(array);
+        }
+    }
+
+    /**
+     * The write check of a loop that makes no call, on an array the loop never reassigns, made once before the loop
+     * instead of at every write: the array stays writable without traps until the thread's {@link WriteScope} ends
+     * (the runtime "holds" it), which cannot happen inside such a loop. Plain loads only, so a loop around the whole
+     * check can hoist it too. Folded away while the node has shared no array ({@link ArrayWriteSite#hoisting}).
+     *
+     * @param array the array about to be written in the loop.
+     */
+    public void checkHoistedWrite(final Object array)
+    {
+        if (!ACTIVE || ArrayWriteSite.hoisting() == 0)
+        {
+            return;
+        }
+        final Held h = held;
+        if (h.array != array || h.thread != Thread.currentThread() || h.epoch != h.scope.epoch)
+        {
+            holdMiss(array);
+        }
+    }
+
+    /** The slow path of a hoisted write check: has the runtime hold the array, and remembers the hold. */
+    public void holdMiss(final Object array)
+    {
+        final Runtime rt = Ssi.runtime;
+        if (array == null || rt == null)
+        {
+            return;
+        }
+        final WriteScope scope = rt.holdArray(array);
+        if (scope != null)
+        {
+            held = new Held(array, Thread.currentThread(), scope, scope.epoch);
         }
     }
 
@@ -167,6 +208,27 @@ public final class ArrayGuard
     public static void rearmWrites()
     {
         writeEpoch++;
+    }
+
+    /** An immutable hold: an array held by a thread in one epoch of its scope. */
+    public static final class Held
+    {
+        /** The array held. */
+        public final Object array;
+        /** The thread that holds it. */
+        public final Thread thread;
+        /** That thread's scope. */
+        public final WriteScope scope;
+        /** The scope's epoch when the array was held. */
+        public final int epoch;
+
+        Held(final Object array, final Thread thread, final WriteScope scope, final int epoch)
+        {
+            this.array = array;
+            this.thread = thread;
+            this.scope = scope;
+            this.epoch = epoch;
+        }
     }
 
     /** An immutable (array, epoch) pair, so that a racing update can never pair an array with the wrong epoch. */

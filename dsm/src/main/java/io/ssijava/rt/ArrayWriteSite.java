@@ -57,8 +57,24 @@ public final class ArrayWriteSite
         }
     }
 
-    /** Called before any array becomes write-trapped on this node: from now on the checks read the field. */
-    public static void arm()
+    /**
+     * Whether the hoisted write checks of application classes ({@link ArrayGuard#checkHoistedWrite}) run: the agent
+     * folds this to 0 with {@link #trapped()} and back to 1 with it.
+     *
+     * @return 1.
+     */
+    public static int hoisting()
+    {
+        // the agent redefines this body to "return 0" (fold) and back (arm)
+        return 1;
+    }
+
+    /**
+     * Called before any array becomes write-trapped on this node: from now on the checks read the field.
+     *
+     * @param afterUnfolding runs once, after the checks were unfolded and before any other caller returns.
+     */
+    public static void arm(final Runnable afterUnfolding)
     {
         if (unfold == null)
         {
@@ -70,6 +86,7 @@ public final class ArrayWriteSite
             if (u != null)
             {
                 u.run();
+                afterUnfolding.run();
                 unfold = null;
             }
         }

@@ -20,6 +20,15 @@ public interface Runtime
 
     void arrayWriteMiss(Object array);
 
+    /**
+     * The calling thread is about to write {@code array} in a loop that makes no call, without a check per write
+     * (see {@link ArrayGuard#checkHoistedWrite}): makes it writable and keeps comparing it at releases until the
+     * thread's current {@link WriteScope} ends.
+     *
+     * @return the calling thread's scope.
+     */
+    WriteScope holdArray(Object array);
+
     void releaseShared();
 
     void monitorEnter(Object o);

@@ -10,9 +10,9 @@ import java.lang.instrument.Instrumentation;
 
 /**
  * Keeps the array write checks of application classes free on a node until it shares an array: redefines
- * {@link ArrayWriteSite#trapped()} to answer 0, and hands the site the redefinition back to its original body, which
- * the object space runs before it write-traps the node's first shared array. Redefining a method deoptimizes the
- * compiled code that inlined it, in C1 and C2 alike.
+ * {@link ArrayWriteSite#trapped()} and {@link ArrayWriteSite#hoisting()} to answer 0, and hands the site the
+ * redefinition back to the original bodies, which the object space runs before it write-traps the node's first
+ * shared array. Redefining a method deoptimizes the compiled code that inlined it, in C1 and C2 alike.
  */
 public final class WriteCheckFolding
 {
@@ -46,12 +46,18 @@ public final class WriteCheckFolding
         return MethodBodies.classFile(ArrayWriteSite.class);
     }
 
-    /** The same class with {@code trapped()} answering the constant 0. */
+    /** The same class with {@code trapped()} and {@code hoisting()} answering the constant 0. */
     static byte[] folded(final byte[] original)
+    {
+        return MethodBodies.withBody(MethodBodies.withBody(original, "trapped", "()I", zero()), "hoisting", "()I",
+            zero());
+    }
+
+    private static InsnList zero()
     {
         final InsnList body = new InsnList();
         body.add(new InsnNode(Opcodes.ICONST_0));
         body.add(new InsnNode(Opcodes.IRETURN));
-        return MethodBodies.withBody(original, "trapped", "()I", body);
+        return body;
     }
 }

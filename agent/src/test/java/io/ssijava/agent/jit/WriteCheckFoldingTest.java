@@ -20,6 +20,11 @@ class WriteCheckFoldingTest
     /** Defines one version of ArrayWriteSite in a loader of its own (ArrayGuard comes from the test's loader). */
     private static int trapped(final byte[] classFile) throws Exception
     {
+        return call(classFile, "trapped");
+    }
+
+    private static int call(final byte[] classFile, final String method) throws Exception
+    {
         final ClassLoader loader = new ClassLoader(WriteCheckFoldingTest.class.getClassLoader())
         {
             @Override
@@ -36,17 +41,19 @@ class WriteCheckFoldingTest
                 return super.loadClass(name, resolve);
             }
         };
-        final Method m = loader.loadClass("io.ssijava.rt.ArrayWriteSite").getMethod("trapped");
+        final Method m = loader.loadClass("io.ssijava.rt.ArrayWriteSite").getMethod(method);
         return (int)m.invoke(null);
     }
 
     @Test
-    void theFoldedSiteAnswersZeroWhateverTheCountAndTheOriginalReadsIt() throws Exception
+    void theFoldedSiteAnswersZeroWhateverTheCountAndTheOriginalReadsItOrHoists() throws Exception
     {
         final byte[] original = WriteCheckFolding.original();
         ArrayGuard.trappedArrays = 5;
         assertEquals(5, trapped(original));
         assertEquals(0, trapped(WriteCheckFolding.folded(original)));
+        assertEquals(1, call(original, "hoisting"));
+        assertEquals(0, call(WriteCheckFolding.folded(original), "hoisting"));
         // redefinition takes new bodies only: the same fields and methods
         assertEquals(ClassFiles.members(original), ClassFiles.members(WriteCheckFolding.folded(original)));
     }
