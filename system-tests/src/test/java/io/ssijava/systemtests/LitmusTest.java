@@ -48,6 +48,7 @@ class LitmusTest {
             "StringIdentity",
             "ArraysThroughJdk",
             "HotArrayWriter",
+            "HeldArrayWriter",
             "ThreadNames",
             "LockedCounters");
 

@@ -342,7 +342,8 @@ public final class ClassRewriter
         tempNeeded = 0;
         final InsnList code = mn.instructions;
         final List<AbstractInsnNode> enters = new ArrayList<>();
-        final LoopHoisting loops = HOIST ? LoopHoisting.analyze(cn.name, mn, this::isVolatileOrUnknown) :
+        final LoopHoisting loops = HOIST ?
+            LoopHoisting.analyze(cn.name, mn, this::isVolatileOrUnknown, !jdkMode && !isInterface) :
             LoopHoisting.none();
         for (final AbstractInsnNode insn : code.toArray())
         {
@@ -498,8 +499,8 @@ public final class ClassRewriter
                 {
                     il.add(new FieldInsnNode(Opcodes.GETSTATIC, cn.name, guard, "L" + GUARD + ";"));
                     il.add(new InsnNode(Opcodes.SWAP));
-                    il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, GUARD, h.write ? "checkWrite" : "checkRead",
-                        "(Ljava/lang/Object;)V"));
+                    il.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, GUARD,
+                        h.write ? "checkHoistedWrite" : "checkRead", "(Ljava/lang/Object;)V"));
                 }
                 code.insertBefore(entry, il);
             }

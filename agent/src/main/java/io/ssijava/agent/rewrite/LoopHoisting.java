@@ -22,13 +22,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds array reads whose check can move out of their innermost loop: the loop makes no call and takes no
+ * Finds array accesses whose check can move out of their innermost loop: the loop makes no call and takes no
  * monitor (so it contains no acquire, and release consistency lets it keep reading what it validated on entry), and
- * the array comes from a local variable the loop never assigns. Such a read is checked once on every edge that
+ * the array comes from a local variable the loop never assigns. Such an access is checked once on every edge that
  * enters the loop instead of on every iteration.
  * <p>
- * Writes are not hoisted: a write must be noticed by the release that follows it, and a background flush that
- * re-arms the write trap in the middle of the loop would lose the writes made after it without a check.
+ * A hoisted write check holds the array for the thread ({@code ArrayGuard.checkHoistedWrite}): releases keep
+ * comparing it with its twin until the thread next passes a call that ends its write scope, so a flush by another
+ * thread that re-arms the write trap mid-loop loses nothing. Writes are hoisted only out of loops that also make no
+ * volatile write (a release of the thread's own, which would end the scope inside the loop).
  */
 final class LoopHoisting
 {
@@ -59,8 +61,12 @@ final class LoopHoisting
         return new LoopHoisting();
     }
 
+    /**
+     * @param writes whether write checks may move too (application classes: the instrumented JDK's checks of its
+     *     own arrays work otherwise).
+     */
     static LoopHoisting analyze(final String owner, final MethodNode mn,
-        final java.util.function.BiPredicate<String, String> isVolatile)
+        final java.util.function.BiPredicate<String, String> isVolatile, final boolean writes)
     {
         final LoopHoisting out = new LoopHoisting();
         final AbstractInsnNode[] insns = mn.instructions.toArray();
@@ -83,13 +89,13 @@ final class LoopHoisting
         {
             final int op = insns[i].getOpcode();
             final boolean load = op >= Opcodes.IALOAD && op <= Opcodes.SALOAD;
-            final boolean store = false;
-            if (!load || frames[i] == null)
+            final boolean store = writes && op >= Opcodes.IASTORE && op <= Opcodes.SASTORE;
+            if (!load && !store || frames[i] == null)
             {
                 continue;
             }
             final int[] loop = innermost(loops, i);
-            if (loop == null || !pure(insns, loop, isVolatile))
+            if (loop == null || !pure(owner, insns, loop, isVolatile, store))
             {
                 continue;
             }
@@ -150,13 +156,22 @@ final class LoopHoisting
         return best;
     }
 
-    /** No call, no monitor, no invokedynamic, no switch inside: nothing that could be (or hide) an acquire. */
-    private static boolean pure(final AbstractInsnNode[] insns, final int[] loop,
-        final java.util.function.BiPredicate<String, String> isVolatile)
+    /**
+     * No call, no monitor, no invokedynamic, no switch inside: nothing that could be (or hide) an acquire; for
+     * writes, no volatile write either (a release), and no static field of another class (its first use runs that
+     * class's initializer, which may release).
+     */
+    private static boolean pure(final String owner, final AbstractInsnNode[] insns, final int[] loop,
+        final java.util.function.BiPredicate<String, String> isVolatile, final boolean forWrites)
     {
         for (int k = loop[0]; k <= loop[1]; k++)
         {
             final int op = insns[k].getOpcode();
+            if (forWrites && (op == Opcodes.GETSTATIC || op == Opcodes.PUTSTATIC) &&
+                !owner.equals(((org.objectweb.asm.tree.FieldInsnNode)insns[k]).owner))
+            {
+                return false;
+            }
             if (op == Opcodes.INVOKEVIRTUAL || op == Opcodes.INVOKESPECIAL || op == Opcodes.INVOKESTATIC ||
                 op == Opcodes.INVOKEINTERFACE || op == Opcodes.INVOKEDYNAMIC || op == Opcodes.MONITORENTER ||
                 op == Opcodes.MONITOREXIT || op == Opcodes.ATHROW || op == Opcodes.TABLESWITCH ||
@@ -164,8 +179,9 @@ final class LoopHoisting
             {
                 return false;
             }
-            // a volatile read is an acquire too
-            if ((op == Opcodes.GETFIELD || op == Opcodes.GETSTATIC) &&
+            // a volatile read is an acquire too, and a volatile write a release
+            if ((op == Opcodes.GETFIELD || op == Opcodes.GETSTATIC ||
+                forWrites && (op == Opcodes.PUTFIELD || op == Opcodes.PUTSTATIC)) &&
                 isVolatile.test(((org.objectweb.asm.tree.FieldInsnNode)insns[k]).owner,
                     ((org.objectweb.asm.tree.FieldInsnNode)insns[k]).name))
             {

@@ -108,6 +108,15 @@ public final class ArrayOps
         return s;
     }
 
+    /** A loop that reads a static field of another class: its first read may run that class's initializer. */
+    public static void fillWithOut(final int[] a)
+    {
+        for (int i = 0; i < a.length; i++)
+        {
+            a[i] = System.out != null ? i : -1;
+        }
+    }
+
     public static void incAll(final long[] a)
     {
         for (int i = 0; i < a.length; i++)
