@@ -32,8 +32,23 @@ public final class LocalOps
     {
     }
 
-    public static void main(final String[] args)
+    /**
+     * @param args {@code shared}: first let a thread (on another node, in a cluster job) read an array of this
+     *     node, so that the node shares an array and its array write checks are armed, as on a node whose threads
+     *     work on shared data too; the measured objects stay local all the same.
+     * @throws InterruptedException if interrupted while that thread runs.
+     */
+    public static void main(final String[] args) throws InterruptedException
     {
+        if (args.length > 0 && "shared".equals(args[0]))
+        {
+            final int[] shared = new int[16];
+            final int[] seen = new int[1];
+            final Thread reader = new Thread(() -> seen[0] = shared.length);
+            reader.start();
+            reader.join();
+            System.out.println("shared an array of " + seen[0]);
+        }
         final Integer[] boxed = new Integer[KEYS];
         final HashMap<Integer, Integer> hashMap = new HashMap<>();
         final TreeMap<Integer, Integer> treeMap = new TreeMap<>();
