@@ -4,6 +4,11 @@ package io.ssijava.dsm;
 public final class MessageTypes
 {
     public static final byte REPLY = 1;
+    /**
+     * A copy of a home entity: its id, and for an array the chunks wanted, then optionally the arrays fetched along
+     * (count, then per array its id and chunks). The reply: the fields or chunks, then per array fetched along a
+     * boolean (homed here) and its chunks.
+     */
     public static final byte FETCH = 2;
     public static final byte DIFF = 3;
     public static final byte INVALIDATE = 4;

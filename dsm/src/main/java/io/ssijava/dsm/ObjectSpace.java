@@ -34,6 +34,8 @@ final class ObjectSpace
 {
     /** Arrays are split into chunks of about this many bytes for invalidation and transfer. */
     static final int CHUNK_BYTES = 16 * 1024;
+    /** How much a fault of an array fetches at most, arrays made right after it included (0: just that one). */
+    private static final long PREFETCH_BYTES = Long.getLong("ssi.prefetchBytes", 8L * CHUNK_BYTES);
     /** How long after its last write trap an entity stays on the recheck list although it looks quiet. */
     private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
         Long.getLong("ssi.recheckMs", 50));
@@ -533,15 +535,20 @@ final class ObjectSpace
                 diffs = m.diffsSent;
                 wanted = invalidChunks(m);
             }
+            final List<Prefetch> extras = wanted == null ? List.of() : prefetches(m, wanted.length);
             try
             {
                 final WireOut req = net.message(MessageTypes.FETCH).putLong(m.gid);
                 if (wanted != null)
                 {
-                    req.putInt(wanted.length);
-                    for (final int c : wanted)
+                    putChunks(req, wanted);
+                    if (!extras.isEmpty())
                     {
-                        req.putInt(c);
+                        req.putInt(extras.size());
+                        for (final Prefetch x : extras)
+                        {
+                            putChunks(req.putLong(x.meta.gid), x.wanted);
+                        }
                     }
                 }
                 final WireIn reply = net.call(m.home, req);
@@ -552,16 +559,99 @@ final class ObjectSpace
                     observer.accept(m.home);
                 }
                 install(m, reply, gen, diffs, wanted);
+                for (final Prefetch x : extras)
+                {
+                    if (reply.getBoolean())
+                    {
+                        install(x.meta, reply, x.gen, x.diffs, x.wanted);
+                    }
+                }
             }
             finally
             {
-                synchronized (m)
+                for (final Meta f : fetched(m, extras))
                 {
-                    m.fetching = false;
-                    m.notifyAll();
+                    synchronized (f)
+                    {
+                        f.fetching = false;
+                        f.notifyAll();
+                    }
                 }
             }
         }
+    }
+
+    /** An array fetched along with a faulting one, and what the fault saw of it when it asked. */
+    private static final class Prefetch
+    {
+        final Meta meta;
+        final int gen;
+        final int diffs;
+        final int[] wanted;
+
+        Prefetch(final Meta meta, final int gen, final int diffs, final int[] wanted)
+        {
+            this.meta = meta;
+            this.gen = gen;
+            this.diffs = diffs;
+            this.wanted = wanted;
+        }
+    }
+
+    private static List<Meta> fetched(final Meta m, final List<Prefetch> extras)
+    {
+        final List<Meta> out = new ArrayList<>(1 + extras.size());
+        out.add(m);
+        for (final Prefetch x : extras)
+        {
+            out.add(x.meta);
+        }
+        return out;
+    }
+
+    private static void putChunks(final WireOut out, final int[] chunks)
+    {
+        out.putInt(chunks.length);
+        for (final int c : chunks)
+        {
+            out.putInt(c);
+        }
+    }
+
+    /**
+     * The invalid copies of arrays made right after a faulting array at the same home (the rows of a matrix
+     * share consecutive ids when the matrix is shared), which the fault fetches along with it, up to
+     * {@link #PREFETCH_BYTES}: a thread that walks the rows of a shared matrix then faults once per several rows.
+     * Each is marked as being fetched, as a fault of its own would.
+     */
+    private List<Prefetch> prefetches(final Meta m, final int wantedChunks)
+    {
+        List<Prefetch> out = List.of();
+        long bytes = (long)wantedChunks * CHUNK_BYTES;
+        for (long gid = m.gid + 1; bytes < PREFETCH_BYTES && Meta.homeOf(gid) == Meta.homeOf(m.gid); gid++)
+        {
+            final Meta x = byGid.get(gid);
+            if (x == null || x.kind != Meta.Kind.ARRAY || x.home != m.home)
+            {
+                break;
+            }
+            synchronized (x)
+            {
+                if (x.state >= 0 || x.fetching || x.diffInFlight)
+                {
+                    break;
+                }
+                final int[] wanted = invalidChunks(x);
+                x.fetching = true;
+                if (out.isEmpty())
+                {
+                    out = new ArrayList<>();
+                }
+                out.add(new Prefetch(x, x.invalidations, x.diffsSent, wanted));
+                bytes += (long)wanted.length * CHUNK_BYTES;
+            }
+        }
+        return out;
     }
 
     private static int[] invalidChunks(final Meta m)
@@ -1259,22 +1349,18 @@ final class ObjectSpace
             return;
         }
         final WireOut out = net.reply();
+        final int[] chunks = m.kind == Meta.Kind.ARRAY ? readChunks(in, m) : null;
+        // arrays the requester fetches along (see prefetches), each under its own lock: an invalidation that
+        // overtakes the reply is caught there by the count of invalidations it saw when it asked
+        final WireOut extras = m.kind == Meta.Kind.ARRAY && in.remaining() > 0 ? servePrefetches(from, in) : null;
         synchronized (m)
         {
             if (m.kind == Meta.Kind.ARRAY)
             {
-                final int n = in.getCount(m.chunks);
-                final int length = Array.getLength(m.target);
-                for (int i = 0; i < n; i++)
+                writeChunks(out, m, chunks, from);
+                if (extras != null)
                 {
-                    final int c = in.getInt();
-                    if (c < 0 || c >= m.chunks)
-                    {
-                        throw new WireException("bad chunk " + c + " of " + m);
-                    }
-                    final int fromIdx = c * m.chunkElems;
-                    codec.writeElements(out, m.target, fromIdx, Math.min(length, fromIdx + m.chunkElems));
-                    m.chunkCopyset[c] |= 1L << from;
+                    out.putBytes(extras.toBytes(), 0, extras.length());
                 }
             }
             else
@@ -1298,6 +1384,68 @@ final class ObjectSpace
             // sent under the lock so that a later invalidation of this copy cannot overtake it
             net.sendReply(from, correlationId, out);
         }
+    }
+
+    private static int[] readChunks(final WireIn in, final Meta m)
+    {
+        final int[] chunks = new int[in.getCount(m.chunks)];
+        for (int i = 0; i < chunks.length; i++)
+        {
+            chunks[i] = in.getInt();
+            if (chunks[i] < 0 || chunks[i] >= m.chunks)
+            {
+                throw new WireException("bad chunk " + chunks[i] + " of " + m);
+            }
+        }
+        return chunks;
+    }
+
+    /** Writes the chunks of a home array and adds the requester to their copysets. Caller holds m. */
+    private void writeChunks(final WireOut out, final Meta m, final int[] chunks, final int from)
+    {
+        final int length = Array.getLength(m.target);
+        for (final int c : chunks)
+        {
+            final int fromIdx = c * m.chunkElems;
+            codec.writeElements(out, m.target, fromIdx, Math.min(length, fromIdx + m.chunkElems));
+            m.chunkCopyset[c] |= 1L << from;
+        }
+    }
+
+    /** Per array asked for along a fault: true and its chunks, or false if it is no array homed here. */
+    private WireOut servePrefetches(final int from, final WireIn in)
+    {
+        final int n = in.getCount(1024);
+        final WireOut out = new WireOut();
+        for (int k = 0; k < n; k++)
+        {
+            final Meta x = byGid.get(in.getLong());
+            final int count = in.getCount(1 << 20);
+            if (x == null || x.home != self || x.kind != Meta.Kind.ARRAY || count > x.chunks)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    in.getInt();
+                }
+                out.putBoolean(false);
+                continue;
+            }
+            final int[] chunks = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                chunks[i] = in.getInt();
+                if (chunks[i] < 0 || chunks[i] >= x.chunks)
+                {
+                    throw new WireException("bad chunk " + chunks[i] + " of " + x);
+                }
+            }
+            out.putBoolean(true);
+            synchronized (x)
+            {
+                writeChunks(out, x, chunks, from);
+            }
+        }
+        return out;
     }
 
     /** Writes every (mutable, for statics unless {@code allStatics}) field of a home entity. */
