@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * A local array a thread holds may become shared while the loop runs. The hold leaves a bit of the array's
  * identity hash with its holder, and sharing gives a matching holder the new shared array at once, twinned before
  * any other node can fetch it. While a node has shared no array its hoisted checks fold to nothing
- * ({@code ArrayWriteSite}); when it shares its first, every thread then inside the program's code holds all arrays
+ * ({@code ArrayWriteSite}); when it shares its first, every thread that may then be in such a loop holds all arrays
  * shared until it passes such a point ({@link #afterArming}).
  */
 final class ArrayHolds
@@ -124,28 +124,34 @@ final class ArrayHolds
     }
 
     /**
-     * The node's hoisted checks stop folding: threads running program code now may be in a loop whose check was
-     * folded away, so they hold every array shared until they pass a point outside such loops.
+     * The node's hoisted checks stop folding: threads that may be in a loop whose check was folded away hold every
+     * array shared until they pass a point outside such loops.
      */
     void afterArming()
     {
         for (final Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet())
         {
-            if (runsProgramCode(e.getValue()))
+            if (mayRunALoop(e.getValue()))
             {
                 holders.computeIfAbsent(e.getKey(), Holder::new).allShared = true;
             }
         }
     }
 
-    private static boolean runsProgramCode(final StackTraceElement[] frames)
+    /**
+     * Whether a thread's topmost frame of program code may be running a loop: it is the top of the stack, or it
+     * called into ssi-java (a check's slow path). One that called the JDK sits at a call, which no loop with
+     * hoisted checks makes.
+     */
+    private static boolean mayRunALoop(final StackTraceElement[] frames)
     {
-        for (final StackTraceElement f : frames)
+        for (int i = 0; i < frames.length; i++)
         {
+            final StackTraceElement f = frames[i];
             final String loader = f.getClassLoaderName();
             if (loader != null && !"platform".equals(loader) && !f.getClassName().startsWith("io.ssijava."))
             {
-                return true;
+                return i == 0 || frames[i - 1].getClassName().startsWith("io.ssijava.");
             }
         }
         return false;

@@ -300,6 +300,7 @@ public final class NodeRuntime implements Runtime
     @Override
     public boolean awaitMovable(final Object o, final long millis, final int nanos) throws InterruptedException
     {
+        space.holds.passed();
         return locks.await(o, millis, nanos);
     }
 
