@@ -37,39 +37,18 @@ trap 'rm -rf "$work"' EXIT
 
 java -cp "$classes" "${sample[@]}" > "$work/plain.out"
 
-descendants() {
-    local c
-    for c in $(pgrep -P "$1" || true); do
-        echo "$c"
-        descendants "$c"
-    done
-}
+# shellcheck source=pinned-nodes.sh
+source "$here/pinned-nodes.sh"
 
 # Runs the sample on 2 pinned nodes with the given agent options; prints its wall time in ms.
 run_once() {
     local options=$1
-    local start end pid child
+    local start end pid
     start=$(date +%s%N)
     taskset -c "${cpus[0]}" java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
         -javaagent:"$agent=$options" -cp "$classes" "${sample[@]}" > "$work/run.out" 2> "$work/run.err" &
     pid=$!
-    # node 1 (started by node 0, which may itself be a child of the JVM started here) inherits node 0's CPU: move
-    # it, every thread it has, to its own CPU as soon as it exists (threads it starts later inherit the CPU of the
-    # thread that starts them)
-    child=""
-    while [[ -z $child ]] && kill -0 "$pid" 2> /dev/null; do
-        for c in $(descendants "$pid"); do
-            if tr '\0' ' ' < "/proc/$c/cmdline" 2> /dev/null | grep -q 'node=1'; then
-                child=$c
-            fi
-        done
-        [[ -n $child ]] || sleep 0.02
-    done
-    if [[ -n $child ]]; then
-        taskset -a -p -c "${cpus[1]}" "$child" > /dev/null
-        sleep 0.3
-        taskset -a -p -c "${cpus[1]}" "$child" > /dev/null 2>&1 || true
-    fi
+    pin_node1 "$pid" "${cpus[1]}"
     wait "$pid"
     end=$(date +%s%N)
     if ! cmp -s "$work/plain.out" "$work/run.out"; then

@@ -30,37 +30,20 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-descendants() {
-    local c
-    for c in $(pgrep -P "$1" || true); do
-        echo "$c"
-        descendants "$c"
-    done
-}
+# shellcheck source=pinned-nodes.sh
+source "$here/pinned-nodes.sh"
 
 # Runs the sample as a job of $1 nodes, node k on CPU k; prints its wall time in ms.
 run_once() {
     local nodes=$1
     shift
-    local start end pid child
+    local start end pid
     start=$(date +%s%N)
     taskset -c 0 java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED \
         -javaagent:"$agent=nodes=$nodes" -cp "$classes" "$@" > "$work/run.out" 2> "$work/run.err" &
     pid=$!
-    # node 1 inherits node 0's CPU: move it, every thread it has, to its own as soon as it exists
-    child=""
-    while [[ $nodes -gt 1 && -z $child ]] && kill -0 "$pid" 2> /dev/null; do
-        for c in $(descendants "$pid"); do
-            if tr '\0' ' ' < "/proc/$c/cmdline" 2> /dev/null | grep -q 'node=1'; then
-                child=$c
-            fi
-        done
-        [[ -n $child ]] || sleep 0.02
-    done
-    if [[ -n $child ]]; then
-        taskset -a -p -c 1 "$child" > /dev/null
-        sleep 0.3
-        taskset -a -p -c 1 "$child" > /dev/null 2>&1 || true
+    if [[ $nodes -gt 1 ]]; then
+        pin_node1 "$pid" 1
     fi
     wait "$pid"
     end=$(date +%s%N)
