@@ -36,6 +36,8 @@ final class ObjectSpace
     static final int CHUNK_BYTES = 16 * 1024;
     /** How much a fault of an array fetches at most, arrays made right after it included (0: just that one). */
     private static final long PREFETCH_BYTES = Long.getLong("ssi.prefetchBytes", 8L * CHUNK_BYTES);
+    /** How many objects made right after a faulting one its fault fetches at most (0: none). */
+    private static final int PREFETCH_OBJECTS = Integer.getInteger("ssi.prefetchObjects", 32);
     /** How long after its last write trap an entity stays on the recheck list although it looks quiet. */
     private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
         Long.getLong("ssi.recheckMs", 50));
@@ -535,19 +537,23 @@ final class ObjectSpace
                 diffs = m.diffsSent;
                 wanted = invalidChunks(m);
             }
-            final List<Prefetch> extras = wanted == null ? List.of() : prefetches(m, wanted.length);
+            final List<Prefetch> extras = prefetches(m, wanted == null ? 0 : wanted.length);
             try
             {
                 final WireOut req = net.message(MessageTypes.FETCH).putLong(m.gid);
                 if (wanted != null)
                 {
                     putChunks(req, wanted);
-                    if (!extras.isEmpty())
+                }
+                if (!extras.isEmpty())
+                {
+                    req.putInt(extras.size());
+                    for (final Prefetch x : extras)
                     {
-                        req.putInt(extras.size());
-                        for (final Prefetch x : extras)
+                        req.putLong(x.meta.gid);
+                        if (x.wanted != null)
                         {
-                            putChunks(req.putLong(x.meta.gid), x.wanted);
+                            putChunks(req, x.wanted);
                         }
                     }
                 }
@@ -619,19 +625,27 @@ final class ObjectSpace
     }
 
     /**
-     * The invalid copies of arrays made right after a faulting array at the same home (the rows of a matrix
-     * share consecutive ids when the matrix is shared), which the fault fetches along with it, up to
-     * {@link #PREFETCH_BYTES}: a thread that walks the rows of a shared matrix then faults once per several rows.
-     * Each is marked as being fetched, as a fault of its own would.
+     * The invalid copies of the arrays (objects) made right after a faulting array (object) at the same home, which
+     * the fault fetches along with it, up to {@link #PREFETCH_BYTES} ({@link #PREFETCH_OBJECTS}): the rows of a
+     * matrix, or the objects of an array, share consecutive ids when they are shared together, so a thread that
+     * walks them faults once per several. Each is marked as being fetched, as a fault of its own would.
      */
     private List<Prefetch> prefetches(final Meta m, final int wantedChunks)
     {
+        if (m.kind != Meta.Kind.ARRAY && m.kind != Meta.Kind.OBJECT)
+        {
+            return List.of();
+        }
         List<Prefetch> out = List.of();
         long bytes = (long)wantedChunks * CHUNK_BYTES;
-        for (long gid = m.gid + 1; bytes < PREFETCH_BYTES && Meta.homeOf(gid) == Meta.homeOf(m.gid); gid++)
+        for (long gid = m.gid + 1; Meta.homeOf(gid) == Meta.homeOf(m.gid); gid++)
         {
+            if (m.kind == Meta.Kind.ARRAY ? bytes >= PREFETCH_BYTES : out.size() >= PREFETCH_OBJECTS)
+            {
+                break;
+            }
             final Meta x = byGid.get(gid);
-            if (x == null || x.kind != Meta.Kind.ARRAY || x.home != m.home)
+            if (x == null || x.kind != m.kind || x.home != m.home)
             {
                 break;
             }
@@ -648,7 +662,7 @@ final class ObjectSpace
                     out = new ArrayList<>();
                 }
                 out.add(new Prefetch(x, x.invalidations, x.diffsSent, wanted));
-                bytes += (long)wanted.length * CHUNK_BYTES;
+                bytes += wanted == null ? 0 : (long)wanted.length * CHUNK_BYTES;
             }
         }
         return out;
@@ -1350,40 +1364,45 @@ final class ObjectSpace
         }
         final WireOut out = net.reply();
         final int[] chunks = m.kind == Meta.Kind.ARRAY ? readChunks(in, m) : null;
-        // arrays the requester fetches along (see prefetches), each under its own lock: an invalidation that
+        // what the requester fetches along (see prefetches), each under its own lock: an invalidation that
         // overtakes the reply is caught there by the count of invalidations it saw when it asked
-        final WireOut extras = m.kind == Meta.Kind.ARRAY && in.remaining() > 0 ? servePrefetches(from, in) : null;
+        final WireOut extras = in.remaining() > 0 ? servePrefetches(from, in, m.kind) : null;
         synchronized (m)
         {
             if (m.kind == Meta.Kind.ARRAY)
             {
                 writeChunks(out, m, chunks, from);
-                if (extras != null)
-                {
-                    out.putBytes(extras.toBytes(), 0, extras.length());
-                }
             }
             else
             {
-                if (m.twin == null)
-                {
-                    // A thread of this node that checked the object while it was still local may store into it
-                    // without a trap even now: compare with what is sent here at the next releases (the recheck
-                    // list), so that such a store still invalidates this copy before the next holder of a lock
-                    // reads it.
-                    m.twin = snapshot(m);
-                    m.recheckUntil = System.nanoTime() + RECHECK_NANOS;
-                    synchronized (dirtyLock)
-                    {
-                        recheck.add(m);
-                    }
-                }
-                writeAllFields(out, m, false);
-                m.copyset |= 1L << from;
+                writeCopy(out, m, from);
+            }
+            if (extras != null)
+            {
+                out.putBytes(extras.toBytes(), 0, extras.length());
             }
             // sent under the lock so that a later invalidation of this copy cannot overtake it
             net.sendReply(from, correlationId, out);
         }
+    }
+
+    /** Writes the fields of a home object for a copy on node {@code from}. Caller holds m. */
+    private void writeCopy(final WireOut out, final Meta m, final int from)
+    {
+        if (m.twin == null)
+        {
+            // A thread of this node that checked the object while it was still local may store into it without a
+            // trap even now: compare with what is sent here at the next releases (the recheck list), so that such
+            // a store still invalidates this copy before the next holder of a lock reads it.
+            m.twin = snapshot(m);
+            m.recheckUntil = System.nanoTime() + RECHECK_NANOS;
+            synchronized (dirtyLock)
+            {
+                recheck.add(m);
+            }
+        }
+        writeAllFields(out, m, false);
+        m.copyset |= 1L << from;
     }
 
     private static int[] readChunks(final WireIn in, final Meta m)
@@ -1412,40 +1431,61 @@ final class ObjectSpace
         }
     }
 
-    /** Per array asked for along a fault: true and its chunks, or false if it is no array homed here. */
-    private WireOut servePrefetches(final int from, final WireIn in)
+    /**
+     * Per entity asked for along a fault of one of the given kind: true and its chunks (fields), or false if it is
+     * none of that kind homed here, or if it cannot be sent (a field that cannot be shared): the requester's own
+     * access to it then gets the error, not the fault that asked for it along.
+     */
+    private WireOut servePrefetches(final int from, final WireIn in, final Meta.Kind kind)
     {
         final int n = in.getCount(1024);
         final WireOut out = new WireOut();
         for (int k = 0; k < n; k++)
         {
             final Meta x = byGid.get(in.getLong());
-            final int count = in.getCount(1 << 20);
-            if (x == null || x.home != self || x.kind != Meta.Kind.ARRAY || count > x.chunks)
+            final int[] chunks = kind == Meta.Kind.ARRAY ? readExtraChunks(in, x) : null;
+            final boolean serve = x != null && x.home == self && x.kind == kind &&
+                (kind == Meta.Kind.OBJECT || kind == Meta.Kind.ARRAY && chunks != null);
+            final int mark = out.length();
+            out.putBoolean(serve);
+            if (!serve)
             {
-                for (int i = 0; i < count; i++)
-                {
-                    in.getInt();
-                }
-                out.putBoolean(false);
                 continue;
             }
-            final int[] chunks = new int[count];
-            for (int i = 0; i < count; i++)
+            try
             {
-                chunks[i] = in.getInt();
-                if (chunks[i] < 0 || chunks[i] >= x.chunks)
+                synchronized (x)
                 {
-                    throw new WireException("bad chunk " + chunks[i] + " of " + x);
+                    if (chunks != null)
+                    {
+                        writeChunks(out, x, chunks, from);
+                    }
+                    else
+                    {
+                        writeCopy(out, x, from);
+                    }
                 }
             }
-            out.putBoolean(true);
-            synchronized (x)
+            catch (final SsiException ex)
             {
-                writeChunks(out, x, chunks, from);
+                out.rewind(mark);
+                out.putBoolean(false);
             }
         }
         return out;
+    }
+
+    /** The chunks asked for of an array fetched along; null if they do not fit it (or it is no array here). */
+    private static int[] readExtraChunks(final WireIn in, final Meta x)
+    {
+        final int[] chunks = new int[in.getCount(1 << 20)];
+        boolean fit = x != null && x.kind == Meta.Kind.ARRAY;
+        for (int i = 0; i < chunks.length; i++)
+        {
+            chunks[i] = in.getInt();
+            fit &= x != null && chunks[i] >= 0 && chunks[i] < x.chunks;
+        }
+        return fit ? chunks : null;
     }
 
     /** Writes every (mutable, for statics unless {@code allStatics}) field of a home entity. */

@@ -5,16 +5,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.ssijava.dsm.TestTypes.Point;
+
 import static io.ssijava.dsm.Access.invalid;
+import static io.ssijava.dsm.Access.read;
 import static io.ssijava.dsm.Access.readArray;
+import static io.ssijava.dsm.Access.write;
 import static io.ssijava.dsm.Access.writeArray;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A fault of an array fetches the invalid copies of the arrays made right after it at the same home along with it
- * (the rows of a matrix), up to a budget, and those copies then behave as if each had been faulted.
+ * A fault of an array (object) fetches the invalid copies of the arrays (objects) made right after it at the same
+ * home along with it (the rows of a matrix, the objects of an array), up to a budget, and those copies then behave
+ * as if each had been faulted.
  */
 @Timeout(30)
 class PrefetchProtocolTest
@@ -78,5 +83,34 @@ class PrefetchProtocolTest
         assertFalse(invalid(b, copy[2]));
         readArray(b, copy[3]);
         assertEquals(-1, copy[3][0]);
+    }
+
+    @Test
+    void aFaultOfOneObjectBringsTheNextObjectsOfItsArray()
+    {
+        final Point[] points = new Point[40];
+        for (int i = 0; i < points.length; i++)
+        {
+            points[i] = new Point();
+            points[i].x = 10 + i;
+        }
+        final Point[] copy = cluster.transfer(0, 1, points);
+        readArray(b, copy);
+        final long faults = b.stats().faults.get();
+        read(b, copy[0]);
+        assertEquals(faults + 1, b.stats().faults.get(), "one remote fault");
+        for (int i = 0; i <= 32; i++)
+        {
+            assertFalse(invalid(b, copy[i]), "point " + i + " came with the fault");
+            assertEquals(10 + i, copy[i].x);
+        }
+        assertTrue(invalid(b, copy[33]), "point 33 is past the budget of 32");
+
+        write(a, points[5]);
+        points[5].x = -5;
+        a.space().flush();
+        assertTrue(invalid(b, copy[5]), "B is in the copyset of a prefetched object");
+        read(b, copy[5]);
+        assertEquals(-5, copy[5].x);
     }
 }
