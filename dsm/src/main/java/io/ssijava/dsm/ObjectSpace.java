@@ -34,10 +34,6 @@ final class ObjectSpace
 {
     /** Arrays are split into chunks of about this many bytes for invalidation and transfer. */
     static final int CHUNK_BYTES = 16 * 1024;
-    /** How much a fault of an array fetches at most, arrays made right after it included (0: just that one). */
-    private static final long PREFETCH_BYTES = Long.getLong("ssi.prefetchBytes", 8L * CHUNK_BYTES);
-    /** How many objects made right after a faulting one its fault fetches at most (0: none). */
-    private static final int PREFETCH_OBJECTS = Integer.getInteger("ssi.prefetchObjects", 32);
     /** How long after its last write trap an entity stays on the recheck list although it looks quiet. */
     private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
         Long.getLong("ssi.recheckMs", 50));
@@ -105,6 +101,8 @@ final class ObjectSpace
     private final ReentrantLock flushLock = new ReentrantLock();
     /** Arrays written in loops whose checks moved in front of the loop. */
     final ArrayHolds holds = new ArrayHolds(this);
+    /** What a fault fetches along with the entity it is for. */
+    private final Prefetches prefetches = new Prefetches(this);
 
     ObjectSpace(final Net net, final JobClasses classes, final Stats stats)
     {
@@ -537,26 +535,15 @@ final class ObjectSpace
                 diffs = m.diffsSent;
                 wanted = invalidChunks(m);
             }
-            final List<Prefetch> extras = prefetches(m, wanted == null ? 0 : wanted.length);
+            final List<Prefetches.Along> along = prefetches.select(m, wanted == null ? 0 : wanted.length);
             try
             {
                 final WireOut req = net.message(MessageTypes.FETCH).putLong(m.gid);
                 if (wanted != null)
                 {
-                    putChunks(req, wanted);
+                    Prefetches.putChunks(req, wanted);
                 }
-                if (!extras.isEmpty())
-                {
-                    req.putInt(extras.size());
-                    for (final Prefetch x : extras)
-                    {
-                        req.putLong(x.meta.gid);
-                        if (x.wanted != null)
-                        {
-                            putChunks(req, x.wanted);
-                        }
-                    }
-                }
+                Prefetches.ask(req, along);
                 final WireIn reply = net.call(m.home, req);
                 stats.faults.incrementAndGet();
                 final java.util.function.IntConsumer observer = faultObserver;
@@ -565,17 +552,11 @@ final class ObjectSpace
                     observer.accept(m.home);
                 }
                 install(m, reply, gen, diffs, wanted);
-                for (final Prefetch x : extras)
-                {
-                    if (reply.getBoolean())
-                    {
-                        install(x.meta, reply, x.gen, x.diffs, x.wanted);
-                    }
-                }
+                prefetches.install(reply, along);
             }
             finally
             {
-                for (final Meta f : fetched(m, extras))
+                for (final Meta f : Prefetches.fetched(m, along))
                 {
                     synchronized (f)
                     {
@@ -587,88 +568,7 @@ final class ObjectSpace
         }
     }
 
-    /** An array fetched along with a faulting one, and what the fault saw of it when it asked. */
-    private static final class Prefetch
-    {
-        final Meta meta;
-        final int gen;
-        final int diffs;
-        final int[] wanted;
-
-        Prefetch(final Meta meta, final int gen, final int diffs, final int[] wanted)
-        {
-            this.meta = meta;
-            this.gen = gen;
-            this.diffs = diffs;
-            this.wanted = wanted;
-        }
-    }
-
-    private static List<Meta> fetched(final Meta m, final List<Prefetch> extras)
-    {
-        final List<Meta> out = new ArrayList<>(1 + extras.size());
-        out.add(m);
-        for (final Prefetch x : extras)
-        {
-            out.add(x.meta);
-        }
-        return out;
-    }
-
-    private static void putChunks(final WireOut out, final int[] chunks)
-    {
-        out.putInt(chunks.length);
-        for (final int c : chunks)
-        {
-            out.putInt(c);
-        }
-    }
-
-    /**
-     * The invalid copies of the arrays (objects) made right after a faulting array (object) at the same home, which
-     * the fault fetches along with it, up to {@link #PREFETCH_BYTES} ({@link #PREFETCH_OBJECTS}): the rows of a
-     * matrix, or the objects of an array, share consecutive ids when they are shared together, so a thread that
-     * walks them faults once per several. Each is marked as being fetched, as a fault of its own would.
-     */
-    private List<Prefetch> prefetches(final Meta m, final int wantedChunks)
-    {
-        if (m.kind != Meta.Kind.ARRAY && m.kind != Meta.Kind.OBJECT)
-        {
-            return List.of();
-        }
-        List<Prefetch> out = List.of();
-        long bytes = (long)wantedChunks * CHUNK_BYTES;
-        for (long gid = m.gid + 1; Meta.homeOf(gid) == Meta.homeOf(m.gid); gid++)
-        {
-            if (m.kind == Meta.Kind.ARRAY ? bytes >= PREFETCH_BYTES : out.size() >= PREFETCH_OBJECTS)
-            {
-                break;
-            }
-            final Meta x = byGid.get(gid);
-            if (x == null || x.kind != m.kind || x.home != m.home)
-            {
-                break;
-            }
-            synchronized (x)
-            {
-                if (x.state >= 0 || x.fetching || x.diffInFlight)
-                {
-                    break;
-                }
-                final int[] wanted = invalidChunks(x);
-                x.fetching = true;
-                if (out.isEmpty())
-                {
-                    out = new ArrayList<>();
-                }
-                out.add(new Prefetch(x, x.invalidations, x.diffsSent, wanted));
-                bytes += wanted == null ? 0 : (long)wanted.length * CHUNK_BYTES;
-            }
-        }
-        return out;
-    }
-
-    private static int[] invalidChunks(final Meta m)
+    static int[] invalidChunks(final Meta m)
     {
         if (m.kind != Meta.Kind.ARRAY)
         {
@@ -691,7 +591,7 @@ final class ObjectSpace
         return out;
     }
 
-    private void install(final Meta m, final WireIn in, final int gen, final int diffs, final int[] chunks)
+    void install(final Meta m, final WireIn in, final int gen, final int diffs, final int[] chunks)
     {
         if (m.kind == Meta.Kind.ARRAY)
         {
@@ -1366,7 +1266,7 @@ final class ObjectSpace
         final int[] chunks = m.kind == Meta.Kind.ARRAY ? readChunks(in, m) : null;
         // what the requester fetches along (see prefetches), each under its own lock: an invalidation that
         // overtakes the reply is caught there by the count of invalidations it saw when it asked
-        final WireOut extras = in.remaining() > 0 ? servePrefetches(from, in, m.kind) : null;
+        final WireOut extras = in.remaining() > 0 ? prefetches.serve(from, in, m.kind) : null;
         synchronized (m)
         {
             if (m.kind == Meta.Kind.ARRAY)
@@ -1387,7 +1287,7 @@ final class ObjectSpace
     }
 
     /** Writes the fields of a home object for a copy on node {@code from}. Caller holds m. */
-    private void writeCopy(final WireOut out, final Meta m, final int from)
+    void writeCopy(final WireOut out, final Meta m, final int from)
     {
         if (m.twin == null)
         {
@@ -1420,7 +1320,7 @@ final class ObjectSpace
     }
 
     /** Writes the chunks of a home array and adds the requester to their copysets. Caller holds m. */
-    private void writeChunks(final WireOut out, final Meta m, final int[] chunks, final int from)
+    void writeChunks(final WireOut out, final Meta m, final int[] chunks, final int from)
     {
         final int length = Array.getLength(m.target);
         for (final int c : chunks)
@@ -1429,63 +1329,6 @@ final class ObjectSpace
             codec.writeElements(out, m.target, fromIdx, Math.min(length, fromIdx + m.chunkElems));
             m.chunkCopyset[c] |= 1L << from;
         }
-    }
-
-    /**
-     * Per entity asked for along a fault of one of the given kind: true and its chunks (fields), or false if it is
-     * none of that kind homed here, or if it cannot be sent (a field that cannot be shared): the requester's own
-     * access to it then gets the error, not the fault that asked for it along.
-     */
-    private WireOut servePrefetches(final int from, final WireIn in, final Meta.Kind kind)
-    {
-        final int n = in.getCount(1024);
-        final WireOut out = new WireOut();
-        for (int k = 0; k < n; k++)
-        {
-            final Meta x = byGid.get(in.getLong());
-            final int[] chunks = kind == Meta.Kind.ARRAY ? readExtraChunks(in, x) : null;
-            final boolean serve = x != null && x.home == self && x.kind == kind &&
-                (kind == Meta.Kind.OBJECT || kind == Meta.Kind.ARRAY && chunks != null);
-            final int mark = out.length();
-            out.putBoolean(serve);
-            if (!serve)
-            {
-                continue;
-            }
-            try
-            {
-                synchronized (x)
-                {
-                    if (chunks != null)
-                    {
-                        writeChunks(out, x, chunks, from);
-                    }
-                    else
-                    {
-                        writeCopy(out, x, from);
-                    }
-                }
-            }
-            catch (final SsiException ex)
-            {
-                out.rewind(mark);
-                out.putBoolean(false);
-            }
-        }
-        return out;
-    }
-
-    /** The chunks asked for of an array fetched along; null if they do not fit it (or it is no array here). */
-    private static int[] readExtraChunks(final WireIn in, final Meta x)
-    {
-        final int[] chunks = new int[in.getCount(1 << 20)];
-        boolean fit = x != null && x.kind == Meta.Kind.ARRAY;
-        for (int i = 0; i < chunks.length; i++)
-        {
-            chunks[i] = in.getInt();
-            fit &= x != null && chunks[i] >= 0 && chunks[i] < x.chunks;
-        }
-        return fit ? chunks : null;
     }
 
     /** Writes every (mutable, for statics unless {@code allStatics}) field of a home entity. */
