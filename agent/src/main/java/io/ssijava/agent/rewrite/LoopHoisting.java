@@ -30,7 +30,8 @@ import java.util.Map;
  * A hoisted write check holds the array for the thread ({@code ArrayGuard.checkHoistedWrite}): releases keep
  * comparing it with its twin until the thread next passes a call that ends its write scope, so a flush by another
  * thread that re-arms the write trap mid-loop loses nothing. Writes are hoisted only out of loops that also make no
- * volatile write (a release of the thread's own, which would end the scope inside the loop).
+ * volatile write (a release of the thread's own, which would end the scope inside the loop) and touch no static
+ * field of another class (whose initializer, run by the first use, could release).
  */
 final class LoopHoisting
 {
