@@ -1264,7 +1264,11 @@ final class ObjectSpace
         }
         final WireOut out = net.reply();
         final int[] chunks = m.kind == Meta.Kind.ARRAY ? readChunks(in, m) : null;
-        // what the requester fetches along (see prefetches), each under its own lock: an invalidation that
+        if (m.kind == Meta.Kind.ARRAY && chunks == null)
+        {
+            throw new WireException("bad chunk list for " + m);
+        }
+        // what the requester fetches along (see Prefetches), each under its own lock: an invalidation that
         // overtakes the reply is caught there by the count of invalidations it saw when it asked
         final WireOut extras = in.remaining() > 0 ? prefetches.serve(from, in, m.kind) : null;
         synchronized (m)
@@ -1305,18 +1309,21 @@ final class ObjectSpace
         m.copyset |= 1L << from;
     }
 
-    private static int[] readChunks(final WireIn in, final Meta m)
+    /**
+     * Reads a list of chunks asked for of an array (a count, then the chunk numbers).
+     *
+     * @return them; null if m is no array or they do not fit it.
+     */
+    static int[] readChunks(final WireIn in, final Meta m)
     {
-        final int[] chunks = new int[in.getCount(m.chunks)];
+        final int[] chunks = new int[in.getCount(1 << 20)];
+        boolean fit = m != null && m.kind == Meta.Kind.ARRAY && chunks.length <= m.chunks;
         for (int i = 0; i < chunks.length; i++)
         {
             chunks[i] = in.getInt();
-            if (chunks[i] < 0 || chunks[i] >= m.chunks)
-            {
-                throw new WireException("bad chunk " + chunks[i] + " of " + m);
-            }
+            fit &= m != null && chunks[i] >= 0 && chunks[i] < m.chunks;
         }
-        return chunks;
+        return fit ? chunks : null;
     }
 
     /** Writes the chunks of a home array and adds the requester to their copysets. Caller holds m. */

@@ -146,7 +146,7 @@ final class Prefetches
         for (int k = 0; k < n; k++)
         {
             final Meta x = space.byGid(in.getLong());
-            final int[] chunks = kind == Meta.Kind.ARRAY ? readChunks(in, x) : null;
+            final int[] chunks = kind == Meta.Kind.ARRAY ? ObjectSpace.readChunks(in, x) : null;
             final boolean serve = x != null && x.home == space.self && x.kind == kind &&
                 (kind == Meta.Kind.OBJECT || kind == Meta.Kind.ARRAY && chunks != null);
             final int mark = out.length();
@@ -176,18 +176,5 @@ final class Prefetches
             }
         }
         return out;
-    }
-
-    /** The chunks asked for of an array fetched along; null if they do not fit it (or it is no array here). */
-    private static int[] readChunks(final WireIn in, final Meta x)
-    {
-        final int[] chunks = new int[in.getCount(1 << 20)];
-        boolean fit = x != null && x.kind == Meta.Kind.ARRAY;
-        for (int i = 0; i < chunks.length; i++)
-        {
-            chunks[i] = in.getInt();
-            fit &= x != null && chunks[i] >= 0 && chunks[i] < x.chunks;
-        }
-        return fit ? chunks : null;
     }
 }
