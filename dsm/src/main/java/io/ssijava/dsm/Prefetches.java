@@ -147,7 +147,8 @@ final class Prefetches
         {
             final Meta x = space.byGid(in.getLong());
             final int[] chunks = kind == Meta.Kind.ARRAY ? ObjectSpace.readChunks(in, x) : null;
-            final boolean serve = x != null && x.home == space.self && x.kind == kind &&
+            // at most BYTES along, whatever the kind: an object's fields may carry large values (strings, lists)
+            final boolean serve = out.length() < BYTES && x != null && x.home == space.self && x.kind == kind &&
                 (kind == Meta.Kind.OBJECT || kind == Meta.Kind.ARRAY && chunks != null);
             final int mark = out.length();
             out.putBoolean(serve);

@@ -113,4 +113,24 @@ class PrefetchProtocolTest
         read(b, copy[5]);
         assertEquals(-5, copy[5].x);
     }
+
+    @Test
+    void objectsFetchedAlongStopAtTheByteBudget()
+    {
+        final String large = "x".repeat(100_000); // a value: it travels inside each point's fields
+        final Point[] points = new Point[10];
+        for (int i = 0; i < points.length; i++)
+        {
+            points[i] = new Point();
+            points[i].label = large;
+        }
+        final Point[] copy = cluster.transfer(0, 1, points);
+        readArray(b, copy);
+        read(b, copy[0]);
+        assertFalse(invalid(b, copy[1]));
+        assertFalse(invalid(b, copy[2]), "100 KB along is under the budget of 128 KB");
+        assertTrue(invalid(b, copy[3]), "200 KB along is over it");
+        read(b, copy[3]);
+        assertEquals(large, copy[3].label);
+    }
 }
