@@ -247,13 +247,14 @@ public final class NodeRuntime implements Runtime
     }
 
     @Override
-    public void arrayReadMiss(final Object array)
+    public boolean arrayReadMiss(final Object array)
     {
         final Meta m = space.metaOf(array);
         if (m != null && m.state < 0)
         {
             space.fault(m);
         }
+        return m != null;
     }
 
     @Override

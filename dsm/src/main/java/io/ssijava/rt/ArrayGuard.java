@@ -55,6 +55,22 @@ public final class ArrayGuard
     public static final boolean ACTIVE = ArrayGuard.class.getClassLoader() == null || Boolean.getBoolean(Ssi.CLUSTER_PROPERTY);
 
     private static final Entry NONE = new Entry(null, 0);
+    /**
+     * The node's recent read checks of shared arrays, by identity hash: a site whose array changes in every iteration
+     * (the rows of a matrix in a loop over them) misses its own memo each time, and would otherwise look the array
+     * up in the object space, under its lock, each time. Valid for one read epoch, as the memos are. Shared arrays
+     * only: the object space keeps those alive anyway. Two ways per hash (a slot and its neighbour), so that the
+     * rows of a few matrices of thousands of rows each mostly stay.
+     */
+    private static final Entry[] PASSED = new Entry[1 << 15];
+
+    static
+    {
+        for (int i = 0; i < PASSED.length; i++)
+        {
+            PASSED[i] = NONE;
+        }
+    }
     private static final Held NOT_HELD = new Held(null, null, null, 0);
 
     /** The last array this site read without a trap, and the read epoch then. */
@@ -173,12 +189,26 @@ public final class ArrayGuard
             return;
         }
         final int epoch = readEpoch;
-        final Runtime rt = Ssi.runtime;
-        if (rt != null)
+        final int slot = System.identityHashCode(array) & (PASSED.length - 1);
+        final Entry first = PASSED[slot];
+        final Entry second = PASSED[slot ^ 1];
+        if (first.array == array && first.epoch == epoch)
         {
-            rt.arrayReadMiss(array);
+            read = first;
+            return;
         }
-        read = new Entry(array, epoch);
+        if (second.array == array && second.epoch == epoch)
+        {
+            read = second;
+            return;
+        }
+        final Runtime rt = Ssi.runtime;
+        final Entry e = new Entry(array, epoch);
+        if (rt != null && rt.arrayReadMiss(array))
+        {
+            PASSED[first.epoch == epoch ? slot ^ 1 : slot] = e; // a way taken in this epoch stays
+        }
+        read = e;
     }
 
     /** The slow path of a write check: twins the array if needed and remembers it for the current epoch. */

@@ -16,7 +16,12 @@ public interface Runtime
 
     void staticWriteMiss(Class<?> c);
 
-    void arrayReadMiss(Object array);
+    /**
+     * Faults {@code array} in if it is shared and invalid here.
+     *
+     * @return whether it is shared: the object space keeps it, so guards may remember it without keeping it alive.
+     */
+    boolean arrayReadMiss(Object array);
 
     void arrayWriteMiss(Object array);
 

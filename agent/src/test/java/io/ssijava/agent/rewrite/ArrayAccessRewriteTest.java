@@ -179,6 +179,35 @@ class ArrayAccessRewriteTest extends RewriteTestSupport
     }
 
     @Test
+    void rowsOfASharedMatrixAreLookedUpOncePerEpoch() throws Throwable
+    {
+        setUpArrays();
+        // one site reads every row in turn, so its own memo misses at each row
+        final long[][] shared = {{1, 2}, {3, 4}, {5, 6}};
+        rt.sharedArrays.addAll(List.of(shared));
+        assertEquals(50L, call("ArrayOps", "sum2d", (Object)shared));
+        assertEquals(50L, call("ArrayOps", "sum2d", (Object)shared));
+        for (final long[] row : shared)
+        {
+            assertEquals(1, rt.count("arrayReadMiss", row), "the node remembers a shared row it checked");
+        }
+        ArrayGuard.invalidateAll();
+        assertEquals(50L, call("ArrayOps", "sum2d", (Object)shared));
+        for (final long[] row : shared)
+        {
+            assertEquals(2, rt.count("arrayReadMiss", row), "a new epoch re-arms what the node remembers");
+        }
+        // local rows are not remembered node-wide (that would keep them alive)
+        final long[][] local = {{1}, {2}};
+        assertEquals(5L, call("ArrayOps", "sum2d", (Object)local));
+        assertEquals(5L, call("ArrayOps", "sum2d", (Object)local));
+        for (final long[] row : local)
+        {
+            assertEquals(2, rt.count("arrayReadMiss", row));
+        }
+    }
+
+    @Test
     void writeGuardsReArmOnRearmWritesAndInvalidateAll() throws Throwable
     {
         setUpArrays();

@@ -5,7 +5,10 @@ import io.ssijava.rt.Runtime;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -54,6 +57,8 @@ final class RecordingRuntime implements Runtime
     volatile Consumer<Class<?>> onStaticWriteMiss = c -> { };
     volatile Consumer<Object> onArrayReadMiss = a -> { };
     volatile Consumer<Object> onArrayWriteMiss = a -> { };
+    /** Arrays arrayReadMiss answers as shared (by identity). */
+    final Set<Object> sharedArrays = Collections.newSetFromMap(new IdentityHashMap<>());
     volatile Consumer<Object> onMonitorExit = o -> { };
     volatile Predicate<Class<?>> clinitStart = c -> true;
     volatile Function<Class<?>, Object[]> fetchStatics = c -> new Object[0];
@@ -132,10 +137,11 @@ final class RecordingRuntime implements Runtime
     }
 
     @Override
-    public void arrayReadMiss(final Object array)
+    public boolean arrayReadMiss(final Object array)
     {
         record("arrayReadMiss", array);
         onArrayReadMiss.accept(array);
+        return sharedArrays.contains(array);
     }
 
     @Override
