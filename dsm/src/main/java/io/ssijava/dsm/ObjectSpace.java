@@ -1122,12 +1122,7 @@ final class ObjectSpace
             {
                 final int from = c * m.chunkElems;
                 final int to = Math.min(length, from + m.chunkElems);
-                int i = from;
-                while (i < to && ArrayOps.same(m.target, m.twin, i))
-                {
-                    i++;
-                }
-                if (i == to)
+                if (ArrayOps.firstDifferent(m.target, m.twin, from, to) == to)
                 {
                     continue;
                 }
@@ -1194,26 +1189,17 @@ final class ObjectSpace
         {
             final int length = Array.getLength(m.target);
             final Object twin = m.twin;
-            int i = 0;
+            int i = ArrayOps.firstDifferent(m.target, twin, 0, length);
             while (i < length)
             {
-                if (ArrayOps.same(m.target, twin, i))
-                {
-                    i++;
-                    continue;
-                }
-                int j = i + 1;
-                while (j < length && !ArrayOps.same(m.target, twin, j))
-                {
-                    j++;
-                }
+                final int j = ArrayOps.firstSame(m.target, twin, i + 1, length);
                 // snapshot the run into the twin first and send exactly that: a store racing with this flush
                 // then differs from the twin and goes with the next release
                 System.arraycopy(m.target, i, twin, i, j - i);
                 out.putInt(i).putInt(j - i);
                 codec.writeElements(out, twin, i, j);
                 changed++;
-                i = j;
+                i = ArrayOps.firstDifferent(m.target, twin, j, length);
             }
         }
         else
