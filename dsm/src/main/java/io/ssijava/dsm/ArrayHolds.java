@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -21,9 +22,8 @@ import java.util.concurrent.TimeUnit;
  * most every {@link #BACKGROUND_NANOS}: they bound how long an unsynchronized write stays invisible, which needs no
  * more.
  * <p>
- * A local array a thread holds may become shared while the loop runs. The hold leaves a bit of the array's
- * identity hash with its holder, and sharing gives a matching holder the new shared array at once, twinned before
- * any other node can fetch it. While a node has shared no array its hoisted checks fold to nothing
+ * A local array a thread holds may become shared while the loop runs. The hold leaves the array (weakly) with its
+ * holder, and sharing gives that holder the new shared array at once, twinned before any other node can fetch it. While a node has shared no array its hoisted checks fold to nothing
  * ({@code ArrayWriteSite}); when it shares its first, every thread that may then be in such a loop holds all arrays
  * shared until it passes such a point ({@link #afterArming}).
  */
@@ -47,8 +47,12 @@ final class ArrayHolds
         final Thread thread;
         /** Shared arrays held in this epoch. Guarded by the holder. */
         final Set<Meta> held = Collections.newSetFromMap(new IdentityHashMap<>());
-        /** Identity-hash buckets of the local arrays held in this epoch. */
-        volatile long localBits;
+        /**
+         * The local arrays held in this epoch, weakly (arrays compare by identity). Exact, not buckets of their
+         * hashes: a thread that holds the rows of a local matrix would otherwise hold every array shared later.
+         * Guarded by the holder.
+         */
+        final WeakHashMap<Object, Boolean> local = new WeakHashMap<>();
         /** Holds every array shared until this thread passes such a point (it ran program code at arming). */
         volatile boolean allShared;
 
@@ -61,6 +65,7 @@ final class ArrayHolds
     ArrayHolds(final ObjectSpace space)
     {
         this.space = space;
+        new WeakHashMap<>().put(this, Boolean.TRUE); // loaded now: a hold must not load classes (see ObjectSpace)
     }
 
     /**
@@ -75,15 +80,15 @@ final class ArrayHolds
         Meta m = space.metaOf(array);
         if (m == null)
         {
-            // Dekker with share(): the bit is published before this looks at the shared filter (again, if this
-            // set it now), and share() publishes the filter before it looks at the bits, so one of the two sees
-            // the other
-            final long bit = bit(array);
-            if ((h.localBits & bit) != 0)
+            // Dekker with share() through the holder's monitor: either sharedLocked() looks at the holder after
+            // this put, or this looks at the shared filter after it, which share() set before
+            synchronized (h)
             {
-                return h;
+                if (h.local.put(array, Boolean.TRUE) != null)
+                {
+                    return h;
+                }
             }
-            h.localBits |= bit;
             m = space.metaOf(array);
             if (m == null)
             {
@@ -106,17 +111,16 @@ final class ArrayHolds
         {
             return;
         }
-        final long bit = bit(m.target);
         for (final Holder h : holders.values())
         {
-            if (h.allShared || (h.localBits & bit) != 0)
+            synchronized (h)
             {
-                if (m.twin == null)
+                if (h.allShared || h.local.containsKey(m.target))
                 {
-                    m.twin = ObjectSpace.snapshot(m); // nobody else can see m yet
-                }
-                synchronized (h)
-                {
+                    if (m.twin == null)
+                    {
+                        m.twin = ObjectSpace.snapshot(m); // nobody else can see m yet
+                    }
                     h.held.add(m);
                 }
             }
@@ -179,7 +183,10 @@ final class ArrayHolds
         {
             moved.addAll(held);
         }
-        h.localBits = 0;
+        synchronized (h)
+        {
+            h.local.clear();
+        }
         h.allShared = false;
         h.epoch++;
     }
@@ -235,10 +242,5 @@ final class ArrayHolds
             }
         }
         return n;
-    }
-
-    private static long bit(final Object array)
-    {
-        return 1L << System.identityHashCode(array);
     }
 }

@@ -111,4 +111,21 @@ class ArrayHoldsProtocolTest
         readArray(b, copy);
         assertEquals(2, copy[1]);
     }
+
+    @Test
+    void onlyTheLocalArraysAThreadHeldAreHeldWhenShared()
+    {
+        final int[][] rows = new int[1000][4];
+        for (final int[] row : rows)
+        {
+            a.space().holds.hold(row); // a loop over the rows of a local matrix
+        }
+        final int[] other = new int[4];
+        cluster.transfer(0, 1, other);
+        assertEquals(0, a.space().holds.heldCount(), "an array the thread never held is not held");
+        cluster.transfer(0, 1, rows[500]);
+        assertEquals(1, a.space().holds.heldCount(), "a held row is, from its sharing on");
+        a.space().flush();
+        assertEquals(0, a.space().holds.heldCount());
+    }
 }
