@@ -230,6 +230,22 @@ final class ArrayHolds
         return new ArrayList<>(out);
     }
 
+    /** Whether a thread holds m now: it may be writing it without a check. */
+    boolean isHeld(final Meta m)
+    {
+        for (final Holder h : holders.values())
+        {
+            synchronized (h)
+            {
+                if (h.held.contains(m))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** @return the arrays now held by any thread (for tests). */
     int heldCount()
     {

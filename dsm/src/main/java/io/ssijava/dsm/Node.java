@@ -524,6 +524,13 @@ public final class Node implements Net, MessageHandler, AutoCloseable
                         space.serveFetch(from, corr, body);
                         return;
                     }
+                    // this node's unreleased writes may not be in what it asks for: then no flush is waited for
+                    final int start = body.position();
+                    if (space.serveFetchAtOnce(from, corr, body))
+                    {
+                        return;
+                    }
+                    body.rewind(start);
                     break;
                 default:
                     break;

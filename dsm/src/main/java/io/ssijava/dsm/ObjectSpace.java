@@ -1241,12 +1241,83 @@ final class ObjectSpace
     /** Serves a copy of a home object (or chunks of a home array) to another node. */
     void serveFetch(final int from, final long correlationId, final WireIn in)
     {
+        serveFetch(from, correlationId, in, false);
+    }
+
+    /**
+     * Serves a FETCH while this node has writes it has not released, without the flush that would release them
+     * first, if none of them can be in what it serves: no release is in flight, and the parts asked for hold no
+     * unreleased write ({@link #releasedHere}). Entities asked for along that do are answered as not available
+     * (they stay invalid at the requester, whose own fault of them then waits for the flush).
+     *
+     * @return false, with nothing sent, if the faulting entity holds such a write: the fault must wait for a flush.
+     */
+    boolean serveFetchAtOnce(final int from, final long correlationId, final WireIn in)
+    {
+        return !flushLock.isLocked() && serveFetch(from, correlationId, in, true);
+    }
+
+    /**
+     * Whether the parts of a home array or object that a FETCH asks for hold no write that is not released yet: the
+     * next write traps (none trapped since the last release), no thread holds it, they equal its twin (an atomic
+     * operation leaves the old value there until the release), and no release is under way, neither this node's
+     * (its flush may have compared m already, and not yet seen its invalidations acknowledged) nor another's diffs
+     * applied to m. Caller holds m.
+     *
+     * @param chunks the chunks asked for of an array; null for an object.
+     */
+    boolean releasedHere(final Meta m, final int[] chunks)
+    {
+        if (flushLock.isLocked() || m.invalidationsInFlight != 0)
+        {
+            return false;
+        }
+        if ((m.state & Ssi.WTRAP) == 0 || m.twin == null)
+        {
+            return (m.state & Ssi.WTRAP) != 0 && (m.kind == Meta.Kind.ARRAY || m.kind == Meta.Kind.OBJECT);
+        }
+        if (m.kind == Meta.Kind.OBJECT)
+        {
+            final Field[] fields = stateFields(m);
+            final Object[] twin = (Object[])m.twin;
+            for (int i = 0; i < fields.length; i++)
+            {
+                if (!same(get(fields[i], m.target), twin[i]))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (m.kind != Meta.Kind.ARRAY || holds.isHeld(m))
+        {
+            return false;
+        }
+        final int length = Array.getLength(m.target);
+        for (final int c : chunks)
+        {
+            final int lo = c * m.chunkElems;
+            final int hi = Math.min(length, lo + m.chunkElems);
+            if (ArrayOps.firstDifferent(m.target, m.twin, lo, hi) != hi)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean serveFetch(final int from, final long correlationId, final WireIn in, final boolean releasedOnly)
+    {
         final long gid = in.getLong();
         final Meta m = byGid.get(gid);
         if (m == null || m.home != self)
         {
+            if (releasedOnly)
+            {
+                return false; // the worker's serving reports it
+            }
             net.sendError(from, correlationId, "no object " + Long.toHexString(gid) + " is homed on node " + self);
-            return;
+            return true;
         }
         final WireOut out = net.reply();
         final int[] chunks = m.kind == Meta.Kind.ARRAY ? readChunks(in, m) : null;
@@ -1256,9 +1327,13 @@ final class ObjectSpace
         }
         // what the requester fetches along (see Prefetches), each under its own lock: an invalidation that
         // overtakes the reply is caught there by the count of invalidations it saw when it asked
-        final WireOut extras = in.remaining() > 0 ? prefetches.serve(from, in, m.kind) : null;
+        final WireOut extras = in.remaining() > 0 ? prefetches.serve(from, in, m.kind, releasedOnly) : null;
         synchronized (m)
         {
+            if (releasedOnly && !releasedHere(m, chunks))
+            {
+                return false;
+            }
             if (m.kind == Meta.Kind.ARRAY)
             {
                 writeChunks(out, m, chunks, from);
@@ -1274,6 +1349,7 @@ final class ObjectSpace
             // sent under the lock so that a later invalidation of this copy cannot overtake it
             net.sendReply(from, correlationId, out);
         }
+        return true;
     }
 
     /** Writes the fields of a home object for a copy on node {@code from}. Caller holds m. */

@@ -137,9 +137,11 @@ final class Prefetches
     /**
      * The home's side: per entity asked for along a fault of one of the given kind, true and its chunks (fields),
      * or false if it is none of that kind homed here, or if it cannot be sent (a field that cannot be shared): the
-     * requester's own access to it then gets the error, not the fault that asked for it along.
+     * requester's own access to it then gets the error, not the fault that asked for it along. With
+     * {@code releasedOnly}, also false for one whose parts asked for hold a write not released yet (see
+     * {@link ObjectSpace#serveFetchAtOnce}).
      */
-    WireOut serve(final int from, final WireIn in, final Meta.Kind kind)
+    WireOut serve(final int from, final WireIn in, final Meta.Kind kind, final boolean releasedOnly)
     {
         final int n = in.getCount(1024);
         final WireOut out = new WireOut();
@@ -160,6 +162,12 @@ final class Prefetches
             {
                 synchronized (x)
                 {
+                    if (releasedOnly && !space.releasedHere(x, chunks))
+                    {
+                        out.rewind(mark);
+                        out.putBoolean(false);
+                        continue;
+                    }
                     if (chunks != null)
                     {
                         space.writeChunks(out, x, chunks, from);

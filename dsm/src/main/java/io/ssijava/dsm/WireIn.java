@@ -31,6 +31,18 @@ public final class WireIn
         return buf.remaining();
     }
 
+    /** @return how much of the message was read: {@link #rewind} goes back there. */
+    public int position()
+    {
+        return buf.position();
+    }
+
+    /** Goes back to a {@link #position()} taken before, to read the message again from there. */
+    public void rewind(final int position)
+    {
+        buf.position(position);
+    }
+
     private void need(final int n)
     {
         if (buf.remaining() < n)
