@@ -1,5 +1,6 @@
 package io.ssijava.agent;
 
+import io.ssijava.agent.boot.EarlyWorkers;
 import io.ssijava.agent.boot.JobSecret;
 import io.ssijava.agent.console.ConsoleServer;
 import io.ssijava.agent.console.ConsoleState;
@@ -152,26 +153,65 @@ public final class SsiAgent
 
     /**
      * A cluster node runs with the instrumented java.base, which needs a JVM flag: without it, this JVM runs the
-     * program again in a child JVM that has it, and ends with that child's status.
+     * program again in a child JVM that has it, and ends with that child's status. Node 0 of a job that starts its
+     * own nodes starts them here first, so that they boot while its child does ({@link EarlyWorkers}).
      */
     private static void restartWithInstrumentedJdk(final NodeOptions options)
     {
         final int status;
+        EarlyWorkers.Started early = null;
         try
         {
             final Path patch = JdkPatch.prepare(agentJar());
-            final List<String> command = JvmCommandLine.current().withJvmArgsFirst(JdkPatch.jvmFlags(patch)).toCommand();
+            JvmCommandLine child = JvmCommandLine.current().withJvmArgsFirst(JdkPatch.jvmFlags(patch));
+            Map<String, String> env = Map.of();
+            if (EarlyWorkers.apply(options))
+            {
+                try
+                {
+                    early = EarlyWorkers.start(options, agentJar(), child);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    fail(options.nodeId(), ex.getMessage()); // the job's secret
+                }
+                catch (final java.io.IOException ex)
+                {
+                    fail(options.nodeId(), "could not start the other nodes: " + ex.getMessage());
+                }
+                child = early.node0();
+                env = early.env();
+            }
+            final List<String> command = child.toCommand();
             if (options.verbose())
             {
                 System.err.println("ssi-java: node " + options.nodeId() + ": restarting with the instrumented JDK: " +
                     String.join(" ", command));
             }
-            status = Reexec.run(command);
+            status = Reexec.run(command, env);
         }
         catch (final Exception ex)
         {
+            if (early != null)
+            {
+                early.spawner().close();
+            }
             fail(options.nodeId(), "cannot start with the instrumented JDK: " + ex.getMessage());
             return;
+        }
+        if (early != null)
+        {
+            // node 0 told them to stop at the end of the job (or is gone): they exit on their own
+            early.spawner().expectExits();
+            try
+            {
+                early.spawner().awaitExit(java.time.Duration.ofSeconds(2));
+            }
+            catch (final InterruptedException ignored)
+            {
+                // close() below ends them anyway
+            }
+            early.spawner().close();
         }
         System.out.flush();
         System.err.flush();
@@ -228,6 +268,10 @@ public final class SsiAgent
         if (self != 0)
         {
             NodeSpawner.watchParent();
+        }
+        else
+        {
+            EarlyWorkers.watch();
         }
         if (secret == null && options.nodes() > 1)
         {
@@ -332,6 +376,7 @@ public final class SsiAgent
         {
             fail(self, ex instanceof RuntimeException ? ex.getMessage() : ex.toString());
         }
+        EarlyWorkers.connected();
         Runnable reap = () -> { };
         if (spawner != null)
         {

@@ -135,7 +135,7 @@ public final class NodeSpawner implements AutoCloseable {
         return spawn(node0, agentJar, self, null);
     }
 
-    private static NodeSpawner spawn(NodeOptions node0, Path agentJar, JvmCommandLine self, byte[] secret)
+    static NodeSpawner spawn(NodeOptions node0, Path agentJar, JvmCommandLine self, byte[] secret)
             throws IOException {
         if (node0.nodeId() != 0) {
             throw new IllegalArgumentException("only node 0 spawns workers, not node " + node0.nodeId());

@@ -27,9 +27,23 @@ public final class Reexec
      */
     public static int run(final List<String> command) throws IOException
     {
+        return run(command, Map.of());
+    }
+
+    /**
+     * As {@link #run(List)}, with variables added to the child's environment.
+     *
+     * @param command the child's command.
+     * @param extra   variables the child's environment gets too.
+     * @return the child's exit status.
+     * @throws IOException if it cannot be started.
+     */
+    public static int run(final List<String> command, final Map<String, String> extra) throws IOException
+    {
         final ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
         final Map<String, String> env = pb.environment();
         JVM_OPTION_VARS.forEach(env::remove);
+        env.putAll(extra);
         env.put(ENV_PARENT, Long.toString(ProcessHandle.current().pid()));
         final Process child = pb.start();
         final Thread hook = new Thread(() ->
