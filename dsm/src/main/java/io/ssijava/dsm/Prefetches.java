@@ -17,8 +17,10 @@ final class Prefetches
 {
     /** How much a fault of an array fetches at most, arrays made right after it included (0: just that one). */
     static final long BYTES = Long.getLong("ssi.prefetchBytes", 8L * ObjectSpace.CHUNK_BYTES);
+    /** The most entities one FETCH asks for along (what a home accepts). */
+    static final int MAX_ALONG = 1024;
     /** How many objects made right after a faulting one its fault fetches at most (0: none). */
-    static final int OBJECTS = Integer.getInteger("ssi.prefetchObjects", 32);
+    static final int OBJECTS = Math.min(MAX_ALONG, Integer.getInteger("ssi.prefetchObjects", MAX_ALONG));
 
     private final ObjectSpace space;
 
@@ -143,7 +145,7 @@ final class Prefetches
      */
     WireOut serve(final int from, final WireIn in, final Meta.Kind kind, final boolean releasedOnly)
     {
-        final int n = in.getCount(1024);
+        final int n = in.getCount(MAX_ALONG);
         final WireOut out = new WireOut();
         for (int k = 0; k < n; k++)
         {

@@ -88,7 +88,7 @@ class PrefetchProtocolTest
     @Test
     void aFaultOfOneObjectBringsTheNextObjectsOfItsArray()
     {
-        final Point[] points = new Point[40];
+        final Point[] points = new Point[Prefetches.OBJECTS + 8];
         for (int i = 0; i < points.length; i++)
         {
             points[i] = new Point();
@@ -99,12 +99,12 @@ class PrefetchProtocolTest
         final long faults = b.stats().faults.get();
         read(b, copy[0]);
         assertEquals(faults + 1, b.stats().faults.get(), "one remote fault");
-        for (int i = 0; i <= 32; i++)
+        for (int i = 0; i <= Prefetches.OBJECTS; i++)
         {
             assertFalse(invalid(b, copy[i]), "point " + i + " came with the fault");
             assertEquals(10 + i, copy[i].x);
         }
-        assertTrue(invalid(b, copy[33]), "point 33 is past the budget of 32");
+        assertTrue(invalid(b, copy[Prefetches.OBJECTS + 1]), "the next point is past the budget");
 
         write(a, points[5]);
         points[5].x = -5;
