@@ -167,18 +167,7 @@ public final class SsiAgent
             Map<String, String> env = Map.of();
             if (EarlyWorkers.apply(options))
             {
-                try
-                {
-                    early = EarlyWorkers.start(options, agentJar(), child);
-                }
-                catch (final IllegalArgumentException ex)
-                {
-                    fail(options.nodeId(), ex.getMessage()); // the job's secret
-                }
-                catch (final java.io.IOException ex)
-                {
-                    fail(options.nodeId(), "could not start the other nodes: " + ex.getMessage());
-                }
+                early = startEarly(options, child);
                 child = early.node0();
                 env = early.env();
             }
@@ -199,23 +188,33 @@ public final class SsiAgent
             fail(options.nodeId(), "cannot start with the instrumented JDK: " + ex.getMessage());
             return;
         }
-        if (early != null)
+        if (early != null && status == 0)
         {
-            // node 0 told them to stop at the end of the job (or is gone): they exit on their own
-            early.spawner().expectExits();
-            try
-            {
-                early.spawner().awaitExit(java.time.Duration.ofSeconds(2));
-            }
-            catch (final InterruptedException ignored)
-            {
-                // close() below ends them anyway
-            }
-            early.spawner().close();
+            early.reap();
         }
+        // else (a node lost, the job to be recovered, a failure) the nodes leave on their own when this JVM ends, as
+        // they would when node 0 does: a node stopped meanwhile (a stale one) when it resumes
         System.out.flush();
         System.err.flush();
         Runtime.getRuntime().halt(status);
+    }
+
+    /** Starts the other nodes before node 0 restarts (see {@link EarlyWorkers}); fails the job if it cannot. */
+    private static EarlyWorkers.Started startEarly(final NodeOptions options, final JvmCommandLine patched)
+    {
+        try
+        {
+            return EarlyWorkers.start(options, agentJar(), patched);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            fail(options.nodeId(), ex.getMessage()); // the job's secret
+        }
+        catch (final java.io.IOException ex)
+        {
+            fail(options.nodeId(), "could not start the other nodes: " + ex.getMessage());
+        }
+        throw new AssertionError("not reached: fail() halts");
     }
 
     /**

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -63,7 +62,7 @@ class StartupTest {
         ProcessRunner.Result r;
         long stopMillis;
         try (RunningProcess job = runner.start()) {
-            ProcessHandle worker = awaitWorker(job.handle());
+            ProcessHandle worker = BadInputTest.findWorker(job.handle(), 1, job);
             long killedAt = System.nanoTime();
             worker.destroyForcibly(); // long before it can boot and connect
             assertTrue(BadInputTest.awaitExit(job, BadInputTest.STOP_AFTER_LOSS),
@@ -77,21 +76,5 @@ class StartupTest {
         assertEquals("", r.stdout(), "the program never ran\n" + why);
         assertEquals(List.of(), Cluster.awaitNoneWith(marker, BadInputTest.LEFTOVER_GRACE), "no node may be left\n"
                 + why);
-    }
-
-    /** Node 1, as soon as the JVM the user started has started it. */
-    private static ProcessHandle awaitWorker(ProcessHandle launched) {
-        Pattern option = Pattern.compile("[=,]node=1(,|\\s|$)");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            Optional<ProcessHandle> found = launched.children()
-                    .filter(p -> p.info().commandLine().map(c -> option.matcher(c).find()).orElse(false))
-                    .findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            Cluster.sleep(10);
-        }
-        throw new AssertionError("node 1 was never started by the JVM the user started");
     }
 }

@@ -4,6 +4,7 @@ import io.ssijava.transport.Transport;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -41,6 +42,20 @@ public final class EarlyWorkers
     /** The nodes started, and how node 0 is to be started: its command and what its environment adds. */
     public record Started(NodeSpawner spawner, JvmCommandLine node0, Map<String, String> env)
     {
+        /** Once node 0 has ended the job: the nodes exit on their own (it told them to stop), or are ended. */
+        public void reap()
+        {
+            spawner.expectExits();
+            try
+            {
+                spawner.awaitExit(Duration.ofSeconds(2));
+            }
+            catch (final InterruptedException ignored)
+            {
+                Thread.currentThread().interrupt(); // close() ends them anyway
+            }
+            spawner.close();
+        }
     }
 
     /**
