@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
  * more.
  * <p>
  * A local array a thread holds may become shared while the loop runs. The hold leaves the array (weakly) with its
- * holder, and sharing gives that holder the new shared array at once, twinned before any other node can fetch it. While a node has shared no array its hoisted checks fold to nothing
- * ({@code ArrayWriteSite}); when it shares its first, every thread that may then be in such a loop holds all arrays
- * shared until it passes such a point ({@link #afterArming}).
+ * holder, and sharing gives that holder the new shared array at once, twinned before any other node can fetch it.
+ * While a node has shared no array its hoisted checks fold to nothing ({@code ArrayWriteSite}); when it shares its
+ * first, every thread that may then be in such a loop holds all arrays shared until it passes such a point
+ * ({@link #afterArming}).
  */
 final class ArrayHolds
 {
