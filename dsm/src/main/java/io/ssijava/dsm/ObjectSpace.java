@@ -1268,13 +1268,14 @@ final class ObjectSpace
      */
     boolean releasedHere(final Meta m, final int[] chunks)
     {
-        if (flushLock.isLocked() || m.invalidationsInFlight != 0)
+        if (flushLock.isLocked() || m.invalidationsInFlight != 0 || (m.state & Ssi.WTRAP) == 0 ||
+            m.kind != Meta.Kind.ARRAY && m.kind != Meta.Kind.OBJECT)
         {
             return false;
         }
-        if ((m.state & Ssi.WTRAP) == 0 || m.twin == null)
+        if (m.twin == null)
         {
-            return (m.state & Ssi.WTRAP) != 0 && (m.kind == Meta.Kind.ARRAY || m.kind == Meta.Kind.OBJECT);
+            return true; // never written here since it was shared (a twin is taken at the first write)
         }
         if (m.kind == Meta.Kind.OBJECT)
         {
@@ -1289,7 +1290,7 @@ final class ObjectSpace
             }
             return true;
         }
-        if (m.kind != Meta.Kind.ARRAY || holds.isHeld(m))
+        if (holds.isHeld(m))
         {
             return false;
         }
