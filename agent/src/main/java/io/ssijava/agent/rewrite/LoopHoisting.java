@@ -18,6 +18,7 @@ import org.objectweb.asm.tree.analysis.SourceValue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,8 +51,12 @@ final class LoopHoisting
         }
     }
 
-    /** Access instruction -> its hoisted check (shared by accesses of the same local, mode and loop). */
-    final Map<AbstractInsnNode, Hoisted> hoisted = new HashMap<>();
+    /**
+     * Access instruction -> its hoisted check (shared by accesses of the same local, mode and loop), in the order of
+     * the accesses: the checks are emitted in that order, so a class is rewritten the same way in every JVM (a map
+     * by identity hash ordered them by chance).
+     */
+    final Map<AbstractInsnNode, Hoisted> hoisted = new LinkedHashMap<>();
 
     private LoopHoisting()
     {

@@ -45,6 +45,32 @@ class ArrayAccessRewriteTest extends RewriteTestSupport
     }
 
     @Test
+    void hoistedChecksFollowTheAccessesAndEveryRewriteIsTheSame()
+    {
+        final byte[] first = new RewritingLoader().rewrittenBytes("ArrayOps");
+        for (int i = 0; i < 20; i++)
+        {
+            // a fresh loader: new instruction objects, whose identity hashes used to order the hoisted checks
+            final byte[] again = new RewritingLoader().rewrittenBytes("ArrayOps");
+            assertArrayEquals(first, again, () -> "rewrites differ:\n" + RewritingLoader.textify(first) +
+                "\n---\n" + RewritingLoader.textify(again));
+        }
+        final ClassNode app = new ClassNode();
+        new ClassReader(first).accept(app, 0);
+        final MethodNode incAll = app.methods.stream().filter(m -> m.name.equals("incAll")).findFirst().orElseThrow();
+        final List<String> checks = new java.util.ArrayList<>();
+        for (final AbstractInsnNode insn : incAll.instructions)
+        {
+            if (insn instanceof MethodInsnNode && ((MethodInsnNode)insn).owner.equals("io/ssijava/rt/ArrayGuard"))
+            {
+                checks.add(((MethodInsnNode)insn).name);
+            }
+        }
+        // a[i]++ reads a, then writes it: the loop's two checks, in front of it, in that order
+        assertEquals(List.of("checkRead", "checkHoistedWrite"), checks);
+    }
+
+    @Test
     void writeChecksOfApplicationClassesAskTheWriteSiteAndTheJdksReadTheCount() throws Exception
     {
         final ClassNode app = new ClassNode();
