@@ -31,11 +31,11 @@ import java.util.function.BiConsumer;
  *
  * <p>Each worker runs the same java, JVM flags, class path, main class and arguments as
  * node 0 (see {@link JvmCommandLine}); only the ssi agent flag differs: it carries
- * {@code node=I} and the peers. Workers share node 0's stdout and stderr. Their stdin is a
- * pipe that node 0 keeps open and never writes to: when node 0 dies, even by
- * {@code kill -9}, the kernel closes it, and {@link #watchParent()} on the worker sees EOF
- * and halts the worker. A shutdown hook on node 0 also terminates the workers (for the
- * orderly paths: normal exit, Ctrl-C, {@code kill}).
+ * {@code node=I} and the peers. Workers share node 0's stdout and stderr. {@link #watchParent()}
+ * on the worker halts it when node 0 dies, even by {@code kill -9}: it looks at node 0's
+ * process, or, on a worker started over ssh, reads its stdin, a pipe that node 0 keeps open
+ * and never writes to, until the kernel closes it. A shutdown hook on node 0 also terminates
+ * the workers (for the orderly paths: normal exit, Ctrl-C, {@code kill}).
  *
  * <p>Worker environment: {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS} and
  * {@code _JAVA_OPTIONS} are removed (their content is already among node 0's JVM flags,
@@ -445,14 +445,16 @@ public final class NodeSpawner implements AutoCloseable {
     }
 
     /**
-     * On a spawned worker, starts a daemon thread that reads stdin (the pipe from node 0) and
-     * halts this JVM with status {@value #LOST_PARENT_STATUS} when it reaches EOF, printing
+     * On a spawned worker, starts a daemon thread that halts this JVM with status
+     * {@value #LOST_PARENT_STATUS} once the process that started it is gone, printing
      * {@code ssi-java: node I: lost its parent node, exiting} on stderr. So a worker never
-     * outlives node 0, even when node 0 is killed with SIGKILL and runs no hooks.
+     * outlives node 0, even when node 0 is killed with SIGKILL and runs no hooks. The thread
+     * looks at that process every {@value ParentWatch#PERIOD_MS} ms ({@link ParentWatch}); on a
+     * worker started over ssh it reads stdin (the pipe from node 0) until EOF instead.
      *
      * <p>Does nothing (returns false) when this JVM was not spawned by node 0: a node started
      * by hand must not consume the terminal's input, nor die on Ctrl-D. Idempotent. Once
-     * called, the program must not read {@code System.in} on this node.
+     * called on a worker started over ssh, the program must not read {@code System.in} there.
      *
      * @return true when the watch runs (or already ran) on this JVM
      */
@@ -468,17 +470,25 @@ public final class NodeSpawner implements AutoCloseable {
             return false;
         }
         String nodeId = Optional.ofNullable(System.getenv(ENV_NODE_ID)).orElse("?").strip();
-        // When node 0 is already gone we still start the watcher: its pipe is closed too, so
-        // the watcher sees EOF at once and there is one code path for the message and status.
+        boolean remote = "1".equals(System.getenv(ENV_REMOTE));
+        // When node 0 is already gone we still start the watcher: it sees that at once, and
+        // there is one code path for the message and status.
         boolean parentAlive = ProcessHandle.of(expected).map(ProcessHandle::isAlive).orElse(false);
         long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-        if (parentAlive && parent != expected && !"1".equals(System.getenv(ENV_REMOTE))) {
+        if (parentAlive && parent != expected && !remote) {
             // The variable was inherited from some ancestor: we are not its worker.
             return false;
         }
         if (!WATCHING.compareAndSet(false, true)) {
             return true;
         }
+        if (!remote) {
+            // node 0 (or the JVM that started the nodes) is on this host: look at it, rather than
+            // block a thread in a read of the pipe, which would hold up this JVM's exit
+            ParentWatch.start(expected, "ssi-parent-watch", () -> lostParent(nodeId));
+            return true;
+        }
+        // Over ssh the pid names a process of another host: the pipe is all there is.
         // Read fd 0 directly: System.in may be replaced or wrapped by the time we run.
         InputStream stdin = new FileInputStream(FileDescriptor.in);
         Thread watcher = new Thread(() -> watch(stdin, nodeId), "ssi-parent-watch");

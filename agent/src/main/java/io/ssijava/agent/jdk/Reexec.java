@@ -1,5 +1,7 @@
 package io.ssijava.agent.jdk;
 
+import io.ssijava.agent.boot.ParentWatch;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -85,11 +87,12 @@ public final class Reexec
         }
         try
         {
-            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(parent -> parent.onExit().thenRun(() ->
+            // not onExit(): for a process that is not its child the JDK looks only every 300 ms to 5 s
+            ParentWatch.start(Long.parseLong(pid.strip()), "ssi-launcher-watch", () ->
             {
                 System.err.println("ssi-java: the launching process " + pid + " is gone; stopping");
                 Runtime.getRuntime().halt(3);
-            }));
+            });
         }
         catch (final NumberFormatException ignored)
         {

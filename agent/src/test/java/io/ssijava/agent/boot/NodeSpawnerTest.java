@@ -211,13 +211,34 @@ class NodeSpawnerTest {
     }
 
     @Test
-    void shouldHaltWhenStdinFromTheParentCloses() throws Exception {
+    void shouldHaltWhenTheParentOnThisHostDies() throws Exception {
+        // bash starts the worker as node 0 would, naming itself the parent, and is then killed.
+        // The worker's stdin stays open (this JVM holds the pipe): it must look at its parent.
+        String worker = String.join(" ", NodeSpawner.quote(ChildJvm.java()), "-cp",
+                NodeSpawner.quote(System.getProperty("java.class.path")), WatchParentMain.class.getName());
+        List<String> cmd = List.of("bash", "-c", NodeSpawner.ENV_PARENT_PID + "=$$ " + NodeSpawner.ENV_NODE_ID
+                + "=7 " + worker + " & echo worker=$!; wait");
+        try (ChildJvm parent = ChildJvm.start(cmd, Map.of())) {
+            long workerPid = Long.parseLong(parent.awaitLine("worker=", START).substring("worker=".length()));
+            parent.track(workerPid);
+            // between its looks the watcher sleeps: no thread blocked in a read holds up the JVM's exit
+            parent.awaitLine("watcher=sleeping", START);
+            parent.process().destroyForcibly();
+            parent.process().waitFor();
+            assertTrue(ChildJvm.awaitGone(List.of(workerPid), Duration.ofSeconds(10)), "the worker outlived bash");
+            assertTrue(parent.stderr().contains("ssi-java: node 7: lost its parent node, exiting"), parent.stderr());
+            assertFalse(parent.stdout().contains("still alive"));
+        }
+    }
+
+    @Test
+    void shouldHaltWhenStdinFromTheParentClosesOnAWorkerStartedOverSsh() throws Exception {
         List<String> cmd = List.of(ChildJvm.java(), "-cp", System.getProperty("java.class.path"),
                 WatchParentMain.class.getName());
         Map<String, String> env = Map.of(NodeSpawner.ENV_PARENT_PID, Long.toString(ProcessHandle.current().pid()),
-                NodeSpawner.ENV_NODE_ID, "5");
+                NodeSpawner.ENV_NODE_ID, "5", NodeSpawner.ENV_REMOTE, "1");
         try (ChildJvm child = ChildJvm.start(cmd, env)) {
-            child.awaitLine("watching=true", START);
+            child.awaitLine("watcher=reading", START);
             child.process().getOutputStream().close();
             assertEquals(NodeSpawner.LOST_PARENT_STATUS, child.awaitExit(Duration.ofSeconds(10)));
             assertTrue(child.stderr().contains("ssi-java: node 5: lost its parent node, exiting"), child.stderr());
