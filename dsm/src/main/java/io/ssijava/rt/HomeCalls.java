@@ -3,9 +3,9 @@ package io.ssijava.rt;
 import java.util.List;
 
 /**
- * Methods of the JDK's queues, latches and barriers that run on the object's home node when called on a shared
- * one from another node: one round trip per call, where running them on a cached copy would move the object's lock,
- * nodes and count between the nodes several times per call. The instrumented JDK starts each listed method with
+ * Methods of the JDK's queues, latches, barriers and semaphores that run on the object's home node when called on a
+ * shared one from another node: one round trip per call, where running them on a cached copy would move the object's
+ * lock, nodes and count between the nodes several times per call. The instrumented JDK starts each listed method with
  * <pre>
  *   if (HomeCalls.isShared(this) &amp;&amp; !HomeCalls.runsHere(this) [&amp;&amp; this.doneAtZero() != 0])
  *       return HomeCalls.call(this, ID, new Object[] {arguments...});   (unboxed as the method returns)
@@ -47,6 +47,8 @@ public final class HomeCalls
     private static final String CLQ = "java/util/concurrent/ConcurrentLinkedQueue";
     private static final String CDL = "java/util/concurrent/CountDownLatch";
     private static final String BARRIER = "java/util/concurrent/CyclicBarrier";
+    private static final String SEMAPHORE = "java/util/concurrent/Semaphore";
+    private static final String TIMED_TRY = "JLjava/util/concurrent/TimeUnit;)Z";
     private static final String PUT = "(Ljava/lang/Object;)V";
     private static final String OFFER = "(Ljava/lang/Object;)Z";
     private static final String OFFER_TIMED = "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Z";
@@ -113,7 +115,18 @@ public final class HomeCalls
         new Method(LBD, "pollFirst", TAKE, false),
         new Method(LBD, "pollLast", TAKE, false),
         new Method(LBD, "pollFirst", POLL_TIMED, true),
-        new Method(LBD, "pollLast", POLL_TIMED, true));
+        new Method(LBD, "pollLast", POLL_TIMED, true),
+        // a semaphore's permits and waiters stay at home: an acquire or a release is one round trip, where the
+        // synchronizer's state, wait queue and the wake-up of its next waiter moved between the nodes
+        // (acquireUninterruptibly is left where it is called: at home it could not be withdrawn to move its thread)
+        new Method(SEMAPHORE, "acquire", "()V", true),
+        new Method(SEMAPHORE, "acquire", "(I)V", true),
+        new Method(SEMAPHORE, "tryAcquire", "()Z", false),
+        new Method(SEMAPHORE, "tryAcquire", "(I)Z", false),
+        new Method(SEMAPHORE, "tryAcquire", "(" + TIMED_TRY, true),
+        new Method(SEMAPHORE, "tryAcquire", "(I" + TIMED_TRY, true),
+        new Method(SEMAPHORE, "release", "()V", false),
+        new Method(SEMAPHORE, "release", "(I)V", false));
 
     /** Internal name of this class, for the agent. */
     public static final String INTERNAL_NAME = "io/ssijava/rt/HomeCalls";

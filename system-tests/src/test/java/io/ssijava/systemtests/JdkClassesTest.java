@@ -221,6 +221,23 @@ class JdkClassesTest {
         assertTrue(seen >= 12, () -> "only " + seen + " calls ran at home\n" + run.explain());
     }
 
+    /**
+     * A semaphore's acquires and releases made by threads on another node than its home run there, one round trip
+     * each, and still guard the program's plain fields (Locks counts under a semaphore used as a mutex and checks a
+     * pool's permits).
+     */
+    @Test
+    @Timeout(120)
+    void semaphoreCallsFromOtherNodesRunAtItsHome() {
+        StatsRun run = onTwoNodesWithStats("Locks");
+        String err = run.result().stderr();
+        assertTrue(Pattern.compile("(mutex|pool) user \\d " + REMOTE_NOTE).matcher(err).find(),
+                () -> "no semaphore user ran on node 1\n" + run.explain());
+        // a mutex user acquires and releases 100 times; a pool user makes 45 acquires and as many releases
+        long seen = callsRunAtHome(run.result());
+        assertTrue(seen >= 90, () -> "only " + seen + " calls ran at home\n" + run.explain());
+    }
+
     /** A run of a program on 2 nodes with --stats: its command and what it gave. */
     private record StatsRun(List<String> cmd, ProcessRunner.Result result) {
         String explain() {
