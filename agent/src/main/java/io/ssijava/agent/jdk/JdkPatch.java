@@ -16,11 +16,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -236,28 +233,35 @@ public final class JdkPatch
         return base.resolve("ssi-java");
     }
 
-    /** Same JDK build, same java.home and same agent build give the same copy. */
-    private static String key(final Path agentJar, final String version) throws IOException
+    /**
+     * Same JDK build, same java.home and same agent build give the same copy. The agent build is told by the name,
+     * CRC-32 and size of every entry of its jar, from the jar's directory: a SHA-256 of the whole jar (4 MB) took a
+     * node about 50 ms of its start, mostly for loading the security providers and running the digest before it was
+     * compiled. A cache key needs no cryptographic hash: CRC-32C and CRC-32 of that list make its 48 bits.
+     */
+    static String key(final Path agentJar, final String version) throws IOException
     {
-        try
+        final StringBuilder text = new StringBuilder(version).append('\n')
+            .append(System.getProperty("java.home", "")).append('\n');
+        if (Files.isDirectory(agentJar))
         {
-            final MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(version.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            md.update(System.getProperty("java.home", "").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            if (Files.isDirectory(agentJar))
-            {
-                md.update(Long.toString(System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            else
-            {
-                md.update(Files.readAllBytes(agentJar));
-            }
-            return HexFormat.of().formatHex(md.digest(), 0, 6);
+            text.append(System.nanoTime()); // classes being developed: a copy of its own every time
         }
-        catch (final NoSuchAlgorithmException ex)
+        else
         {
-            throw new IllegalStateException(ex);
+            try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(agentJar.toFile()))
+            {
+                jar.stream().forEach(e -> text.append(e.getName()).append(' ').append(e.getCrc()).append(' ')
+                    .append(e.getSize()).append('\n'));
+            }
         }
+        final byte[] bytes = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final java.util.zip.CRC32C high = new java.util.zip.CRC32C();
+        high.update(bytes);
+        final java.util.zip.CRC32 low = new java.util.zip.CRC32();
+        low.update(bytes);
+        // 12 hex digits, leading zeros kept (the 49th bit, set, is cut off)
+        return Long.toHexString((high.getValue() << 32 | low.getValue()) & 0xffff_ffff_ffffL | 1L << 48).substring(1);
     }
 
     /**
