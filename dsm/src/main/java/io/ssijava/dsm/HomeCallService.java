@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs {@link HomeCalls} methods of shared queues, latches, barriers and semaphores on their home node for callers on
- * other nodes. The caller releases first; the home runs the method on the master copy on a thread of its own (a take
- * may wait as long as the program's would), releases, and answers with what it returned or threw. A call that may wait
- * is withdrawn when its caller is interrupted: the home interrupts the thread that runs it, which then either
- * finished anyway (its result is the answer) or throws {@code InterruptedException} having done nothing.
+ * Runs {@link HomeCalls} methods of shared queues, latches, barriers, semaphores and phasers on their home node for
+ * callers on other nodes. The caller releases first; the home runs the method on the master copy on a thread of its
+ * own (a take may wait as long as the program's would), releases, and answers with what it returned or threw. A call
+ * that may wait is withdrawn when its caller is interrupted: the home interrupts the thread that runs it, which then
+ * either finished anyway (its result is the answer) or throws {@code InterruptedException} having done nothing.
  */
 final class HomeCallService
 {

@@ -39,7 +39,7 @@ public final class NodeMetrics
         counter("invalidations_received_total", "copies the node was told to drop"),
         counter("remote_atomics_total", "read-modify-writes sent to another node's home"),
         counter("home_calls_total",
-            "queue, latch, barrier and semaphore calls this node ran at their object's home elsewhere"),
+            "queue, latch, barrier, semaphore and phaser calls this node ran at their object's home elsewhere"),
         counter("messages_sent_total", "messages sent to other nodes"),
         counter("bytes_sent_total", "payload bytes sent to other nodes"),
         counter("messages_received_total", "messages received from other nodes"),

@@ -3,11 +3,13 @@ package io.ssijava.rt;
 import java.util.List;
 
 /**
- * Methods of the JDK's queues, latches, barriers and semaphores that run on the object's home node when called on a
- * shared one from another node: one round trip per call, where running them on a cached copy would move the object's
- * lock, nodes and count between the nodes several times per call. The instrumented JDK starts each listed method with
+ * Methods of the JDK's queues, latches, barriers, semaphores and phasers that run on the object's home node when
+ * called on a shared one from another node: one round trip per call, where running them on a cached copy would move
+ * the object's lock, nodes and count between the nodes several times per call. The instrumented JDK starts each
+ * listed method with
  * <pre>
- *   if (HomeCalls.isShared(this) &amp;&amp; !HomeCalls.runsHere(this) [&amp;&amp; this.doneAtZero() != 0])
+ *   if (HomeCalls.isShared(this) &amp;&amp; !HomeCalls.runsHere(this) [&amp;&amp; getClass() == Owner.class]
+ *           [&amp;&amp; this.doneAtZero() != 0])
  *       return HomeCalls.call(this, ID, new Object[] {arguments...});   (unboxed as the method returns)
  * </pre>
  * so a local queue pays one field load and a compare. At the home the call runs as any thread's would, on the
@@ -30,12 +32,29 @@ public final class HomeCalls
      * @param doneAtZero    null, or a method {@code ()J} of the class whose answer only ever goes down: while the
      *                      local copy answers 0 the call has nothing to wait for and runs here (a latch that is
      *                      open already: a stale copy reads a higher count, never 0 too early), with no round trip.
+     * @param exactClass    whether only instances of the class itself run it at home, not those of subclasses:
+     *                      a subclass's hook that the method calls (a phaser's {@code onAdvance}) must run on the
+     *                      caller's thread, as in one JVM.
      */
-    public record Method(String owner, String name, String desc, boolean interruptible, String doneAtZero)
+    public record Method(String owner, String name, String desc, boolean interruptible, String doneAtZero,
+        boolean exactClass)
     {
         Method(final String owner, final String name, final String desc, final boolean interruptible)
         {
-            this(owner, name, desc, interruptible, null);
+            this(owner, name, desc, interruptible, null, false);
+        }
+
+        Method(final String owner, final String name, final String desc, final boolean interruptible,
+            final String doneAtZero)
+        {
+            this(owner, name, desc, interruptible, doneAtZero, false);
+        }
+
+        /** A method of the class itself: instances of subclasses run it where it is called. */
+        static Method ofExactClass(final String owner, final String name, final String desc,
+            final boolean interruptible)
+        {
+            return new Method(owner, name, desc, interruptible, null, true);
         }
     }
 
@@ -48,6 +67,7 @@ public final class HomeCalls
     private static final String CDL = "java/util/concurrent/CountDownLatch";
     private static final String BARRIER = "java/util/concurrent/CyclicBarrier";
     private static final String SEMAPHORE = "java/util/concurrent/Semaphore";
+    private static final String PHASER = "java/util/concurrent/Phaser";
     private static final String TIMED_TRY = "JLjava/util/concurrent/TimeUnit;)Z";
     private static final String PUT = "(Ljava/lang/Object;)V";
     private static final String OFFER = "(Ljava/lang/Object;)Z";
@@ -126,7 +146,17 @@ public final class HomeCalls
         new Method(SEMAPHORE, "tryAcquire", "(" + TIMED_TRY, true),
         new Method(SEMAPHORE, "tryAcquire", "(I" + TIMED_TRY, true),
         new Method(SEMAPHORE, "release", "()V", false),
-        new Method(SEMAPHORE, "release", "(I)V", false));
+        new Method(SEMAPHORE, "release", "(I)V", false),
+        // a phaser's parties and phase stay at home: registering, arriving and waiting for the advance are a round
+        // trip each (the program's arriveAndAwaitAdvance and awaitAdvance wait in awaitAdvanceInterruptibly, see
+        // BlockingCalls). Not for subclasses: the arrival that advances the phase runs onAdvance, which must run
+        // on the arriving thread.
+        Method.ofExactClass(PHASER, "register", "()I", false),
+        Method.ofExactClass(PHASER, "bulkRegister", "(I)I", false),
+        Method.ofExactClass(PHASER, "arrive", "()I", false),
+        Method.ofExactClass(PHASER, "arriveAndDeregister", "()I", false),
+        Method.ofExactClass(PHASER, "awaitAdvanceInterruptibly", "(I)I", true),
+        Method.ofExactClass(PHASER, "awaitAdvanceInterruptibly", "(IJLjava/util/concurrent/TimeUnit;)I", true));
 
     /** Internal name of this class, for the agent. */
     public static final String INTERNAL_NAME = "io/ssijava/rt/HomeCalls";

@@ -46,6 +46,7 @@ class JdkClassesTest {
             "Atomics",
             "Locks",
             "Coordination",
+            "Phases",
             "BlockingQueues",
             "QueueContracts",
             "Executors",
@@ -72,6 +73,7 @@ class JdkClassesTest {
             "Atomics",
             "Locks",
             "Coordination",
+            "Phases",
             "BlockingQueues",
             "QueueContracts",
             "Executors",
@@ -236,6 +238,24 @@ class JdkClassesTest {
         // a mutex user acquires and releases 100 times; a pool user makes 45 acquires and as many releases
         long seen = callsRunAtHome(run.result());
         assertTrue(seen >= 90, () -> "only " + seen + " calls ran at home\n" + run.explain());
+    }
+
+    /**
+     * A phaser's arrivals and waits for the advance made by parties on another node than its home run there, one
+     * round trip each; a subclass's stay where they are made, so that its onAdvance runs on the thread that advances
+     * the phase (Phases checks that and prints it).
+     */
+    @Test
+    @Timeout(120)
+    void phaserCallsFromOtherNodesRunAtItsHome() {
+        StatsRun run = onTwoNodesWithStats("Phases");
+        assertTrue(run.result().stderr().contains("party 0 " + REMOTE_NOTE)
+                || run.result().stderr().contains("party 1 " + REMOTE_NOTE)
+                || run.result().stderr().contains("party 2 " + REMOTE_NOTE),
+                () -> "no party ran on node 1\n" + run.explain());
+        // a party makes 20 arrivals and 20 waits on the plain phaser, then deregisters
+        long seen = callsRunAtHome(run.result());
+        assertTrue(seen >= 41, () -> "only " + seen + " calls ran at home\n" + run.explain());
     }
 
     /** A run of a program on 2 nodes with --stats: its command and what it gave. */

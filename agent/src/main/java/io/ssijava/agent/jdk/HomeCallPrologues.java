@@ -13,6 +13,7 @@ import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.IntInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TypeInsnNode;
@@ -59,7 +60,7 @@ final class HomeCallPrologues
                 final HomeCalls.Method def = HomeCalls.METHODS.get(id);
                 if (mn.name.equals(def.name()) && mn.desc.equals(def.desc()) && (mn.access & Opcodes.ACC_STATIC) == 0)
                 {
-                    prepend(cn.name, mn, id, def.doneAtZero());
+                    prepend(cn.name, mn, id, def);
                     changed = true;
                 }
             }
@@ -73,8 +74,9 @@ final class HomeCallPrologues
         return cw.toByteArray();
     }
 
-    private static void prepend(final String owner, final MethodNode mn, final int id, final String doneAtZero)
+    private static void prepend(final String owner, final MethodNode mn, final int id, final HomeCalls.Method def)
     {
+        final String doneAtZero = def.doneAtZero();
         final Type[] params = Type.getArgumentTypes(mn.desc);
         final Type ret = Type.getReturnType(mn.desc);
         // where the method's own code starts: an existing frame there is the one to jump to, else one is added
@@ -99,6 +101,14 @@ final class HomeCallPrologues
         pro.add(new VarInsnNode(Opcodes.ALOAD, 0));
         pro.add(new MethodInsnNode(Opcodes.INVOKESTATIC, HOME_CALLS, "runsHere", "(Ljava/lang/Object;)Z", false));
         pro.add(new JumpInsnNode(Opcodes.IFNE, local));
+        if (def.exactClass())
+        {
+            pro.add(new VarInsnNode(Opcodes.ALOAD, 0));
+            pro.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/Object", "getClass", "()Ljava/lang/Class;",
+                false));
+            pro.add(new LdcInsnNode(Type.getObjectType(owner)));
+            pro.add(new JumpInsnNode(Opcodes.IF_ACMPNE, local));
+        }
         if (doneAtZero != null)
         {
             pro.add(new VarInsnNode(Opcodes.ALOAD, 0));
