@@ -45,6 +45,11 @@ final class LockState
 
     /** Home only: the token has left this node at least once (from then on every local entry is counted). */
     boolean departedOnce;
+    /**
+     * The thread last found not to hold the object's JVM monitor uncounted (see Locks.adoptLocalEntry), or null. A
+     * thread can only come to hold it uncounted by entering while the object was local, so it is not asked again.
+     */
+    Thread notHolding;
 
     /** Manager (home) only: the node the token was last promised to. */
     int managerOwner;
