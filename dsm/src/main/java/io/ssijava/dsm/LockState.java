@@ -1,9 +1,7 @@
 package io.ssijava.dsm;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The cluster lock (monitor) of one shared object as seen by one node. A token moves between nodes; the node that
@@ -30,7 +28,7 @@ final class LockState
     /** A revoke that arrived before the token did. */
     int pendingRevoke = -1;
     /** Per local thread: monitor depth, for wait(). */
-    final Map<Thread, Integer> depth = new IdentityHashMap<>();
+    final Holders depth = new Holders();
     /** Waiter ids of threads in wait() anywhere in the cluster; travels with the token. */
     List<Long> waiters = new ArrayList<>();
 

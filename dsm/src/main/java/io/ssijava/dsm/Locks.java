@@ -144,8 +144,8 @@ final class Locks
      */
     private static boolean tryEnter(final LockState ls, final Thread me)
     {
-        final Integer depth = ls.depth.get(me);
-        if (ls.owned && depth == null && ls.reservedFor >= 0)
+        final int depth = ls.depth.get(me);
+        if (ls.owned && depth == 0 && ls.reservedFor >= 0)
         {
             if (ls.transferring || ls.reservedFor != me.getId())
             {
@@ -153,14 +153,14 @@ final class Locks
             }
             ls.holds++;
             ls.usesSinceGrant++;
-            ls.depth.put(me, 1);
+            ls.depth.set(me, 1);
             return true;
         }
-        if (ls.owned && (depth != null || !ls.transferring && (ls.revokeTo < 0 || ls.usesSinceGrant == 0)))
+        if (ls.owned && (depth != 0 || !ls.transferring && (ls.revokeTo < 0 || ls.usesSinceGrant == 0)))
         {
             ls.holds++;
             ls.usesSinceGrant++;
-            ls.depth.put(me, depth == null ? 1 : depth + 1);
+            ls.depth.set(me, depth + 1);
             return true;
         }
         return false;
@@ -198,20 +198,13 @@ final class Locks
         final boolean handOver;
         synchronized (ls)
         {
-            final Integer d = ls.depth.get(me);
-            if (d == null)
+            final int d = ls.depth.get(me);
+            if (d == 0)
             {
                 // entered while the object was still local: nothing was counted
                 return;
             }
-            if (d == 1)
-            {
-                ls.depth.remove(me);
-            }
-            else
-            {
-                ls.depth.put(me, d - 1);
-            }
+            ls.depth.set(me, d - 1);
             ls.holds--;
             handOver = readyToHandOver(ls);
         }
@@ -460,8 +453,8 @@ final class Locks
         synchronized (ls)
         {
             adoptLocalEntry(ls, o, me);
-            final Integer depth = ls.depth.remove(me);
-            if (depth == null || !ls.owned)
+            final int depth = ls.depth.remove(me);
+            if (depth == 0 || !ls.owned)
             {
                 throw new IllegalMonitorStateException("current thread is not owner");
             }
@@ -614,7 +607,7 @@ final class Locks
         synchronized (ls)
         {
             adoptLocalEntry(ls, o, me);
-            if (!ls.owned || !ls.depth.containsKey(me))
+            if (!ls.owned || !ls.depth.contains(me))
             {
                 // cannot happen for a monitor the thread entered through enter(); left unreserved, not fatal
                 System.err.println("ssi-java: node " + self + ": a moving thread holds the monitor of " +
@@ -629,15 +622,7 @@ final class Locks
             }
             // Threads counted in but not inside (this one holds the JVM monitor) are blocked in monitorenter: they
             // are counted out, and step back once the JVM lets them in (entered).
-            ls.depth.entrySet().removeIf(e ->
-            {
-                if (e.getKey() == me)
-                {
-                    return false;
-                }
-                ls.holds -= e.getValue();
-                return true;
-            });
+            ls.holds -= ls.depth.removeAllBut(me);
         }
     }
 
@@ -658,7 +643,7 @@ final class Locks
         final Thread me = Thread.currentThread();
         synchronized (ls)
         {
-            if (ls.depth.containsKey(me))
+            if (ls.depth.contains(me))
             {
                 takeReservation(ls, me); // the thread the monitor was kept for is in it now
                 return;
@@ -668,7 +653,7 @@ final class Locks
                 // in the JVM monitor uncounted, and free to be: count it, as adoptLocalEntry would
                 ls.holds++;
                 ls.usesSinceGrant++;
-                ls.depth.put(me, 1);
+                ls.depth.set(me, 1);
                 return;
             }
             ls.localWaiting++;
@@ -688,7 +673,7 @@ final class Locks
                 }
                 synchronized (ls)
                 {
-                    if (ls.depth.containsKey(me) || tryEnter(ls, me))
+                    if (ls.depth.contains(me) || tryEnter(ls, me))
                     {
                         takeReservation(ls, me);
                         return;
@@ -739,7 +724,7 @@ final class Locks
                     {
                         ls.holds += d;
                         ls.usesSinceGrant++;
-                        ls.depth.put(me, d);
+                        ls.depth.set(me, d);
                         ls.waiters.remove(id);
                         return;
                     }
@@ -810,13 +795,13 @@ final class Locks
      */
     private static void adoptLocalEntry(final LockState ls, final Object o, final Thread me)
     {
-        if (!ls.owned || me == ls.notHolding || ls.depth.containsKey(me))
+        if (!ls.owned || me == ls.notHolding || ls.depth.contains(me))
         {
             return;
         }
         if (Thread.holdsLock(o))
         {
-            ls.depth.put(me, 1);
+            ls.depth.set(me, 1);
             ls.holds++;
         }
         else
@@ -848,7 +833,7 @@ final class Locks
             synchronized (ls)
             {
                 adoptLocalEntry(ls, o, Thread.currentThread());
-                if (!ls.owned || !ls.depth.containsKey(Thread.currentThread()))
+                if (!ls.owned || !ls.depth.contains(Thread.currentThread()))
                 {
                     throw new IllegalMonitorStateException("current thread is not owner");
                 }
@@ -913,7 +898,7 @@ final class Locks
         final Thread me = Thread.currentThread();
         synchronized (ls)
         {
-            if (ls.depth.containsKey(me))
+            if (ls.depth.contains(me))
             {
                 return;
             }
