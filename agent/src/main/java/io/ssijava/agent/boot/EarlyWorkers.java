@@ -114,8 +114,9 @@ public final class EarlyWorkers
                 if (colon > 0)
                 {
                     final String node = item.substring(0, colon);
-                    ProcessHandle.of(Long.parseLong(item.substring(colon + 1))).ifPresentOrElse(
-                        p -> p.onExit().thenRun(() -> lost(node)), () -> lost(node));
+                    // not onExit(): for a process that is not its child the JDK looks only every 300 ms or more
+                    ProcessWatch.start(Long.parseLong(item.substring(colon + 1)), "ssi-start-watch-" + node,
+                        () -> !connected, () -> lost(node));
                 }
             }
         }

@@ -449,7 +449,7 @@ public final class NodeSpawner implements AutoCloseable {
      * {@value #LOST_PARENT_STATUS} once the process that started it is gone, printing
      * {@code ssi-java: node I: lost its parent node, exiting} on stderr. So a worker never
      * outlives node 0, even when node 0 is killed with SIGKILL and runs no hooks. The thread
-     * looks at that process every {@value ParentWatch#PERIOD_MS} ms ({@link ParentWatch}); on a
+     * looks at that process every {@value ProcessWatch#PERIOD_MS} ms ({@link ProcessWatch}); on a
      * worker started over ssh it reads stdin (the pipe from node 0) until EOF instead.
      *
      * <p>Does nothing (returns false) when this JVM was not spawned by node 0: a node started
@@ -485,7 +485,7 @@ public final class NodeSpawner implements AutoCloseable {
         if (!remote) {
             // node 0 (or the JVM that started the nodes) is on this host: look at it, rather than
             // block a thread in a read of the pipe, which would hold up this JVM's exit
-            ParentWatch.start(expected, "ssi-parent-watch", () -> lostParent(nodeId));
+            ProcessWatch.start(expected, "ssi-parent-watch", () -> lostParent(nodeId));
             return true;
         }
         // Over ssh the pid names a process of another host: the pipe is all there is.

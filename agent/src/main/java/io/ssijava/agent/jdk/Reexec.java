@@ -1,6 +1,6 @@
 package io.ssijava.agent.jdk;
 
-import io.ssijava.agent.boot.ParentWatch;
+import io.ssijava.agent.boot.ProcessWatch;
 
 import java.io.IOException;
 import java.util.List;
@@ -88,7 +88,7 @@ public final class Reexec
         try
         {
             // not onExit(): for a process that is not its child the JDK looks only every 300 ms to 5 s
-            ParentWatch.start(Long.parseLong(pid.strip()), "ssi-launcher-watch", () ->
+            ProcessWatch.start(Long.parseLong(pid.strip()), "ssi-launcher-watch", () ->
             {
                 System.err.println("ssi-java: the launching process " + pid + " is gone; stopping");
                 Runtime.getRuntime().halt(3);
