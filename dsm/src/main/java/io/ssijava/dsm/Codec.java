@@ -521,32 +521,12 @@ final class Codec
     /** Writes elements [from, to) of an array. */
     void writeElements(final WireOut out, final Object array, final int from, final int to)
     {
+        if (out.putElements(array, from, to))
+        {
+            return;
+        }
         final Class<?> ct = array.getClass().getComponentType();
-        if (ct == double.class)
-        {
-            final double[] a = (double[])array;
-            for (int i = from; i < to; i++)
-            {
-                out.putDouble(a[i]);
-            }
-        }
-        else if (ct == int.class)
-        {
-            final int[] a = (int[])array;
-            for (int i = from; i < to; i++)
-            {
-                out.putInt(a[i]);
-            }
-        }
-        else if (ct == long.class)
-        {
-            final long[] a = (long[])array;
-            for (int i = from; i < to; i++)
-            {
-                out.putLong(a[i]);
-            }
-        }
-        else if (!ct.isPrimitive())
+        if (!ct.isPrimitive())
         {
             final Object[] a = (Object[])array;
             for (int i = from; i < to; i++)
@@ -573,31 +553,11 @@ final class Codec
     /** Reads elements [from, to) into a fresh array of the same component type (decoded outside any lock). */
     Object readElements(final WireIn in, final Class<?> componentType, final int count)
     {
-        if (componentType == double.class)
+        if (componentType.isPrimitive() && componentType != boolean.class)
         {
-            final double[] a = new double[count];
-            for (int i = 0; i < count; i++)
-            {
-                a[i] = in.getDouble();
-            }
-            return a;
-        }
-        if (componentType == int.class)
-        {
-            final int[] a = new int[count];
-            for (int i = 0; i < count; i++)
-            {
-                a[i] = in.getInt();
-            }
-            return a;
-        }
-        if (componentType == long.class)
-        {
-            final long[] a = new long[count];
-            for (int i = 0; i < count; i++)
-            {
-                a[i] = in.getLong();
-            }
+            in.require((long)count * elementSize(componentType)); // before allocating what a bad count asks for
+            final Object a = Array.newInstance(componentType, count);
+            in.getElements(a, 0, count);
             return a;
         }
         final Object a = Array.newInstance(componentType, count);

@@ -51,6 +51,80 @@ public final class WireIn
         }
     }
 
+    /**
+     * Reads {@code n} elements into {@code array} from index {@code from}, in one copy: the counterpart of
+     * {@link WireOut#putElements}.
+     *
+     * @throws IllegalArgumentException for an array {@link WireOut#putElements} does not write.
+     */
+    public void getElements(final Object array, final int from, final int n)
+    {
+        final int size = elementBytes(array);
+        if (size == 0)
+        {
+            throw new IllegalArgumentException("not an array of numbers: " + array.getClass().getName());
+        }
+        require((long)n * size);
+        if (array instanceof byte[])
+        {
+            buf.get((byte[])array, from, n);
+            return;
+        }
+        final int start = buf.position();
+        if (array instanceof double[])
+        {
+            buf.asDoubleBuffer().get((double[])array, from, n);
+        }
+        else if (array instanceof long[])
+        {
+            buf.asLongBuffer().get((long[])array, from, n);
+        }
+        else if (array instanceof int[])
+        {
+            buf.asIntBuffer().get((int[])array, from, n);
+        }
+        else if (array instanceof float[])
+        {
+            buf.asFloatBuffer().get((float[])array, from, n);
+        }
+        else if (array instanceof short[])
+        {
+            buf.asShortBuffer().get((short[])array, from, n);
+        }
+        else
+        {
+            buf.asCharBuffer().get((char[])array, from, n);
+        }
+        buf.position(start + n * size);
+    }
+
+    /** Throws unless the message holds at least {@code bytes} more bytes (before a reader allocates for them). */
+    public void require(final long bytes)
+    {
+        if (bytes < 0 || buf.remaining() < bytes)
+        {
+            throw new WireException("truncated message: need " + bytes + " bytes, have " + buf.remaining());
+        }
+    }
+
+    /** @return the wire size of an element of the arrays {@link #getElements} reads, 0 for any other object. */
+    static int elementBytes(final Object array)
+    {
+        if (array instanceof double[] || array instanceof long[])
+        {
+            return 8;
+        }
+        if (array instanceof int[] || array instanceof float[])
+        {
+            return 4;
+        }
+        if (array instanceof short[] || array instanceof char[])
+        {
+            return 2;
+        }
+        return array instanceof byte[] ? 1 : 0;
+    }
+
     public byte getByte()
     {
         need(1);

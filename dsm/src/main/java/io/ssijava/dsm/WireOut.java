@@ -3,6 +3,7 @@ package io.ssijava.dsm;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
@@ -94,6 +95,68 @@ public final class WireOut
     public WireOut putDouble(final double v)
     {
         return putLong(Double.doubleToRawLongBits(v));
+    }
+
+    /**
+     * Writes elements [from, to) of an array of {@code double}, {@code long}, {@code int}, {@code float},
+     * {@code short}, {@code char} or {@code byte} in one copy, each as its own put method writes it. Element by
+     * element, the megabytes of a fault's reply ran in code the JIT had not compiled yet.
+     *
+     * @return false, with nothing written, for any other array.
+     */
+    public boolean putElements(final Object array, final int from, final int to)
+    {
+        final int size = WireIn.elementBytes(array);
+        if (size == 0)
+        {
+            return false;
+        }
+        final int n = to - from;
+        final int bytes = Math.multiplyExact(n, size);
+        buffer.checkLimit(Math.addExact(position, bytes)); // grows the buffer
+        if (array instanceof byte[])
+        {
+            buffer.putBytes(position, (byte[])array, from, n);
+        }
+        else
+        {
+            final ByteBuffer out = ByteBuffer.wrap(buffer.byteArray(), position, bytes).order(ByteOrder.LITTLE_ENDIAN);
+            switch (size)
+            {
+                case 8:
+                    if (array instanceof double[])
+                    {
+                        out.asDoubleBuffer().put((double[])array, from, n);
+                    }
+                    else
+                    {
+                        out.asLongBuffer().put((long[])array, from, n);
+                    }
+                    break;
+                case 4:
+                    if (array instanceof int[])
+                    {
+                        out.asIntBuffer().put((int[])array, from, n);
+                    }
+                    else
+                    {
+                        out.asFloatBuffer().put((float[])array, from, n);
+                    }
+                    break;
+                default:
+                    if (array instanceof short[])
+                    {
+                        out.asShortBuffer().put((short[])array, from, n);
+                    }
+                    else
+                    {
+                        out.asCharBuffer().put((char[])array, from, n);
+                    }
+                    break;
+            }
+        }
+        position += bytes;
+        return true;
     }
 
     public WireOut putString(final String s)
