@@ -86,6 +86,50 @@ class PrefetchProtocolTest
     }
 
     @Test
+    void aWalkOverTheRowsInOrderDoublesWhatEachFaultBringsUpToTheMost()
+    {
+        final int most = (int)(Prefetches.MAX_BYTES / ObjectSpace.CHUNK_BYTES);
+        assertEquals(64, most, "1 MiB of rows of one chunk");
+        final int[][] matrix = new int[8 + 16 + 32 + 64 + 64 + 10][ROW];
+        for (int i = 0; i < matrix.length; i++)
+        {
+            matrix[i][0] = i;
+        }
+        final int[][] copy = cluster.transfer(0, 1, matrix);
+        readArray(b, copy);
+        final long faults = b.stats().faults.get();
+        int expected = 0;
+        int next = 0;
+        for (final int rows : new int[] {8, 16, 32, 64, 64, 10})
+        {
+            for (int i = next; i < matrix.length; i++)
+            {
+                assertTrue(invalid(b, copy[i]), "row " + i + " is not fetched before the fault of row " + next);
+            }
+            readArray(b, copy[next]);
+            expected++;
+            assertEquals(faults + expected, b.stats().faults.get(), "faults up to row " + next);
+            for (int i = next; i < next + rows; i++)
+            {
+                assertFalse(invalid(b, copy[i]), "row " + i + " came with the fault of row " + next);
+                assertEquals(i, copy[i][0]);
+            }
+            next += rows;
+        }
+
+        // out of order: a fault starts again at the first budget
+        final int[][] other = cluster.transfer(0, 1, new int[20][ROW]);
+        readArray(b, other);
+        readArray(b, other[4]);
+        for (int i = 4; i < 12; i++)
+        {
+            assertFalse(invalid(b, other[i]), "row " + i);
+        }
+        assertTrue(invalid(b, other[12]), "the first budget is 8 rows");
+        assertTrue(invalid(b, other[3]));
+    }
+
+    @Test
     void aFaultOfOneObjectBringsTheNextObjectsOfItsArray()
     {
         final Point[] points = new Point[Prefetches.OBJECTS + 8];
