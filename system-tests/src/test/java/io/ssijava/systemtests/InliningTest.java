@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * C2 inlines a rewritten method where it inlines the program's own: {@code inlining.Search.expand} is inlined into
  * itself once in plain java, grows past C2's size limit through the rewriting, and is inlined again because the
  * agent tells C2 to. Read from C2's own account ({@code -XX:+PrintInlining}, compiled in the foreground with
- * {@code -Xbatch} so that every compilation finishes before the program goes on).
+ * {@code -Xbatch} so that every compilation finishes before the program goes on). The same directives keep C2 from
+ * compiling the rewriter.
  */
 @ExtendWith(ProcessCleanupExtension.class)
 class InliningTest {
@@ -78,6 +79,28 @@ class InliningTest {
                 () -> "without hints C2 should refuse the grown expand: " + verdicts(off.stdout()) + "\n" +
                         Cluster.explain(unhinted, off));
         assertEquals(tours(plain.stdout()), tours(off.stdout()));
+    }
+
+    /** The directive on the JVM's stack that matches the rewriter's classes, with C2's part of it. */
+    private static String rewriterDirective(String printed) {
+        var m = Pattern.compile("(?s) matching: ([^\n]*io/ssijava/shaded/asm/[^\n]*)\n.*? c2 directives:\n[^\n]*\n"
+                + "(\s*Enable:[^\n]*)").matcher(printed);
+        return m.find() ? m.group(1) + " -> " + m.group(2) : "";
+    }
+
+    @Test
+    @Timeout(120)
+    void theRewriterIsLeftToC1() {
+        String cp = Cluster.litmusClasses().toString();
+        List<String> command = SsiJava.agentCommand("nodes=1", cp, "inlining.Directives");
+        ProcessRunner.Result r = run(command);
+        String directive = rewriterDirective(r.stdout());
+        assertTrue(directive.contains("io/ssijava/agent/rewrite/*.*") && directive.contains(" Exclude:true "),
+                () -> "C2 should be told to leave the rewriter alone: " + directive + "\n" + r.stdout());
+
+        List<String> off = withJvmFlags(command, List.of("-Dssi.inlineHints=false"));
+        ProcessRunner.Result o = run(off);
+        assertEquals("", rewriterDirective(o.stdout()), () -> Cluster.explain(off, o));
     }
 
     @Test

@@ -115,10 +115,13 @@ class InlineHintsTest
     }
 
     @Test
-    void theDirectiveForcesInliningInC2Only()
+    void theDirectivesKeepTheRewriterOutOfC2AndForceInliningInC2Only()
     {
-        assertEquals("[{ match: \"*.*\", c2: { inline: [\"+p/A.m(I)V\", \"+p/B$C.n()J\"] } }]\n",
+        final String rewriter = "{ match: [\"io/ssijava/shaded/asm/*.*\", \"io/ssijava/agent/rewrite/*.*\", " +
+            "\"io/ssijava/agent/jit/*.*\"], c2: { Exclude: true } }";
+        assertEquals("[" + rewriter + ", { match: \"*.*\", c2: { inline: [\"+p/A.m(I)V\", \"+p/B$C.n()J\"] } }]\n",
             InlineHints.directive(List.of("p/A.m(I)V", "p/B$C.n()J")));
+        assertEquals("[" + rewriter + "]\n", InlineHints.directive(List.of()));
     }
 
     @Test
