@@ -2,7 +2,9 @@
 # Speedup of coarse-grained samples on 2 nodes against 1 node, each node pinned to a CPU of its own (taskset), as
 # two one-core hosts would be (DESIGN.md's target: >= 1.8x). Runs each sample under plain java (its output is the
 # reference), then alternately as a 1-node job on CPU 0 and as a 2-node job on CPUs 0 and 1, and prints per sample
-# the wall times (JVM start-up included) and the ratio of the medians (1 node / 2 nodes).
+# the wall times (JVM start-up included) and the ratio of the medians (1 node / 2 nodes). Also prints the ceiling
+# the machine sets: plain java's own speedup from CPU 0 to CPUs 0 and 1 (2 CPUs that share a memory bus, or a core's
+# caches, do not run a memory-bound sample twice as fast).
 #
 #   jmh/run-speedup.sh [runs=3]
 #
@@ -55,6 +57,17 @@ run_once() {
     echo $(( (end - start) / 1000000 ))
 }
 
+# Runs the sample under plain java on the given CPUs; prints its wall time in ms.
+run_plain() {
+    local cpus=$1
+    shift
+    local start end
+    start=$(date +%s%N)
+    taskset -c "$cpus" java -cp "$classes" "$@" > "$work/run.out"
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000000 ))
+}
+
 median() {
     sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
@@ -65,13 +78,18 @@ while IFS= read -r line; do
     java -cp "$classes" "${sample[@]}" > "$work/plain.out"
     : > "$work/one"
     : > "$work/two"
+    : > "$work/plain1"
+    : > "$work/plain2"
     for ((i = 1; i <= runs; i++)); do
         run_once 1 "${sample[@]}" >> "$work/one"
         run_once 2 "${sample[@]}" >> "$work/two"
+        run_plain 0 "${sample[@]}" >> "$work/plain1"
+        run_plain 0,1 "${sample[@]}" >> "$work/plain2"
     done
     one=$(median < "$work/one")
     two=$(median < "$work/two")
     awk -v s="${sample[*]}" -v o="$one" -v t="$two" -v os="$(tr '\n' ' ' < "$work/one")" \
-        -v ts="$(tr '\n' ' ' < "$work/two")" \
-        'BEGIN {printf "%-28s 1 node %s ms, 2 nodes %s ms: speedup %.2fx\n", s, os, ts, o / t}'
+        -v ts="$(tr '\n' ' ' < "$work/two")" -v p1="$(median < "$work/plain1")" -v p2="$(median < "$work/plain2")" \
+        'BEGIN {printf "%-28s 1 node %s ms, 2 nodes %s ms: speedup %.2fx (plain java, 1 CPU %d ms, 2 CPUs %d ms: %.2fx)\n",
+            s, os, ts, o / t, p1, p2, p1 / p2}'
 done <<< "$samples"
