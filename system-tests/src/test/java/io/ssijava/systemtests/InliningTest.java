@@ -88,19 +88,29 @@ class InliningTest {
         return m.find() ? m.group(1) + " -> " + m.group(2) : "";
     }
 
+    /** C2's list of methods to inline or not, from the directive that matches every method. */
+    private static String inlineList(String printed) {
+        var m = Pattern.compile("(?s) matching: \\*\\.\\*\n.*? c2 directives:\n\\s*inline: ([^\n]*)").matcher(printed);
+        return m.find() ? m.group(1) : "";
+    }
+
     @Test
     @Timeout(120)
-    void theRewriterIsLeftToC1() {
+    void theRewriterIsLeftToC1AndTheSlowPathsAreNotInlined() {
         String cp = Cluster.litmusClasses().toString();
         List<String> command = SsiJava.agentCommand("nodes=1", cp, "inlining.Directives");
         ProcessRunner.Result r = run(command);
         String directive = rewriterDirective(r.stdout());
         assertTrue(directive.contains("io/ssijava/agent/rewrite/*.*") && directive.contains(" Exclude:true "),
                 () -> "C2 should be told to leave the rewriter alone: " + directive + "\n" + r.stdout());
+        String inline = inlineList(r.stdout());
+        assertTrue(inline.contains("-io/ssijava/rt/Ssi.writeMiss") && inline.contains("-io/ssijava/rt/Ssi.readMiss"),
+                () -> "C2 should be told not to inline the misses: " + inline + "\n" + r.stdout());
 
         List<String> off = withJvmFlags(command, List.of("-Dssi.inlineHints=false"));
         ProcessRunner.Result o = run(off);
         assertEquals("", rewriterDirective(o.stdout()), () -> Cluster.explain(off, o));
+        assertTrue(!inlineList(o.stdout()).contains("Ssi.writeMiss"), () -> Cluster.explain(off, o));
     }
 
     @Test

@@ -66,6 +66,18 @@ public final class InlineHints
     /** The rewriter's classes: compiled by C1 only. */
     static final List<String> NOT_IN_C2 = List.of("io/ssijava/shaded/asm/*.*", "io/ssijava/agent/rewrite/*.*",
         "io/ssijava/agent/jit/*.*");
+    /**
+     * The runtime's slow paths, which the checks in rewritten code call when they fail: never inlined. C2 inlined
+     * them where they ran often (a write miss for every body in every step of {@code NBody} on node 1, with the
+     * reflection that makes its twin), used up the compilation's inlining budget, and then called the small checks
+     * of the hot loop instead of inlining them (73 KB of code for the loop's method against node 0's 54 KB). Left
+     * out of line: node 1's compute thread 3.6-3.7 s of CPU instead of 4.0-4.1 (node 0's 2.7-3.2), its method
+     * 19 KB (node 0's 16 KB).
+     */
+    static final List<String> NOT_INLINED = List.of("io/ssijava/rt/Ssi.readMiss", "io/ssijava/rt/Ssi.writeMiss",
+        "io/ssijava/rt/Ssi.staticReadMiss", "io/ssijava/rt/Ssi.staticWriteMiss", "io/ssijava/rt/ArrayGuard.readMiss",
+        "io/ssijava/rt/ArrayGuard.writeMiss", "io/ssijava/rt/ArrayGuard.holdMiss",
+        "io/ssijava/threads/cont/Cont.pollSlow");
     /** Up to this many methods, the list is pushed again as soon as a class adds to it. */
     private static final int SYNC_PATTERNS = 1000;
 
@@ -77,6 +89,8 @@ public final class InlineHints
     private static DiagnosticCommands dcmd;
     private static volatile int freqInlineSize = DEFAULT_FREQ_INLINE_SIZE;
     private static boolean started;
+    /** How many directives {@link #directive} writes. */
+    private static final int DIRECTIVES = 2;
     /** How many directives this class has on the JVM's stack (guarded by LOCK). */
     private static int pushed;
     private static boolean dirty;
@@ -244,8 +258,9 @@ public final class InlineHints
     }
 
     /**
-     * The directives, in HotSpot's syntax: the first keeps the rewriter out of C2, the second (if any methods are
-     * given) makes C2 inline the given methods everywhere else. The first in the file is the first matched.
+     * The directives, in HotSpot's syntax: the first keeps the rewriter out of C2, the second keeps C2 from inlining
+     * the runtime's slow paths and makes it inline the given methods everywhere else. The first in the file is the
+     * first matched.
      *
      * @param patterns class/method(descriptor) patterns.
      * @return the directives file's text.
@@ -259,19 +274,18 @@ public final class InlineHints
             sb.append(sep).append('"').append(p).append('"');
             sep = ", ";
         }
-        sb.append("], c2: { Exclude: true } }");
-        if (!patterns.isEmpty())
+        sb.append("], c2: { Exclude: true } }, { match: \"*.*\", c2: { inline: [");
+        sep = "";
+        for (final String p : NOT_INLINED)
         {
-            sb.append(", { match: \"*.*\", c2: { inline: [");
-            sep = "";
-            for (final String p : patterns)
-            {
-                sb.append(sep).append("\"+").append(p).append('"');
-                sep = ", ";
-            }
-            sb.append("] } }");
+            sb.append(sep).append("\"-").append(p).append('"');
+            sep = ", ";
         }
-        return sb.append("]\n").toString();
+        for (final String p : patterns)
+        {
+            sb.append(sep).append("\"+").append(p).append('"');
+        }
+        return sb.append("] } }]\n").toString();
     }
 
     /**
@@ -307,7 +321,7 @@ public final class InlineHints
                 started = true;
                 choose(PENDING, freqInlineSize, CHOSEN);
                 PENDING.clear();
-                push(); // the rewriter's exclusion, whether or not there are hints yet
+                push(); // the rewriter's exclusion and the slow paths, whether or not there are hints yet
             }
             catch (final Exception ex)
             {
@@ -399,13 +413,12 @@ public final class InlineHints
             {
                 dcmd.execute("Compiler.directives_remove");
             }
-            final int count = CHOSEN.isEmpty() ? 1 : 2;
             final String answer = dcmd.execute("Compiler.directives_add " + file);
-            if (!answer.contains(count + " compiler directives added"))
+            if (!answer.contains(DIRECTIVES + " compiler directives added"))
             {
                 throw new IllegalStateException("the JVM refused them: " + answer.trim());
             }
-            pushed = count;
+            pushed = DIRECTIVES;
             if (verbose && !CHOSEN.isEmpty())
             {
                 System.err.println("ssi-java: C2 told to inline " + CHOSEN.size() + (CHOSEN.size() == 1 ?

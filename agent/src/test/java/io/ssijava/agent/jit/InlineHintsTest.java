@@ -115,13 +115,18 @@ class InlineHintsTest
     }
 
     @Test
-    void theDirectivesKeepTheRewriterOutOfC2AndForceInliningInC2Only()
+    void theDirectivesKeepTheRewriterOutOfC2AndTheSlowPathsOutOfLineAndForceInliningInC2Only()
     {
         final String rewriter = "{ match: [\"io/ssijava/shaded/asm/*.*\", \"io/ssijava/agent/rewrite/*.*\", " +
             "\"io/ssijava/agent/jit/*.*\"], c2: { Exclude: true } }";
-        assertEquals("[" + rewriter + ", { match: \"*.*\", c2: { inline: [\"+p/A.m(I)V\", \"+p/B$C.n()J\"] } }]\n",
-            InlineHints.directive(List.of("p/A.m(I)V", "p/B$C.n()J")));
-        assertEquals("[" + rewriter + "]\n", InlineHints.directive(List.of()));
+        final String slow = "\"-io/ssijava/rt/Ssi.readMiss\", \"-io/ssijava/rt/Ssi.writeMiss\", " +
+            "\"-io/ssijava/rt/Ssi.staticReadMiss\", \"-io/ssijava/rt/Ssi.staticWriteMiss\", " +
+            "\"-io/ssijava/rt/ArrayGuard.readMiss\", \"-io/ssijava/rt/ArrayGuard.writeMiss\", " +
+            "\"-io/ssijava/rt/ArrayGuard.holdMiss\", \"-io/ssijava/threads/cont/Cont.pollSlow\"";
+        assertEquals("[" + rewriter + ", { match: \"*.*\", c2: { inline: [" + slow +
+            ", \"+p/A.m(I)V\", \"+p/B$C.n()J\"] } }]\n", InlineHints.directive(List.of("p/A.m(I)V", "p/B$C.n()J")));
+        assertEquals("[" + rewriter + ", { match: \"*.*\", c2: { inline: [" + slow + "] } }]\n",
+            InlineHints.directive(List.of()));
     }
 
     @Test
