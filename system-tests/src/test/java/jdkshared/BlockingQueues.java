@@ -7,14 +7,16 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Producers and consumers on a bounded LinkedBlockingQueue and an ArrayBlockingQueue, both small
  * enough that put and take block. Main puts one poison pill per consumer after the producers are
  * done; every item must be taken exactly once, and each consumer must see each producer's items
- * in the order they were put. A LinkedBlockingDeque is then used at both of its ends (alone with the argument
- * {@code deque}).
+ * in the order they were put. A LinkedTransferQueue is used the same way, then one item at a time is transferred,
+ * each transfer returning only once a taker has it (alone with the argument {@code transfer}). A LinkedBlockingDeque
+ * is then used at both of its ends (alone with the argument {@code deque}).
  */
 public final class BlockingQueues {
 
@@ -36,12 +38,57 @@ public final class BlockingQueues {
     public static void main(String[] args) throws InterruptedException {
         Where.init();
         List<String> failures = new ArrayList<>();
-        if (args.length == 0 || !args[0].equals("deque")) {
+        String only = args.length == 0 ? "" : args[0];
+        if (only.isEmpty()) {
             run("LinkedBlockingQueue", new LinkedBlockingQueue<>(16), failures);
             run("ArrayBlockingQueue", new ArrayBlockingQueue<>(8), failures);
         }
-        runDequeEnds(new LinkedBlockingDeque<>(8), failures);
+        if (only.isEmpty() || only.equals("transfer")) {
+            run("LinkedTransferQueue", new LinkedTransferQueue<>(), failures);
+            runTransfers(new LinkedTransferQueue<>(), failures);
+        }
+        if (only.isEmpty() || only.equals("deque")) {
+            runDequeEnds(new LinkedBlockingDeque<>(8), failures);
+        }
         Where.verdict(failures);
+    }
+
+    /**
+     * A transferer hands items over one at a time: each transfer returns only once the taker has the item, so the
+     * taker never finds more than the one. With nobody taking, tryTransfer gives up and leaves nothing behind.
+     */
+    static void runTransfers(LinkedTransferQueue<Integer> queue, List<String> failures) throws InterruptedException {
+        int items = 60;
+        boolean[] alone = {true};
+        long[] sum = {0};
+        Thread taker = Where.start("transfer taker", () -> {
+            for (int i = 0; i < items; i++) {
+                int v = i % 2 == 0 ? queue.take() : queue.poll(10, TimeUnit.SECONDS);
+                alone[0] &= v == i;
+                alone[0] &= queue.size() == 0 || queue.size() == 1 && queue.peek() == i + 1;
+                sum[0] += v;
+            }
+        });
+        boolean[] handed = {true};
+        Thread transferer = Where.start("transferer", () -> {
+            for (int i = 0; i < items; i++) {
+                if (i % 3 == 0) {
+                    handed[0] &= queue.tryTransfer(i, 10, TimeUnit.SECONDS);
+                } else {
+                    queue.transfer(i);
+                }
+            }
+        });
+        Where.joinAll(transferer, taker);
+        boolean refused = !queue.tryTransfer(-1) && !queue.tryTransfer(-2, 20, TimeUnit.MILLISECONDS);
+        System.out.println("LinkedTransferQueue transfers: sum=" + sum[0] + " one at a time=" + alone[0]
+                + " timed transfers taken=" + handed[0] + " refused without a taker=" + refused + " left="
+                + queue.size());
+        Where.check(failures, "transfer sum", sum[0], (long) items * (items - 1) / 2);
+        Where.check(failures, "transfers one at a time", alone[0], true);
+        Where.check(failures, "timed transfers taken", handed[0], true);
+        Where.check(failures, "tryTransfer without a taker", refused, true);
+        Where.check(failures, "transfer queue empty at the end", queue.isEmpty(), true);
     }
 
     /**

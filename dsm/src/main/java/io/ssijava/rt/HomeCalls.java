@@ -68,6 +68,7 @@ public final class HomeCalls
     private static final String BARRIER = "java/util/concurrent/CyclicBarrier";
     private static final String SEMAPHORE = "java/util/concurrent/Semaphore";
     private static final String PHASER = "java/util/concurrent/Phaser";
+    private static final String LTQ = "java/util/concurrent/LinkedTransferQueue";
     private static final String TIMED_TRY = "JLjava/util/concurrent/TimeUnit;)Z";
     private static final String PUT = "(Ljava/lang/Object;)V";
     private static final String OFFER = "(Ljava/lang/Object;)Z";
@@ -156,7 +157,19 @@ public final class HomeCalls
         Method.ofExactClass(PHASER, "arrive", "()I", false),
         Method.ofExactClass(PHASER, "arriveAndDeregister", "()I", false),
         Method.ofExactClass(PHASER, "awaitAdvanceInterruptibly", "(I)I", true),
-        Method.ofExactClass(PHASER, "awaitAdvanceInterruptibly", "(IJLjava/util/concurrent/TimeUnit;)I", true));
+        Method.ofExactClass(PHASER, "awaitAdvanceInterruptibly", "(IJLjava/util/concurrent/TimeUnit;)I", true),
+        // a transfer queue's items and waiting takers stay at home, where a transfer meets the take that ends it;
+        // put, add and the offers never wait (the queue is unbounded) and each goes its own way into the queue
+        new Method(LTQ, "put", PUT, false),
+        new Method(LTQ, "add", OFFER, false),
+        new Method(LTQ, "offer", OFFER, false),
+        new Method(LTQ, "offer", OFFER_TIMED, false),
+        new Method(LTQ, "transfer", PUT, true),
+        new Method(LTQ, "tryTransfer", OFFER, false),
+        new Method(LTQ, "tryTransfer", OFFER_TIMED, true),
+        new Method(LTQ, "take", TAKE, true),
+        new Method(LTQ, "poll", TAKE, false),
+        new Method(LTQ, "poll", POLL_TIMED, true));
 
     /** Internal name of this class, for the agent. */
     public static final String INTERNAL_NAME = "io/ssijava/rt/HomeCalls";

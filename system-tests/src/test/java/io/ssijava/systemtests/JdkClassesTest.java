@@ -192,6 +192,23 @@ class JdkClassesTest {
         assertTrue(seen >= 300, () -> "only " + seen + " queue calls ran at the queues' home\n" + run.explain());
     }
 
+    /**
+     * A transfer queue's puts, takes and transfers made by threads on another node than its home run there, where a
+     * transfer meets the take that ends it.
+     */
+    @Test
+    @Timeout(120)
+    void transferQueueCallsFromOtherNodesRunAtItsHome() {
+        StatsRun run = onTwoNodesWithStats("BlockingQueues", "transfer");
+        String err = run.result().stderr();
+        assertTrue(Pattern.compile("(LinkedTransferQueue (producer|consumer) \\d|transfer taker|transferer) "
+                + REMOTE_NOTE).matcher(err).find(),
+                () -> "no user of the transfer queue ran on node 1\n" + run.explain());
+        // 300 items put and taken, 60 transferred and taken, by threads of which about half run on node 1
+        long seen = callsRunAtHome(run.result());
+        assertTrue(seen >= 100, () -> "only " + seen + " calls ran at home\n" + run.explain());
+    }
+
     /** A deque's calls at either end made by threads on another node than its home run there. */
     @Test
     @Timeout(120)
