@@ -553,9 +553,10 @@ final class Codec
     /** Reads elements [from, to) into a fresh array of the same component type (decoded outside any lock). */
     Object readElements(final WireIn in, final Class<?> componentType, final int count)
     {
-        if (componentType.isPrimitive() && componentType != boolean.class)
+        final int size = WireIn.numberBytes(componentType);
+        if (size != 0)
         {
-            in.require((long)count * elementSize(componentType)); // before allocating what a bad count asks for
+            in.require((long)count * size); // before allocating what a bad count asks for
             final Object a = Array.newInstance(componentType, count);
             in.getElements(a, 0, count);
             return a;
@@ -571,22 +572,11 @@ final class Codec
     /** Element size in bytes on the wire, for chunking; references count as 16. */
     static int elementSize(final Class<?> componentType)
     {
-        if (componentType == long.class || componentType == double.class)
-        {
-            return 8;
-        }
-        if (componentType == int.class || componentType == float.class)
-        {
-            return 4;
-        }
-        if (componentType == short.class || componentType == char.class)
-        {
-            return 2;
-        }
-        if (componentType == byte.class || componentType == boolean.class)
+        if (componentType == boolean.class)
         {
             return 1;
         }
-        return 16;
+        final int size = WireIn.numberBytes(componentType);
+        return size != 0 ? size : 16;
     }
 }

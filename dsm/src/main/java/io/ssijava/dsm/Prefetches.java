@@ -34,7 +34,7 @@ final class Prefetches
 
     private final ObjectSpace space;
     /** Walks in order: the id after the last array a fault fetched -> how many bytes that fault allowed. */
-    private final Map<Long, Long> walks = new LinkedHashMap<>(16, 0.75f, true)
+    private final Map<Long, Long> walks = new LinkedHashMap<>() // a walk goes on by removal and a new entry
     {
         @Override
         protected boolean removeEldestEntry(final Map.Entry<Long, Long> eldest)

@@ -110,19 +110,26 @@ public final class WireIn
     /** @return the wire size of an element of the arrays {@link #getElements} reads, 0 for any other object. */
     static int elementBytes(final Object array)
     {
-        if (array instanceof double[] || array instanceof long[])
+        final Class<?> type = array.getClass().getComponentType();
+        return type == null ? 0 : numberBytes(type);
+    }
+
+    /** @return the wire size of a number type ({@code byte} to {@code double}, {@code char}), 0 for any other. */
+    static int numberBytes(final Class<?> type)
+    {
+        if (type == long.class || type == double.class)
         {
             return 8;
         }
-        if (array instanceof int[] || array instanceof float[])
+        if (type == int.class || type == float.class)
         {
             return 4;
         }
-        if (array instanceof short[] || array instanceof char[])
+        if (type == short.class || type == char.class)
         {
             return 2;
         }
-        return array instanceof byte[] ? 1 : 0;
+        return type == byte.class ? 1 : 0;
     }
 
     public byte getByte()
