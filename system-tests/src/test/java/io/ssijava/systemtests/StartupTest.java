@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,5 +77,28 @@ class StartupTest {
         assertEquals("", r.stdout(), "the program never ran\n" + why);
         assertEquals(List.of(), Cluster.awaitNoneWith(marker, BadInputTest.LEFTOVER_GRACE), "no node may be left\n"
                 + why);
+    }
+
+    /**
+     * A pool's worker runs ssi-java's capturable worker loop, a class the agent rewrites when it is loaded (tens of ms
+     * in a JVM that just started, on every node that starts a thread); a program whose threads are no pool's workers
+     * never loads it.
+     */
+    @Test
+    @Timeout(180)
+    void onlyThePoolsWorkersLoadTheCapturableWorkerLoop() {
+        String loop = "ssi-java: rewrote io.ssijava.threads.capturable.PoolWorkerLoop";
+        String cp = Cluster.litmusClasses().toString();
+        List<String> threads = SsiJava.agentCommand("nodes=2,verbose", cp, "litmus.LockedCounters");
+        ProcessRunner.Result r = Cluster.run(threads);
+        assertEquals(0, r.exitCode(), Cluster.explain(threads, r));
+        assertTrue(r.stderr().contains("ran in another process"), "threads ran on node 1\n" + Cluster.explain(threads, r));
+        assertTrue(r.stderr().contains("ssi-java: rewrote litmus.LockedCounters"), Cluster.explain(threads, r));
+        assertFalse(r.stderr().contains(loop), "no pool, no worker loop\n" + Cluster.explain(threads, r));
+
+        List<String> pools = SsiJava.agentCommand("nodes=2,verbose", cp, "jdkshared.Executors");
+        ProcessRunner.Result p = Cluster.run(pools);
+        assertEquals(0, p.exitCode(), Cluster.explain(pools, p));
+        assertTrue(p.stderr().contains(loop), "a pool's workers run the loop\n" + Cluster.explain(pools, p));
     }
 }

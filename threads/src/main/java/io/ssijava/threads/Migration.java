@@ -6,6 +6,7 @@ import io.ssijava.dsm.SsiException;
 import io.ssijava.dsm.WireException;
 import io.ssijava.dsm.WireIn;
 import io.ssijava.dsm.WireOut;
+import io.ssijava.rt.PoolWorker;
 import io.ssijava.threads.capturable.PoolWorkerLoop;
 import io.ssijava.threads.cont.CapturableMethods;
 import io.ssijava.threads.cont.Continuation;
@@ -158,7 +159,9 @@ final class Migration
                 {
                     p.hold(this, null, b); // not started yet: what it will run is all there is of it
                 }
-                k = Continuation.run(PoolWorkerLoop.bodyFor(b)); // a pool's worker runs a loop that can be captured
+                // A pool's worker runs a loop that can be captured. The loop's class is loaded, and so rewritten
+                // (tens of ms in a JVM that just started), only by a program whose pools start workers.
+                k = Continuation.run(b instanceof PoolWorker ? PoolWorkerLoop.bodyFor(b) : b);
             }
             while (k != null)
             {
