@@ -96,13 +96,18 @@ class InliningTest {
 
     @Test
     @Timeout(120)
-    void theRewriterIsLeftToC1AndTheSlowPathsAreNotInlined() {
+    void theRewriterAndTheReleaseAreLeftToC1AndTheSlowPathsAreNotInlined() {
         String cp = Cluster.litmusClasses().toString();
         List<String> command = SsiJava.agentCommand("nodes=1", cp, "inlining.Directives");
         ProcessRunner.Result r = run(command);
         String directive = rewriterDirective(r.stdout());
         assertTrue(directive.contains("io/ssijava/agent/rewrite/*.*") && directive.contains(" Exclude:true "),
                 () -> "C2 should be told to leave the rewriter alone: " + directive + "\n" + r.stdout());
+        assertTrue(directive.contains("io/ssijava/dsm/ObjectSpace.flush")
+                        && directive.contains("io/ssijava/dsm/ObjectSpace.applyDiffs")
+                        && directive.contains("jdk/internal/org/objectweb/asm/*.*"),
+                () -> "C2 should be told to leave the release and the JDK's ASM alone: " + directive + "\n"
+                        + r.stdout());
         String inline = inlineList(r.stdout());
         assertTrue(inline.contains("-io/ssijava/rt/Ssi.writeMiss") && inline.contains("-io/ssijava/rt/Ssi.readMiss"),
                 () -> "C2 should be told not to inline the misses: " + inline + "\n" + r.stdout());

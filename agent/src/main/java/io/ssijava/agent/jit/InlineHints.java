@@ -34,8 +34,9 @@ import java.util.Map;
  * The same directives keep C2 from compiling the rewriter ({@link #NOT_IN_C2}). It runs a few times per class as
  * the program loads them, yet its analysis got hot enough for C2, whose compilations of it took 0.6 s of a node's
  * compile time in a 2-node {@code MatMul} (on a node's one CPU, the program's). Left to C1, the rewriting is no
- * slower; a 2-node {@code Pi 2 1000} takes 1.33 s instead of 1.38 (medians of 6). And they keep C2 from inlining
- * the runtime's slow paths into the program's code ({@link #NOT_INLINED}).
+ * slower; a 2-node {@code Pi 2 1000} takes 1.33 s instead of 1.38 (medians of 6). They keep the methods that drive
+ * the runtime's releases out of C2 as well, for the same reason. And they keep C2 from inlining the runtime's slow
+ * paths into the program's code ({@link #NOT_INLINED}).
  * <p>
  * Off with {@code -Dssi.inlineHints=false}; never used when the program gives its own directives file (ours would
  * hide it), nor on a JVM without C2 or without the diagnostic commands.
@@ -64,9 +65,17 @@ public final class InlineHints
     }
 
     private static final boolean ENABLED = !"false".equals(System.getProperty("ssi.inlineHints"));
-    /** The rewriter's classes: compiled by C1 only. */
+    /**
+     * Compiled by C1 only: the rewriter's classes, the JDK's own copy of ASM (it spins the JDK's lambda and method
+     * handle classes, a few times each, yet got hot enough for C2), and the two methods that drive a release and
+     * take one in. C2 compiled those 4 to 7 times each in a 2-node {@code NBody} (each trap of the sharing protocol's
+     * rarer paths a new compilation, inlining 5 to 7 KB of bytecode, most of it the collections they use), 1.3 s of
+     * node 1's compile time and 1.3 s of node 0's, on the CPU the program runs on. The work per element (comparing
+     * with twins, encoding, decoding) is in methods they call, which C2 still compiles.
+     */
     static final List<String> NOT_IN_C2 = List.of("io/ssijava/shaded/asm/*.*", "io/ssijava/agent/rewrite/*.*",
-        "io/ssijava/agent/jit/*.*");
+        "io/ssijava/agent/jit/*.*", "jdk/internal/org/objectweb/asm/*.*", "io/ssijava/dsm/ObjectSpace.flush",
+        "io/ssijava/dsm/ObjectSpace.applyDiffs");
     /**
      * The runtime's slow paths, which the checks in rewritten code call when they fail: never inlined. C2 inlined
      * them where they ran often (a write miss for every body in every step of {@code NBody} on node 1, with the
