@@ -959,7 +959,12 @@ final class ObjectSpace
                     flushedCopies.add(m);
                 }
             }
-            final java.util.Set<Meta> released = new java.util.HashSet<>(work);
+            // sized for every entity it may take, so that it never grows on the way
+            final java.util.Set<Meta> released = new java.util.HashSet<>(
+                (work.size() + rechecking.size() + lateChecking.size() + held.size()) * 4 / 3 + 1);
+            released.addAll(work);
+            // one reading of the clock for the whole list: the windows it is compared with are milliseconds long
+            final long now = System.nanoTime();
             for (final Collection<Meta> list : List.of(rechecking, lateChecking))
             {
                 for (final Meta m : list)
@@ -971,7 +976,6 @@ final class ObjectSpace
                     synchronized (m)
                     {
                         final boolean changed = release(m, diffs, releases, invalidations);
-                        final long now = System.nanoTime();
                         if (changed)
                         {
                             // still being written without traps (a racing store, a loop whose check was hoisted,
