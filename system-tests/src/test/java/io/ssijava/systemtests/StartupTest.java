@@ -92,7 +92,8 @@ class StartupTest {
         List<String> threads = SsiJava.agentCommand("nodes=2,verbose", cp, "litmus.LockedCounters");
         ProcessRunner.Result r = Cluster.run(threads);
         assertEquals(0, r.exitCode(), Cluster.explain(threads, r));
-        assertTrue(r.stderr().contains("ran in another process"), "threads ran on node 1\n" + Cluster.explain(threads, r));
+        assertTrue(r.stderr().contains("ran in another process"),
+                "threads ran on node 1\n" + Cluster.explain(threads, r));
         assertTrue(r.stderr().contains("ssi-java: rewrote litmus.LockedCounters"), Cluster.explain(threads, r));
         assertFalse(r.stderr().contains(loop), "no pool, no worker loop\n" + Cluster.explain(threads, r));
 
