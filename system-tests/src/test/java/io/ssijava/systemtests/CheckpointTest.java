@@ -101,9 +101,8 @@ class CheckpointTest {
             "samples.ProducerConsumer, 2 2 60000, 2",
             "samples.Sor, 4 200 300, 3",
             "samples.Pipeline, 2 6000, 2",
-            "samples.Tsp, 4 13, 2",
-            // its main method takes a tenth of a second or seconds, as node 1's pool workers come in time or not
-            "samples.WordCount, 4 3000000 2000, 2",
+            "samples.Tsp, 4 15, 2",
+            "samples.WordCount, 4 600000 2000, 2",
             "samples.MergeSort, 4 2000000 16384, 3",
     })
     @Timeout(120)
