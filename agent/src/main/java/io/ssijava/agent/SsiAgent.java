@@ -12,7 +12,6 @@ import io.ssijava.agent.metrics.MetricsText;
 import io.ssijava.agent.metrics.NodeMBean;
 import io.ssijava.agent.boot.NodeOptions;
 import io.ssijava.agent.boot.NodeSpawner;
-import io.ssijava.agent.boot.ProgramPreload;
 import io.ssijava.agent.jit.InlineHints;
 import io.ssijava.agent.join.JoinServer;
 import io.ssijava.agent.output.OutputForwarding;
@@ -362,10 +361,6 @@ public final class SsiAgent
                     "from" : "") + ")");
                 return Job.RECOVERABLE_STATUS;
             });
-        }
-        if (self != 0)
-        {
-            ProgramPreload.start(mainClass()); // while this node waits for the others
         }
         final List<InetSocketAddress> peers = options.peers();
         try
