@@ -781,24 +781,24 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     Thread startArrived(final long handle, final ThreadTraits traits, final Migration.Runner runner,
         final Thread object)
     {
-        Thread t = proxies.get(handle);
-        if (object != null && object.getState() == Thread.State.NEW)
+        // one step against the decoding of the handle on other threads (another thread's frames arriving at the same
+        // time): a stand-in made meanwhile and then replaced would be a dead thread to the code that holds it
+        final Thread t = proxies.compute(handle, known ->
         {
-            // a subclass of Thread: its copy here is the thread, and its run() takes the runner (runThread)
-            t = object;
-            proxies.put(handle, t);
-        }
-        else if (t != null && t.getState() == Thread.State.NEW && !(t instanceof Managed))
-        {
-            // the object this node knows the thread by (the one started elsewhere, or a stand-in) never ran
-            // here: it becomes the running thread, so that identity holds for everything here that refers to it
-            RunnableOf.set(t, runner);
-        }
-        else
-        {
-            t = new Thread(runner, traits.name());
-            proxies.put(handle, t);
-        }
+            if (object != null && object.getState() == Thread.State.NEW)
+            {
+                // a subclass of Thread: its copy here is the thread, and its run() takes the runner (runThread)
+                return object;
+            }
+            if (known != null && known.getState() == Thread.State.NEW && !(known instanceof Managed))
+            {
+                // the object this node knows the thread by (the one started elsewhere, or a stand-in) never ran
+                // here: it becomes the running thread, so that identity holds for everything here that refers to it
+                RunnableOf.set(known, runner);
+                return known;
+            }
+            return new Thread(runner, traits.name());
+        });
         handles.put(t, handle);
         remoteNode.remove(t);
         traits.applyTo(t);

@@ -4,6 +4,7 @@ import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The thread object this node uses for each cluster thread handle: the thread itself for threads started or run
@@ -52,6 +53,26 @@ final class ThreadProxies
             }
             out[0] = make.apply(handle);
             return new Ref(handle, out[0], cleared);
+        });
+        return out[0];
+    }
+
+    /**
+     * Replaces the thread of the handle by what {@code choose} returns, given the live one known (or null), as one
+     * step: a decoding of the handle meanwhile gets either the thread before or the one chosen, never one that is
+     * then replaced.
+     *
+     * @return the thread chosen.
+     */
+    Thread compute(final long handle, final UnaryOperator<Thread> choose)
+    {
+        purge();
+        final Thread[] out = new Thread[1];
+        map.compute(handle, (h, r) ->
+        {
+            final Thread known = r == null ? null : r.get();
+            out[0] = choose.apply(known);
+            return out[0] == known ? r : new Ref(handle, out[0], cleared);
         });
         return out[0];
     }
