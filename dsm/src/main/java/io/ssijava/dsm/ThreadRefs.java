@@ -11,9 +11,10 @@ public interface ThreadRefs
     Thread read(WireIn in);
 
     /**
-     * Unparks or interrupts a thread that runs on another node.
+     * Unparks or interrupts a thread: one that runs on another node there; an interrupt of one that runs here here,
+     * in one step with what tells the capture support that the interrupt is the program's.
      *
-     * @return false if the thread runs on this node (or is not a cluster thread): the caller acts on it.
+     * @return false if the caller is to unpark the thread itself: it runs on this node (or is not a cluster thread).
      */
     boolean signal(Thread t, boolean interrupt);
 }

@@ -126,9 +126,9 @@ public interface Runtime
     boolean isShared(Object o);
 
     /**
-     * Delivers an unpark or an interrupt to a thread that runs on another node.
+     * Delivers an unpark or an interrupt to a thread of the program: there, if it runs on another node.
      *
-     * @return false if the thread runs here (the caller acts on it itself).
+     * @return false if the caller acts on the thread itself (an unpark of a thread that runs here).
      */
     boolean signalRemoteThread(Thread t, boolean interrupt);
 

@@ -110,6 +110,21 @@ class MigrationTest {
 
     @Test
     @Timeout(120)
+    void interruptsOfThreadsThatMoveEveryMillisecondAreNeverLost() {
+        // 300 takers, each interrupted as it is about to take, while every thread moves every millisecond between 3
+        // nodes. Two races lost such interrupts, and the job hung in about one run in three: the note that an
+        // interrupt was the program's and the interrupt itself were two steps, so a move's own interrupt between
+        // them took it; and a taker that arrived on a node as main's frames did could be given a second thread
+        // object there, so that main interrupted one that never ran.
+        Path cp = Cluster.litmusClasses();
+        String want = Cluster.plain(cp, "migration.Interrupts", "300").stdout();
+        assertEquals("300 takes interrupted: {interrupted=300}\n", want);
+        List<String> cmd = movingCommand(3, cp, "migration.Interrupts", 1, "300");
+        assertSameAsPlain(cmd, Cluster.run(cmd), want, 100);
+    }
+
+    @Test
+    @Timeout(120)
     void threadsMoveWhileTheySleepAndSleepWhatIsLeftWhereTheyArrive() {
         Path cp = Cluster.litmusClasses();
         String want = Cluster.plain(cp, "migration.Sleepers", "2", "4", "500").stdout();

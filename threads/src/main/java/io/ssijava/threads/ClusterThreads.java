@@ -925,25 +925,19 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     @Override
     public boolean signal(final Thread t, final boolean interrupt)
     {
-        if (interrupt)
-        {
-            Continuation.interrupting(t); // it may be interrupted here, by the caller
-        }
         final Integer where = remoteNode.get(t);
-        if (where == null || where == self)
+        final Long handle = where == null || where == self ? null : handles.get(t);
+        if (handle == null || migration.knows(handle) && !applicationThreads.contains(Thread.currentThread()))
         {
-            return false;
-        }
-        final Long handle = handles.get(t);
-        if (handle == null)
-        {
-            return false;
-        }
-        if (migration.knows(handle) && !applicationThreads.contains(Thread.currentThread()))
-        {
-            // the runtime's own wake-ups of a thread that moves (the reply it waits for as it leaves, the arrival
-            // its stand-in waits for) are for the JVM thread here
-            return false;
+            // it runs here, or is no thread of the program; or a wake-up of the runtime's own for a thread that moves
+            // (the reply it waits for as it leaves, the arrival its stand-in waits for), which is for the JVM thread
+            // here
+            if (!interrupt)
+            {
+                return false;
+            }
+            Continuation.interrupt(t);
+            return true;
         }
         node.send(where, node.message(ThreadMessages.SIGNAL).putLong(handle).putBoolean(interrupt));
         return true;
@@ -969,8 +963,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
         }
         if (interrupt)
         {
-            Continuation.interrupting(t);
-            t.interrupt();
+            Continuation.interrupt(t);
         }
         else
         {

@@ -418,11 +418,7 @@ final class Migration
     {
         if (interrupt)
         {
-            if (t != Thread.currentThread())
-            {
-                Continuation.interrupting(t);
-            }
-            t.interrupt();
+            Continuation.interrupt(t);
         }
         else
         {

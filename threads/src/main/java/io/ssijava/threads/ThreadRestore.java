@@ -124,8 +124,7 @@ public final class ThreadRestore
     {
         if (interrupted)
         {
-            Continuation.interrupting(t);
-            t.interrupt();
+            Continuation.interrupt(t);
         }
     }
 }

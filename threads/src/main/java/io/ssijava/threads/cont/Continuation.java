@@ -21,6 +21,8 @@ public final class Continuation
     static final String RUNNER_METHOD = "runBody";
 
     private static final Map<Thread, ContinuationContext> RUNNING = new ConcurrentHashMap<>();
+    /** Orders the start of bodies against the program's interrupts ({@link #interrupt}). */
+    private static final Object STARTS = new Object();
 
     private final List<Frame> frames;
     private final Class<?> bottomProxy;
@@ -256,16 +258,32 @@ public final class Continuation
     }
 
     /**
-     * Tells a thread's capture support that the program interrupts it (call before the interrupt): an interrupt of
-     * its own, which takes a thread out of a blocking call to move it, is then not mistaken for this one. A thread
+     * Interrupts a thread for the program. The interrupt is set in one step with the note that it is the program's,
+     * against an interrupt of the capture support's own, which takes a thread out of a blocking call to move it: the
+     * two would otherwise be one interrupt, taken back as the capture support's, and the program's lost. A thread
      * that interrupts itself only keeps an interrupt it had (the JDK's locks do so after an uninterruptible wait).
+     *
+     * @param thread the thread.
      */
-    public static void interrupting(final Thread thread)
+    public static void interrupt(final Thread thread)
     {
-        final ContinuationContext c = thread == Thread.currentThread() ? null : RUNNING.get(thread);
-        if (c != null)
+        if (thread == Thread.currentThread())
         {
-            c.interruptedByProgram();
+            thread.interrupt();
+            return;
+        }
+        synchronized (STARTS)
+        {
+            // no body starts on the thread meanwhile, so no request of a body that started since can take it
+            final ContinuationContext c = RUNNING.get(thread);
+            if (c == null)
+            {
+                thread.interrupt();
+            }
+            else
+            {
+                c.interruptByProgram();
+            }
         }
     }
 
@@ -329,7 +347,10 @@ public final class Continuation
             target = (Runnable)Cont.receiverOf(from.bottomReceiver, from.bottomProxy, restore[0]);
         }
         Cont.context(c);
-        RUNNING.put(self, c);
+        synchronized (STARTS)
+        {
+            RUNNING.put(self, c);
+        }
         c.recount();
         try
         {

@@ -86,16 +86,17 @@ final class ContinuationContext
     }
 
     /**
-     * An interrupt of the program's: it is kept even if it comes while a kick of ours is pending, or before a kick
-     * that comes while the call is still ending (the JDK clears the status as it throws, so the kick's own test of
-     * the status does not see it).
+     * Interrupts the thread for the program: the interrupt is kept even if it comes while a kick of ours is pending,
+     * or while a call ends (the JDK clears the status as it throws, so a kick's own test of the status does not see
+     * it), and a kick after it sees the thread interrupted and is not made.
      */
-    synchronized void interruptedByProgram()
+    synchronized void interruptByProgram()
     {
         if (kicked || inBlockingCall)
         {
             interruptedToo = true;
         }
+        thread.interrupt();
     }
 
     /**
