@@ -50,6 +50,7 @@ class LitmusTest {
             "HotArrayWriter",
             "HeldArrayWriter",
             "ThreadNames",
+            "ThreadIdentity",
             "LockedCounters");
 
     static final String REMOTE_NOTE = "ran in another process";

@@ -501,6 +501,7 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
                 throw new SsiException("thread start for a non-thread object");
             }
             t = (Thread)copy;
+            proxies.put(handle, t);
             migration.expect(handle);
         }
         else
@@ -510,20 +511,26 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
             {
                 throw new SsiException("thread start with a non-Runnable target " + r.getClass().getName());
             }
-            if (r == null)
+            final Migration.Runner runner = r == null ? null : migration.runner(handle, (Runnable)r);
+            // a stand-in this node made for the thread before it started (a reference to it that came first)
+            // becomes the thread, in one step against another decoding of the handle, as in startArrived
+            t = proxies.compute(handle, known ->
             {
-                t = new Thread((Runnable)null, traits.name());
-            }
-            else
+                if (known != null && known.getState() == Thread.State.NEW && !(known instanceof Managed))
+                {
+                    RunnableOf.set(known, runner);
+                    return known;
+                }
+                return new Thread(runner, traits.name());
+            });
+            remoteNode.remove(t);
+            if (runner != null)
             {
-                final Migration.Runner runner = migration.runner(handle, (Runnable)r);
-                t = new Thread(runner, traits.name());
                 runner.thread = t;
             }
         }
         traits.applyTo(t);
         handles.put(t, handle);
-        proxies.put(handle, t);
         register(handle, traits.daemon());
         markStarted(t);
         applicationThreads.add(t);
