@@ -512,18 +512,8 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
                 throw new SsiException("thread start with a non-Runnable target " + r.getClass().getName());
             }
             final Migration.Runner runner = r == null ? null : migration.runner(handle, (Runnable)r);
-            // a stand-in this node made for the thread before it started (a reference to it that came first)
-            // becomes the thread, in one step against another decoding of the handle, as in startArrived
-            t = proxies.compute(handle, known ->
-            {
-                if (known != null && known.getState() == Thread.State.NEW && !(known instanceof Managed))
-                {
-                    RunnableOf.set(known, runner);
-                    return known;
-                }
-                return new Thread(runner, traits.name());
-            });
-            remoteNode.remove(t);
+            // a reference to the thread may have come here before it started
+            t = threadHere(handle, null, runner, traits.name());
             if (runner != null)
             {
                 runner.thread = t;
@@ -788,32 +778,43 @@ public final class ClusterThreads implements ThreadService, ThreadRefs
     Thread startArrived(final long handle, final ThreadTraits traits, final Migration.Runner runner,
         final Thread object)
     {
-        // one step against the decoding of the handle on other threads (another thread's frames arriving at the same
-        // time): a stand-in made meanwhile and then replaced would be a dead thread to the code that holds it
-        final Thread t = proxies.compute(handle, known ->
-        {
-            if (object != null && object.getState() == Thread.State.NEW)
-            {
-                // a subclass of Thread: its copy here is the thread, and its run() takes the runner (runThread)
-                return object;
-            }
-            if (known != null && known.getState() == Thread.State.NEW && !(known instanceof Managed))
-            {
-                // the object this node knows the thread by (the one started elsewhere, or a stand-in) never ran
-                // here: it becomes the running thread, so that identity holds for everything here that refers to it
-                RunnableOf.set(known, runner);
-                return known;
-            }
-            return new Thread(runner, traits.name());
-        });
+        final Thread t = threadHere(handle, object, runner, traits.name());
         handles.put(t, handle);
-        remoteNode.remove(t);
         traits.applyTo(t);
         runner.thread = t;
         markStarted(t);
         applicationThreads.add(t);
         ThreadStarts.startThread(t);
         watch(t, handle);
+        return t;
+    }
+
+    /**
+     * The JVM thread that runs a thread of the program on this node, where it starts or arrives for the first time:
+     * a subclass of Thread's copy here ({@code object}, whose run() takes the runner, see runThreadObject); else the
+     * object this node knows the thread by (the one started elsewhere, or a stand-in made when a reference to it
+     * came first) if it never ran, so that identity holds for everything here that refers to it; else a new one.
+     * Chosen in one step against the decoding of the handle on other threads (another thread's frames arriving at
+     * the same time): a stand-in made meanwhile and then replaced would be a dead thread to the code that holds it.
+     *
+     * @param runner what the thread runs (null: nothing, a thread started without a target).
+     */
+    private Thread threadHere(final long handle, final Thread object, final Runnable runner, final String name)
+    {
+        final Thread t = proxies.compute(handle, known ->
+        {
+            if (object != null && object.getState() == Thread.State.NEW)
+            {
+                return object;
+            }
+            if (known != null && known.getState() == Thread.State.NEW && !(known instanceof Managed))
+            {
+                RunnableOf.set(known, runner);
+                return known;
+            }
+            return new Thread(runner, name);
+        });
+        remoteNode.remove(t);
         return t;
     }
 

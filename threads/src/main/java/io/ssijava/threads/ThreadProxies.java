@@ -41,20 +41,7 @@ final class ThreadProxies
     /** @return the live thread known for the handle, or the one {@code make} returns, which becomes it. */
     Thread computeIfAbsent(final long handle, final LongFunction<Thread> make)
     {
-        purge();
-        final Thread[] out = new Thread[1];
-        map.compute(handle, (h, r) ->
-        {
-            final Thread known = r == null ? null : r.get();
-            if (known != null)
-            {
-                out[0] = known;
-                return r;
-            }
-            out[0] = make.apply(handle);
-            return new Ref(handle, out[0], cleared);
-        });
-        return out[0];
+        return compute(handle, known -> known != null ? known : make.apply(handle));
     }
 
     /**
