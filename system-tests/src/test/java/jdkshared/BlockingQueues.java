@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.LinkedTransferQueue;
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * done; every item must be taken exactly once, and each consumer must see each producer's items
  * in the order they were put. A LinkedTransferQueue is used the same way, then one item at a time is transferred,
  * each transfer returning only once a taker has it (alone with the argument {@code transfer}). A LinkedBlockingDeque
- * is then used at both of its ends (alone with the argument {@code deque}).
+ * is then used at both of its ends (alone with the argument {@code deque}), and a DelayQueue hands out items only once
+ * their delays have passed (alone with the argument {@code delay}).
  */
 public final class BlockingQueues {
 
@@ -49,6 +52,9 @@ public final class BlockingQueues {
         }
         if (only.isEmpty() || only.equals("deque")) {
             runDequeEnds(new LinkedBlockingDeque<>(8), failures);
+        }
+        if (only.isEmpty() || only.equals("delay")) {
+            runDelays(new DelayQueue<>(), failures);
         }
         Where.verdict(failures);
     }
@@ -145,6 +151,105 @@ public final class BlockingQueues {
         Where.check(failures, "deque items taken", count, total);
         Where.check(failures, "deque sum", sum, (long) total * (total - 1) / 2);
         Where.check(failures, "deque empty at the end", deque.isEmpty(), true);
+    }
+
+    /** An item of a DelayQueue, due a few milliseconds after it was made. */
+    static final class Due implements Delayed {
+        final int id;
+        final long dueNanos;
+
+        Due(int id, long delayMillis) {
+            this.id = id;
+            this.dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return Long.compare(dueNanos, ((Due) other).dueNanos);
+        }
+    }
+
+    /**
+     * One thread's calls on a DelayQueue in a fixed order: nothing comes out before its delay has passed. Then two
+     * producers offer items due 0 to 12 ms later, in every way there is to add one, and two consumers take them with
+     * take and timed polls until each takes one of the poison items main adds last, due after all the others.
+     */
+    static void runDelays(DelayQueue<Due> queue, List<String> failures) throws InterruptedException {
+        String[] seen = new String[1];
+        Where.joinAll(Where.start("delay contract", () -> {
+            Due later = new Due(7, 1000); // long enough for both polls to come first on a loaded machine
+            queue.put(later);
+            Due early = queue.poll();
+            Due timed = queue.poll(10, TimeUnit.MILLISECONDS);
+            boolean peeked = queue.peek() == later;
+            Due taken = queue.take();
+            boolean expired = taken.getDelay(TimeUnit.NANOSECONDS) <= 0;
+            seen[0] = early + "," + timed + "," + peeked + "," + (taken == later) + "," + expired + ","
+                    + queue.offer(new Due(8, 0)) + "," + queue.poll(1, TimeUnit.SECONDS).id + "," + queue.size();
+        }));
+        System.out.println("DelayQueue contract: " + seen[0]);
+        Where.check(failures, "delay queue contract", seen[0], "null,null,true,true,true,true,8,0");
+
+        Tally tally = new Tally();
+        boolean[] allDue = new boolean[CONSUMERS];
+        Thread[] consumers = new Thread[CONSUMERS];
+        for (int c = 0; c < CONSUMERS; c++) {
+            final int me = c;
+            consumers[c] = Where.start("delay consumer " + c, () -> {
+                boolean expired = true;
+                for (int i = 0; ; i++) {
+                    Due d = i % 2 == 0 ? queue.take() : queue.poll(10, TimeUnit.SECONDS);
+                    expired &= d.getDelay(TimeUnit.NANOSECONDS) <= 0;
+                    if (d.id == POISON) {
+                        break;
+                    }
+                    tally.sums[me] += d.id;
+                    tally.counts[me]++;
+                }
+                allDue[me] = expired;
+            });
+        }
+        Thread[] producers = new Thread[PRODUCERS];
+        for (int p = 0; p < PRODUCERS; p++) {
+            final int me = p;
+            producers[p] = Where.start("delay producer " + p, () -> {
+                for (int i = 0; i < PER_PRODUCER / 3; i++) {
+                    int id = me * PER_PRODUCER + i;
+                    Due d = new Due(id, (id * 7L) % 13);
+                    switch (i % 4) {
+                        case 0 -> queue.put(d);
+                        case 1 -> queue.add(d);
+                        case 2 -> queue.offer(d);
+                        default -> queue.offer(d, 1, TimeUnit.SECONDS);
+                    }
+                }
+            });
+        }
+        Where.joinAll(producers);
+        for (int c = 0; c < CONSUMERS; c++) {
+            queue.put(new Due(POISON, 50));
+        }
+        Where.joinAll(consumers);
+        long sum = tally.sums[0] + tally.sums[1];
+        int count = tally.counts[0] + tally.counts[1];
+        long expected = 0;
+        for (int p = 0; p < PRODUCERS; p++) {
+            for (int i = 0; i < PER_PRODUCER / 3; i++) {
+                expected += p * PER_PRODUCER + i;
+            }
+        }
+        boolean expired = allDue[0] && allDue[1];
+        System.out.println("DelayQueue: taken=" + count + " sum=" + sum + " all due when taken=" + expired + " left="
+                + queue.size());
+        Where.check(failures, "delay queue items taken", count, PRODUCERS * (PER_PRODUCER / 3));
+        Where.check(failures, "delay queue sum", sum, expected);
+        Where.check(failures, "delay queue items due when taken", expired, true);
+        Where.check(failures, "delay queue empty at the end", queue.isEmpty(), true);
     }
 
     /** Consumer 0 takes from the front, consumer 1 from the back. */

@@ -69,6 +69,8 @@ public final class HomeCalls
     private static final String SEMAPHORE = "java/util/concurrent/Semaphore";
     private static final String PHASER = "java/util/concurrent/Phaser";
     private static final String LTQ = "java/util/concurrent/LinkedTransferQueue";
+    private static final String DQ = "java/util/concurrent/DelayQueue";
+    private static final String DELAYED = "Ljava/util/concurrent/Delayed;";
     private static final String TIMED_TRY = "JLjava/util/concurrent/TimeUnit;)Z";
     private static final String PUT = "(Ljava/lang/Object;)V";
     private static final String OFFER = "(Ljava/lang/Object;)Z";
@@ -169,7 +171,13 @@ public final class HomeCalls
         new Method(LTQ, "tryTransfer", OFFER_TIMED, true),
         new Method(LTQ, "take", TAKE, true),
         new Method(LTQ, "poll", TAKE, false),
-        new Method(LTQ, "poll", POLL_TIMED, true));
+        new Method(LTQ, "poll", POLL_TIMED, true),
+        // a delay queue's elements and waiting takers stay at home, where a take waits for the head's delay (the
+        // elements' getDelay and compareTo run there); put, add and the timed offer call offer (it never waits)
+        new Method(DQ, "offer", "(" + DELAYED + ")Z", false),
+        new Method(DQ, "take", "()" + DELAYED, true),
+        new Method(DQ, "poll", "()" + DELAYED, false),
+        new Method(DQ, "poll", "(JLjava/util/concurrent/TimeUnit;)" + DELAYED, true));
 
     /** Internal name of this class, for the agent. */
     public static final String INTERNAL_NAME = "io/ssijava/rt/HomeCalls";

@@ -223,6 +223,22 @@ class JdkClassesTest {
     }
 
     /**
+     * A delay queue's offers, takes and polls made by threads on another node than its home run there, where a take
+     * waits for the head's delay to pass.
+     */
+    @Test
+    @Timeout(120)
+    void delayQueueCallsFromOtherNodesRunAtItsHome() {
+        StatsRun run = onTwoNodesWithStats("BlockingQueues", "delay");
+        String err = run.result().stderr();
+        assertTrue(Pattern.compile("delay (producer|consumer) \\d " + REMOTE_NOTE).matcher(err).find(),
+                () -> "no delay queue producer or consumer ran on node 1\n" + run.explain());
+        // 100 items offered and taken, by threads of which about half run on node 1
+        long seen = callsRunAtHome(run.result());
+        assertTrue(seen >= 40, () -> "only " + seen + " calls ran at home\n" + run.explain());
+    }
+
+    /**
      * A latch's countDown and await, and a barrier's arrivals and waits for the trip, made by threads on another node
      * than the object's home, run there, one round trip each (the barrier's action still runs on the thread that
      * trips it). Coordination also interrupts a waiter and resets the barrier.
