@@ -7,7 +7,8 @@ import java.util.concurrent.Phaser;
 /**
  * Parties on several nodes that step through rounds with two phasers: a plain {@link Phaser},
  * whose calls from another node run at its home, and a subclass whose {@code onAdvance} must run
- * on the thread of the party that advances the phase, as in one JVM. Each round every party
+ * on the thread of the party that advances the phase, as in one JVM (its waits for an advance
+ * run at its home, every other round through {@code awaitAdvanceInterruptibly}). Each round every party
  * writes its slot, all advance, every party sums the slots, all advance again; the sums and
  * the number of advances are checked.
  */
@@ -66,7 +67,12 @@ public final class Phases {
                         sum += s;
                     }
                     r.sums[me][round] = sum;
-                    r.counted.arriveAndAwaitAdvance();
+                    if (round % 2 == 0) {
+                        r.counted.arriveAndAwaitAdvance();
+                    } else {
+                        // the arrival runs on this thread (it may run onAdvance), the wait at the home
+                        r.counted.awaitAdvanceInterruptibly(r.counted.arrive());
+                    }
                 }
                 r.plain.arriveAndDeregister();
                 r.counted.arriveAndDeregister();

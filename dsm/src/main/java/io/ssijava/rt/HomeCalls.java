@@ -152,14 +152,14 @@ public final class HomeCalls
         new Method(SEMAPHORE, "release", "(I)V", false),
         // a phaser's parties and phase stay at home: registering, arriving and waiting for the advance are a round
         // trip each (the program's arriveAndAwaitAdvance and awaitAdvance wait in awaitAdvanceInterruptibly, see
-        // BlockingCalls). Not for subclasses: the arrival that advances the phase runs onAdvance, which must run
-        // on the arriving thread.
-        Method.ofExactClass(PHASER, "register", "()I", false),
-        Method.ofExactClass(PHASER, "bulkRegister", "(I)I", false),
+        // BlockingCalls). A subclass's arrivals run where they are made: the arrival that advances the phase runs
+        // onAdvance, which must run on the arriving thread. Registering and waiting never run it.
+        new Method(PHASER, "register", "()I", false),
+        new Method(PHASER, "bulkRegister", "(I)I", false),
         Method.ofExactClass(PHASER, "arrive", "()I", false),
         Method.ofExactClass(PHASER, "arriveAndDeregister", "()I", false),
-        Method.ofExactClass(PHASER, "awaitAdvanceInterruptibly", "(I)I", true),
-        Method.ofExactClass(PHASER, "awaitAdvanceInterruptibly", "(IJLjava/util/concurrent/TimeUnit;)I", true),
+        new Method(PHASER, "awaitAdvanceInterruptibly", "(I)I", true),
+        new Method(PHASER, "awaitAdvanceInterruptibly", "(IJLjava/util/concurrent/TimeUnit;)I", true),
         // a transfer queue's items and waiting takers stay at home, where a transfer meets the take that ends it;
         // put, add and the offers never wait (the queue is unbounded) and each goes its own way into the queue
         new Method(LTQ, "put", PUT, false),
