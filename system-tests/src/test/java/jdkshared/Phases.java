@@ -8,7 +8,8 @@ import java.util.concurrent.Phaser;
  * Parties on several nodes that step through rounds with two phasers: a plain {@link Phaser},
  * whose calls from another node run at its home, and a subclass whose {@code onAdvance} must run
  * on the thread of the party that advances the phase, as in one JVM (its waits for an advance
- * run at its home, every other round through {@code awaitAdvanceInterruptibly}). Each round every party
+ * run at its home: every other round the parties wait through {@code awaitAdvanceInterruptibly}
+ * instead of {@code arriveAndAwaitAdvance}). Each round every party
  * writes its slot, all advance, every party sums the slots, all advance again; the sums and
  * the number of advances are checked.
  */

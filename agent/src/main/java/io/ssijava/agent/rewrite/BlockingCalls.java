@@ -46,7 +46,8 @@ import java.util.Set;
  * ({@code list.add(queue.take())}) wait in locals too, and go back under the result. {@code Lock.lock()} and the
  * phaser waits that an interrupt does not end wait in their interruptible forms ({@link #rewriteUninterruptible}).
  * {@code CyclicBarrier.await()}, which an interrupt breaks, is split into arriving and waiting for the trip
- * ({@link #rewriteBarrier}). Left alone are calls made with an object under construction on the stack
+ * ({@link #rewriteBarrier}). Calls on an application subclass that inherits the method count too
+ * ({@link #listedOwner}). Left alone are calls made with an object under construction on the stack
  * ({@code new Box(queue.take())}).
  */
 final class BlockingCalls
@@ -150,10 +151,58 @@ final class BlockingCalls
 
     static boolean isMovable(final MethodInsnNode m)
     {
-        final Set<String> owners = CALLS.get(m.name + m.desc);
-        return owners != null && owners.contains(m.owner) && m.getOpcode() != Opcodes.INVOKESTATIC ||
-            BARRIER_MOVES && BARRIER.equals(m.owner) &&
-            (BARRIER_AWAIT.equals(m.name + m.desc) || ("await(" + TIMED + "I").equals(m.name + m.desc));
+        return m.getOpcode() != Opcodes.INVOKESTATIC && listedOwners(m).contains(m.owner);
+    }
+
+    /** The listed types that declare the called method with the meaning above (none if it is not listed). */
+    private static Set<String> listedOwners(final MethodInsnNode m)
+    {
+        final String method = m.name + m.desc;
+        if (BARRIER_MOVES && (BARRIER_AWAIT.equals(method) || ("await(" + TIMED + "I").equals(method)))
+        {
+            return Set.of(BARRIER);
+        }
+        final Set<String> owners = CALLS.get(method);
+        return owners == null ? Set.of() : owners;
+    }
+
+    /**
+     * The listed class whose method a call names, or null: the call's own owner if it is listed, or else the listed
+     * class that an application subclass inherits the method from ({@code jobs.take()} on a {@code class JobQueue
+     * extends LinkedBlockingQueue<Job>}), with no class between them declaring the method, or the methods that its
+     * rewriting calls in its place ({@code arrive}, {@code awaitAdvanceInterruptibly}). A lock's subclass keeps its
+     * {@code lock()} as it is: the uncontended shortcut ({@code Cont.lockAtOnce}) is for the JDK's locks only.
+     */
+    private static String listedOwner(final ClassLoader loader, final MethodInsnNode m)
+    {
+        if (isMovable(m))
+        {
+            return m.owner;
+        }
+        final Set<String> owners = listedOwners(m);
+        if (m.getOpcode() != Opcodes.INVOKEVIRTUAL || owners.isEmpty() || LOCKS.containsAll(owners) ||
+            !ClassRewriter.isApplicationClass(m.owner))
+        {
+            return null;
+        }
+        final String method = m.name + m.desc;
+        final Set<String> replaced = ARRIVE_AND_AWAIT.equals(method) || "awaitAdvance(I)I".equals(method) ?
+            Set.of(method, "arrive()I", "awaitAdvanceInterruptibly(I)I") : Set.of(method);
+        String c = m.owner;
+        for (int depth = 0; c != null && depth < 64; depth++)
+        {
+            if (owners.contains(c))
+            {
+                return c;
+            }
+            final ClassInfo info = ClassInfo.of(loader, c);
+            if (info == null || replaced.stream().anyMatch(info.methods::contains))
+            {
+                return null;
+            }
+            c = info.superName;
+        }
+        return null;
     }
 
     /**
@@ -166,9 +215,14 @@ final class BlockingCalls
         final List<LabelNode> out = new ArrayList<>();
         final AbstractInsnNode[] insns = mn.instructions.toArray();
         boolean any = false;
-        for (final AbstractInsnNode insn : insns)
+        final String[] listed = new String[insns.length];
+        for (int i = 0; i < insns.length; i++)
         {
-            any |= insn instanceof MethodInsnNode && isMovable((MethodInsnNode)insn);
+            if (insns[i] instanceof MethodInsnNode)
+            {
+                listed[i] = listedOwner(loader, (MethodInsnNode)insns[i]);
+                any |= listed[i] != null;
+            }
         }
         if (!any)
         {
@@ -185,8 +239,7 @@ final class BlockingCalls
         }
         for (int i = 0; i < insns.length; i++)
         {
-            if (!(insns[i] instanceof MethodInsnNode) || !isMovable((MethodInsnNode)insns[i]) ||
-                types.frames[i] == null)
+            if (listed[i] == null || types.frames[i] == null)
             {
                 continue;
             }
@@ -197,7 +250,7 @@ final class BlockingCalls
             {
                 continue; // an object under construction is on the stack: it cannot be kept, the wait stays pinned
             }
-            if (BARRIER.equals(call.owner))
+            if (BARRIER.equals(listed[i]))
             {
                 out.add(rewriteBarrier(mn, call, below));
                 continue;
@@ -207,7 +260,7 @@ final class BlockingCalls
                 out.add(rewriteUninterruptible(mn, call, below));
                 continue;
             }
-            out.add(rewriteCall(mn, call, args, below, CONDITIONS.contains(call.owner)));
+            out.add(rewriteCall(mn, call, args, below, CONDITIONS.contains(listed[i])));
         }
         return out;
     }

@@ -261,6 +261,35 @@ class ContinuationRewriteTest
     }
 
     @Test
+    void aTakeFromAQueueOfTheProgramsOwnSubclassIsCapturedAndResumedToo() throws Exception
+    {
+        final RewritingLoader loader = new RewritingLoader();
+        final Class<?> c = loader.load("Capture");
+        final Class<?> jobs = loader.load("Capture$JobQueue");
+        final java.util.concurrent.BlockingQueue<?> queue =
+            (java.util.concurrent.BlockingQueue<?>)jobs.getConstructor().newInstance();
+        @SuppressWarnings("unchecked")
+        final java.util.concurrent.BlockingQueue<Integer> ints = (java.util.concurrent.BlockingQueue<Integer>)queue;
+        final AtomicBoolean blocked = new AtomicBoolean();
+        final Object[] out = new Object[1];
+        final Runnable body = (Runnable)c.getMethod("subclassTaker", jobs, AtomicBoolean.class, Object[].class)
+            .invoke(null, queue, blocked, out);
+        final AtomicReference<Continuation> captured = new AtomicReference<>();
+        final Thread t = new Thread(() -> captured.set(Continuation.run(body)), "subclass taker");
+        t.start();
+        final Continuation k = captureWhenBlocked(t, blocked, captured);
+        assertNotNull(k, "captured inside take()");
+        assertNull(out[0], "it took nothing and saw no interrupt");
+        final Thread again = new Thread(() -> assertNull(k.resume()), "resumed");
+        again.start();
+        ints.put(20);
+        ints.put(22);
+        again.join(20_000);
+        assertFalse(again.isAlive(), "the resumed frame takes again");
+        assertEquals(42, out[0]);
+    }
+
+    @Test
     void aBlockingCallWithTheProgramsValuesUnderItOnTheStackIsCapturedAndResumedWithThem() throws Exception
     {
         final Class<?> c = new RewritingLoader().load("Capture");

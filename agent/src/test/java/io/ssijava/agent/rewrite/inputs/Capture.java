@@ -119,6 +119,35 @@ public class Capture
         };
     }
 
+    /** A queue class of the program's own: it inherits {@code take} from LinkedBlockingQueue. */
+    public static final class JobQueue extends java.util.concurrent.LinkedBlockingQueue<Integer>
+    {
+        public boolean idle()
+        {
+            return isEmpty();
+        }
+    }
+
+    /** As {@link #taker}, with the queue typed as the program's own subclass at the calls. */
+    public static Runnable subclassTaker(final JobQueue queue, final java.util.concurrent.atomic.AtomicBoolean blocked,
+        final Object[] out)
+    {
+        return () ->
+        {
+            try
+            {
+                blocked.set(true);
+                final int a = queue.take();
+                final int b = queue.take();
+                out[0] = a + b;
+            }
+            catch (final InterruptedException ex)
+            {
+                out[0] = "interrupted";
+            }
+        };
+    }
+
     /**
      * Takes two elements while the program has values of its own on the operand stack under each call (the list the
      * first goes into, a long the second is added to) and reports them; {@code blocked} says it is about to block.
