@@ -13,7 +13,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Twelve threads, each blocked in a different java.util.concurrent wait (four of them timed) until the main thread
+ * Fourteen threads, each blocked in a different java.util.concurrent wait (four of them timed, two of them on
+ * subclasses of the program's own that inherit the call) until the main thread
  * releases them all, which it does once a file appears: a control test moves each of them while it waits. The
  * condition waiters hold the lock of their condition whenever they run, and check that they do. The locker waits in
  * {@code Lock.lock()} for a lock the main thread holds. The barrier and phaser waiters arrive first, and wait for the
@@ -35,7 +36,28 @@ public class JucWaits {
     static final Phaser PHASER = new Phaser(2);
     static final CyclicBarrier TIMED_BARRIER = new CyclicBarrier(2);
     static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newFixedThreadPool(1);
-    static final long[] RESULTS = new long[12];
+    static final JobQueue JOBS = new JobQueue();
+    static final CountedPhaser COUNTED = new CountedPhaser(2);
+    static final long[] RESULTS = new long[14];
+
+    /** A queue class of the program's own: it inherits take from LinkedBlockingQueue. */
+    static final class JobQueue extends LinkedBlockingQueue<Integer> {
+        boolean idle() {
+            return isEmpty();
+        }
+    }
+
+    /** A phaser class of the program's own: it inherits arriveAndAwaitAdvance and never terminates. */
+    static final class CountedPhaser extends Phaser {
+        CountedPhaser(int parties) {
+            super(parties);
+        }
+
+        @Override
+        protected boolean onAdvance(int phase, int registeredParties) {
+            return false;
+        }
+    }
 
     /** Keeps the Path out of the caller's frame. */
     static boolean exists(String file) {
@@ -120,6 +142,15 @@ public class JucWaits {
         RESULTS[11] = POOL.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS) ? 110 : -110;
     }
 
+    static void takeJob() throws InterruptedException {
+        RESULTS[12] = 100 + JOBS.take();
+    }
+
+    static void awaitCountedPhase() {
+        // the phase after the advance, 1, which main's arrival makes
+        RESULTS[13] = 130L + COUNTED.arriveAndAwaitAdvance();
+    }
+
     interface Body {
         void run() throws Exception;
     }
@@ -149,6 +180,8 @@ public class JucWaits {
             thread("phaser-waiter", JucWaits::awaitPhase),
             thread("timed-barrier-waiter", JucWaits::awaitBarrierTimed),
             thread("termination-waiter", JucWaits::awaitTermination),
+            thread("subclass-taker", JucWaits::takeJob),
+            thread("subclass-phaser-waiter", JucWaits::awaitCountedPhase),
         };
         GATE.lock();
         for (Thread t : threads) {
@@ -173,6 +206,8 @@ public class JucWaits {
         GATE.unlock();
         POOL.shutdown();
         PHASER.arrive();
+        JOBS.put(20);
+        COUNTED.arrive();
         int index = BARRIER.await() + TIMED_BARRIER.await();
         for (Thread t : threads) {
             t.join();
