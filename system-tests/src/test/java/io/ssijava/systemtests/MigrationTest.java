@@ -260,11 +260,12 @@ class MigrationTest {
     @Timeout(120)
     void threadsStartedOnOneNodeAreBalancedOverTwoWithoutPingPong() {
         Path cp = Cluster.litmusClasses();
-        // long enough (about 4 s of work per thread) for the balancer's periods to see the load and act: with
-        // about 2 s, a loaded CI machine once ended the job after one of the two moves
-        String want = Cluster.plain(cp, "migration.ComputeWorkers", "4", "3000").stdout();
+        // long enough for the balancer's periods to see the load and act: with about 2 s of work, a loaded CI
+        // machine once ended the job after one of the two moves, and so did a fast one with 3000 rounds (1 s of
+        // work, 2.3 s in all); 9000 rounds are 3-10 s of work on this machine, from its fast days to its slow ones
+        String want = Cluster.plain(cp, "migration.ComputeWorkers", "4", "9000").stdout();
         List<String> cmd = SsiJava.agentCommand("nodes=2,stats,placement=local,balance", cp.toString(),
-                "migration.ComputeWorkers", "4", "3000");
+                "migration.ComputeWorkers", "4", "9000");
         ProcessRunner.Result r = Cluster.run(cmd);
         assertEquals(0, r.exitCode(), () -> (r.timedOut() ? "hang: " : "exit status: ") + Cluster.explain(cmd, r));
         assertEquals(want, r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
