@@ -18,6 +18,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=median.sh
+. "$here/median.sh"
 root=$(dirname "$here")
 agent=$root/agent/target/ssi-agent.jar
 classes=${CLASSES:-$root/samples/target/classes}
@@ -58,10 +60,6 @@ run_once() {
     fi
     grep -h 'threads run' "$work/run.err" | sed 's/^/    /' >&2
     echo $(( (end - start) / 1000000 ))
-}
-
-median() {
-    sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
 
 echo "${sample[*]} on 2 nodes, node 0 on CPU ${cpus[0]}, node 1 on CPU ${cpus[1]}, all threads started on node 0"

@@ -21,6 +21,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=median.sh
+. "$here/median.sh"
 root=$(dirname "$here")
 agent=$root/agent/target/ssi-agent.jar
 classes=${CP:-$root/samples/target/classes}
@@ -41,10 +43,6 @@ trap 'rm -rf "$work"' EXIT
 
 millis() {
     echo $(( $(date +%s%N) / 1000000 ))
-}
-
-median() {
-    sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
 
 to_millis() {

@@ -12,6 +12,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=median.sh
+. "$here/median.sh"
 root=$(dirname "$here")
 ops=${OPS:-200000}
 runs=${RUNS:-3}
@@ -33,7 +35,6 @@ counter() { grep -o "$1 [0-9]*" "$2" | awk '{ s += $NF } END { print s + 0 }'; }
 
 printf '%-7s %5s %12s %10s %10s %10s %10s\n' op nodes "ops/s" "RT/rem-op" "atomic" "faults" "lock-xfer" \
     | tee -a "$out"
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 summary=()
 for op in atomic merge; do
     declare -A rates=()

@@ -12,6 +12,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=median.sh
+. "$here/median.sh"
 root=$(dirname "$here")
 rounds=${1:-5}
 if ! [[ $rounds =~ ^[1-9][0-9]*$ ]]; then
@@ -59,9 +61,6 @@ for ((r = 1; r <= rounds; r++)); do
     done
 done
 
-median() {
-    sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'
-}
 {
     echo "Capture readiness of 1-node jobs, agent / nocapture: medians of $rounds alternating runs ($(date +%F))"
     printf '  %-36s %10s %10s %8s\n' job "agent ms" nocapture ratio

@@ -10,6 +10,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=median.sh
+. "$here/median.sh"
 root=$(dirname "$here")
 jar=$here/target/benchmarks.jar
 mvn_cmd=${MVN:-mvn -B -q}
@@ -57,9 +59,6 @@ for kernel in "${kernels[@]}"; do
     done
 done
 
-median() {
-    sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'
-}
 {
     echo "Capture readiness, agent / nocapture: medians of $rounds alternating single forks each ($(date +%F))"
     printf '  %-10s %14s %14s %8s\n' kernel "agent us/op" "nocapture" ratio

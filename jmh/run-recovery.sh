@@ -25,6 +25,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=median.sh
+. "$here/median.sh"
 root=$(dirname "$here")
 classes=$root/samples/target/classes
 bench=$here/target/benchmarks.jar
@@ -46,10 +48,6 @@ trap 'pkill -9 -f "$work" 2> /dev/null || true; rm -rf "$work"' EXIT
 
 millis() {
     echo $(( $(date +%s%N) / 1000000 ))
-}
-
-median() {
-    sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
 
 java -cp "$classes" "${sample[@]}" > "$work/plain.out"

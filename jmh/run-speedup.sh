@@ -13,6 +13,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=median.sh
+. "$here/median.sh"
 root=$(dirname "$here")
 agent=$root/agent/target/ssi-agent.jar
 classes=${CLASSES:-$root/samples/target/classes}
@@ -66,10 +68,6 @@ run_plain() {
     taskset -c "$cpus" java -cp "$classes" "$@" > "$work/run.out"
     end=$(date +%s%N)
     echo $(( (end - start) / 1000000 ))
-}
-
-median() {
-    sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
 
 while IFS= read -r line; do
