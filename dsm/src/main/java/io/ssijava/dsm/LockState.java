@@ -51,4 +51,26 @@ final class LockState
 
     /** Manager (home) only: the node the token was last promised to. */
     int managerOwner;
+    /** A long wait for this lock was reported (see Locks.reportLongWait): once per lock and node. */
+    boolean longWaitReported;
+
+    /** What this node knows of the lock, for reports. Caller holds this. */
+    String describe(final boolean manager)
+    {
+        final StringBuilder sb = new StringBuilder(owned ? "token here" : "token not here");
+        sb.append(requested ? ", requested" : "").append(transferring ? ", being handed over" : "");
+        sb.append(", threads in ").append(holds).append(", threads waiting ").append(localWaiting);
+        sb.append(", uses since it came ").append(usesSinceGrant);
+        sb.append(", next node ").append(revokeTo).append(", next node asked early ").append(pendingRevoke);
+        if (reservedFor >= 0)
+        {
+            sb.append(", kept for thread ").append(reservedFor).append(" of node ").append(reservedNode);
+        }
+        sb.append(", waiters ").append(waiters.size());
+        if (manager)
+        {
+            sb.append(", last promised to node ").append(managerOwner).append(departedOnce ? "" : ", never left");
+        }
+        return sb.toString();
+    }
 }

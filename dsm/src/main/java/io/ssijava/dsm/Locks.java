@@ -39,6 +39,9 @@ final class Locks
     private final Set<Thread> yieldAsked = ConcurrentHashMap.newKeySet();
     /** Longest JVM-level wait on a still local object before it re-checks whether it was shared. */
     private static final long LOCAL_WAIT_SLICE_MS = 50;
+    /** A thread that waits this long to enter a shared monitor has the lock's state reported ({@code 0}: never). */
+    private static final long LONG_WAIT_NANOS =
+        java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Long.getLong("ssi.lockWaitReportMs", 30_000L));
 
     Locks(final ObjectSpace space, final Executor executor)
     {
@@ -109,6 +112,7 @@ final class Locks
                 return;
             }
             ls.localWaiting++;
+            final long since = System.nanoTime();
             try
             {
                 while (!tryEnter(ls, me))
@@ -120,7 +124,19 @@ final class Locks
                     }
                     try
                     {
-                        ls.wait();
+                        final long left = LONG_WAIT_NANOS - (System.nanoTime() - since);
+                        if (LONG_WAIT_NANOS <= 0 || ls.longWaitReported)
+                        {
+                            ls.wait();
+                        }
+                        else if (left > 0)
+                        {
+                            ls.wait(left / 1_000_000L + 1);
+                        }
+                        else
+                        {
+                            reportLongWait(m, ls, me);
+                        }
                     }
                     catch (final InterruptedException ex)
                     {
@@ -422,6 +438,62 @@ final class Locks
         {
             executor.execute(() -> handOver(m, ls));
         }
+    }
+
+    // ---------------------------------------------------------------- long waits
+
+    /**
+     * A thread has waited {@link #LONG_WAIT_NANOS} to enter o's monitor: says so with this node's view of the lock,
+     * and asks every other node for its own ({@link #onProbe}), so that a lock held long, or a token that no node
+     * passes on, can be told apart. Once per lock and node. Caller holds ls.
+     */
+    private void reportLongWait(final Meta m, final LockState ls, final Thread me)
+    {
+        ls.longWaitReported = true;
+        System.err.println("ssi-java: node " + self + ": thread " + me.getName() + " has waited " +
+            java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(LONG_WAIT_NANOS) + " ms to enter the monitor of " +
+            describeTarget(m) + "; here: " + ls.describe(m.home == self) + "; asking the other nodes");
+        for (int node = 0; node < net.nodeCount(); node++)
+        {
+            if (node != self)
+            {
+                net.send(node, net.message(MessageTypes.LOCK_PROBE).putLong(m.gid));
+            }
+        }
+    }
+
+    /** Another node's thread has waited long for a lock: reports this node's view of it. */
+    void onProbe(final int from, final long gid)
+    {
+        final Meta m = space.byGid(gid);
+        final String state;
+        if (m == null)
+        {
+            state = "the object is not known here";
+        }
+        else
+        {
+            final LockState ls = m.lock;
+            if (ls == null)
+            {
+                state = "the lock was never used here" + (m.home == self ? " (token here)" : "");
+            }
+            else
+            {
+                synchronized (ls)
+                {
+                    state = ls.describe(m.home == self);
+                }
+            }
+        }
+        System.err.println("ssi-java: node " + self + ": the monitor of " + (m == null ? Long.toHexString(gid) :
+            describeTarget(m)) + ", which a thread of node " + from + " has waited long to enter; here: " + state);
+    }
+
+    private static String describeTarget(final Meta m)
+    {
+        return (m.kind == Meta.Kind.STATICS ? "the statics of " + ((Class<?>)m.target).getName() :
+            "a " + m.target.getClass().getName()) + " (" + m + ")";
     }
 
     // ---------------------------------------------------------------- wait / notify

@@ -30,6 +30,8 @@ public final class MessageTypes
     public static final byte METRICS = 16;
     /** What a program thread printed on a node whose output is not node 0's, for node 0 to print. */
     public static final byte OUTPUT = 17;
+    /** Asks a node to report its state of one cluster lock, which a thread elsewhere has waited long for. */
+    public static final byte LOCK_PROBE = 18;
     /** First type byte free for other modules (threads). */
     public static final byte FIRST_EXTENSION = 32;
 

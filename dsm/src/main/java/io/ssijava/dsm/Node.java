@@ -515,6 +515,9 @@ public final class Node implements Net, MessageHandler, AutoCloseable
                 case MessageTypes.LOCK_GRANT:
                     locks.onGrant(body);
                     return;
+                case MessageTypes.LOCK_PROBE:
+                    locks.onProbe(from, body.getLong());
+                    return;
                 case MessageTypes.WAKE:
                     locks.onWake(from, corr, body.getLong());
                     return;

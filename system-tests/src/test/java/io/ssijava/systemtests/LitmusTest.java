@@ -167,6 +167,24 @@ class LitmusTest {
         assertRanSomethingRemotely(cmd, r);
     }
 
+    @Test
+    @Timeout(120)
+    void shouldReportEveryNodesViewOfAMonitorAThreadWaitsLongFor() {
+        ProcessRunner.Result base = plain("LongHeldMonitor");
+        List<String> cmd = Cluster.agentCommand(2, Cluster.litmusClasses(), main("LongHeldMonitor"));
+        cmd.add(1, "-Dssi.lockWaitReportMs=300");
+        ProcessRunner.Result r = Cluster.run(cmd);
+        r.assertSuccess();
+        assertEquals(base.stdout(), r.stdout(), () -> "stdout differs from plain java's\n" + Cluster.explain(cmd, r));
+        assertTrue(r.stderr().contains("waiter " + REMOTE_NOTE), () -> "the waiter ran on node 0\n"
+                + Cluster.explain(cmd, r));
+        // the waiter's node says how long and what it knows; main's node (the home) answers with its view
+        assertTrue(r.stderr().contains("ssi-java: node 1: thread waiter has waited 300 ms to enter the monitor of "
+                + "a java.lang.Object"), () -> "no report of the long wait\n" + Cluster.explain(cmd, r));
+        assertTrue(r.stderr().contains("which a thread of node 1 has waited long to enter; here: token here"),
+                () -> "no answer from the node that holds the token\n" + Cluster.explain(cmd, r));
+    }
+
     @ParameterizedTest(name = "on {0} nodes, run {1}")
     @MethodSource("clusters")
     @Timeout(120)
