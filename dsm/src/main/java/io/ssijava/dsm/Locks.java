@@ -170,6 +170,7 @@ final class Locks
             ls.holds++;
             ls.usesSinceGrant++;
             ls.depth.set(me, 1);
+            ls.admitted = me;
             return true;
         }
         if (ls.owned && (depth != 0 || !ls.transferring && (ls.revokeTo < 0 || ls.usesSinceGrant == 0)))
@@ -177,6 +178,7 @@ final class Locks
             ls.holds++;
             ls.usesSinceGrant++;
             ls.depth.set(me, depth + 1);
+            ls.admitted = me;
             return true;
         }
         return false;
@@ -289,6 +291,12 @@ final class Locks
                 ls.transferring = false;
                 ls.notifyAll();
                 return;
+            }
+            if (!ls.departedOnce && m.home == self)
+            {
+                // A thread may have found the object still local just before it was shared, and take the JVM
+                // monitor once it is free of this hand-over: from now on entries are checked (see entered).
+                io.ssijava.rt.Ssi.checkMonitorEntries();
             }
             ls.departedOnce = true;
             to = ls.revokeTo;
@@ -695,6 +703,7 @@ final class Locks
             // Threads counted in but not inside (this one holds the JVM monitor) are blocked in monitorenter: they
             // are counted out, and step back once the JVM lets them in (entered).
             ls.holds -= ls.depth.removeAllBut(me);
+            ls.admitted = null; // those threads must not take themselves for admitted (entered)
         }
     }
 
@@ -711,8 +720,19 @@ final class Locks
         {
             return;
         }
-        final LockState ls = lockOf(m);
         final Thread me = Thread.currentThread();
+        final LockState known = m.lock;
+        if (known != null && known.reservedFor < 0 && known.admitted == me)
+        {
+            return; // counted in by enter(), and no reservation to end: the common case, without the lock
+        }
+        admit(o, m, me);
+    }
+
+    /** {@link #entered}'s slow path, kept apart so that the check in front of it inlines into the caller. */
+    private void admit(final Object o, final Meta m, final Thread me)
+    {
+        final LockState ls = lockOf(m);
         synchronized (ls)
         {
             if (ls.depth.contains(me))
@@ -726,6 +746,7 @@ final class Locks
                 ls.holds++;
                 ls.usesSinceGrant++;
                 ls.depth.set(me, 1);
+                ls.admitted = me;
                 return;
             }
             ls.localWaiting++;
@@ -797,6 +818,7 @@ final class Locks
                         ls.holds += d;
                         ls.usesSinceGrant++;
                         ls.depth.set(me, d);
+                        ls.admitted = me;
                         ls.waiters.remove(id);
                         return;
                     }
@@ -875,6 +897,7 @@ final class Locks
         {
             ls.depth.set(me, 1);
             ls.holds++;
+            ls.admitted = me;
         }
         else
         {

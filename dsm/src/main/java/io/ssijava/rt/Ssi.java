@@ -41,9 +41,11 @@ public final class Ssi
 
     /**
      * Whether {@link #monitorEntered} must look at shared monitors: set for good once a thread of this node has
-     * left for another node inside a monitor ({@link #reserveMonitor}), or a monitor kept for one came here. Not
-     * volatile, to keep monitorenter free of a barrier: it is set before the monitor it concerns is unlocked (a
-     * moving thread's exit; the lock state's monitor on a grant), and read just after a monitorenter.
+     * left for another node inside a monitor ({@link #reserveMonitor}), a monitor kept for one came here, or the
+     * token of a monitor homed here left for the first time (a thread that found the object still local just before
+     * may be let into its JVM monitor after that). Not volatile, to keep monitorenter free of a barrier: it is set
+     * before the monitor it concerns is unlocked (a moving thread's exit; the lock state's monitor on a grant; the
+     * object's own monitor, which a first hand-over holds), and read just after a monitorenter.
      */
     private static boolean checkEntries;
 
@@ -242,7 +244,10 @@ public final class Ssi
         }
     }
 
-    /** From now on, {@link #monitorEntered} looks at shared monitors (a monitor kept for a thread came here). */
+    /**
+     * From now on, {@link #monitorEntered} looks at shared monitors (a monitor kept for a thread came here, or the
+     * token of one homed here left for the first time).
+     */
     public static void checkMonitorEntries()
     {
         checkEntries = true;

@@ -649,4 +649,77 @@ class LocksProtocolTest
         assertEquals(0, bSawInside.get(), "node 1 entered while node 0's thread was still inside the monitor");
         assertEquals(1, bSawValue.get(), "node 1 sees what was written inside the monitor");
     }
+
+    /**
+     * A thread finds an object still local in {@code Ssi.monitorEnter} (no cluster lock is counted then), and is held
+     * up before its {@code monitorenter}. Meanwhile the object is shared and its token leaves for node 1, whose
+     * thread is inside. The JVM then lets the first thread into its monitor on node 0: {@code Ssi.monitorEntered}
+     * must keep it out until the token is back.
+     */
+    @Test
+    @Timeout(20)
+    void shouldKeepOutAThreadThatFoundTheObjectLocalJustBeforeItsTokenLeft() throws Exception
+    {
+        final Counter counter = new Counter(); // local on node 0
+        final Locks locksB = cluster.locks(1);
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final CountDownLatch checked = new CountDownLatch(1);
+        final CountDownLatch resume = new CountDownLatch(1);
+        final CountDownLatch bInside = new CountDownLatch(1);
+        final CountDownLatch bLeave = new CountDownLatch(1);
+        final AtomicInteger onBInside = new AtomicInteger();
+        final AtomicInteger homeSawBInside = new AtomicInteger(-1);
+        io.ssijava.rt.Ssi.install(new NodeRuntime(cluster.node(0)));
+        try
+        {
+            final Thread late = spawn("late-on-0", error, () ->
+            {
+                io.ssijava.rt.Ssi.monitorEnter(counter); // local: nothing counted
+                checked.countDown();
+                resume.await();
+                synchronized (counter)
+                {
+                    io.ssijava.rt.Ssi.monitorEntered(counter);
+                    homeSawBInside.set(onBInside.get());
+                }
+                io.ssijava.rt.Ssi.monitorExit(counter);
+            });
+            assertTrue(checked.await(10, TimeUnit.SECONDS));
+            final Counter copy = cluster.transfer(0, 1, counter);
+            final Thread holder = spawn("holder-on-1", error, () ->
+            {
+                locksB.enter(copy);
+                try
+                {
+                    synchronized (copy)
+                    {
+                        onBInside.set(1);
+                        bInside.countDown();
+                        bLeave.await();
+                        onBInside.set(0);
+                    }
+                }
+                finally
+                {
+                    locksB.exit(copy);
+                }
+            });
+            assertTrue(bInside.await(10, TimeUnit.SECONDS));
+            resume.countDown();
+            // the late thread must now wait inside its JVM monitor (entered polls with o.wait) or leave it wrongly
+            while (late.isAlive() && late.getState() != Thread.State.TIMED_WAITING)
+            {
+                Thread.onSpinWait();
+            }
+            bLeave.countDown();
+            join(holder, 10_000);
+            join(late, 10_000);
+            rethrow(error);
+            assertEquals(0, homeSawBInside.get(), "node 0's thread got in while node 1's thread held the token");
+        }
+        finally
+        {
+            io.ssijava.rt.Ssi.install(null);
+        }
+    }
 }
