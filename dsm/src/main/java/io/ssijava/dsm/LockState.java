@@ -28,10 +28,11 @@ final class LockState
     /** A revoke that arrived before the token did. */
     int pendingRevoke = -1;
     /**
-     * The thread last counted in. Read without the lock by a thread the JVM has just let into the monitor: if it
-     * finds itself here, the cluster lock admitted it (see Locks.entered).
+     * The thread last counted in (its id; a number, as storing a reference would cost a GC barrier on every
+     * entry), or -1. Read without the lock by a thread the JVM has just let into the monitor: if it finds itself
+     * here, the cluster lock admitted it (see Locks.entered).
      */
-    Thread admitted;
+    long admitted = -1;
     /** Per local thread: monitor depth, for wait(). */
     final Holders depth = new Holders();
     /** Waiter ids of threads in wait() anywhere in the cluster; travels with the token. */

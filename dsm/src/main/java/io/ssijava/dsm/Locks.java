@@ -170,7 +170,7 @@ final class Locks
             ls.holds++;
             ls.usesSinceGrant++;
             ls.depth.set(me, 1);
-            ls.admitted = me;
+            ls.admitted = me.getId();
             return true;
         }
         if (ls.owned && (depth != 0 || !ls.transferring && (ls.revokeTo < 0 || ls.usesSinceGrant == 0)))
@@ -178,7 +178,7 @@ final class Locks
             ls.holds++;
             ls.usesSinceGrant++;
             ls.depth.set(me, depth + 1);
-            ls.admitted = me;
+            ls.admitted = me.getId();
             return true;
         }
         return false;
@@ -703,7 +703,7 @@ final class Locks
             // Threads counted in but not inside (this one holds the JVM monitor) are blocked in monitorenter: they
             // are counted out, and step back once the JVM lets them in (entered).
             ls.holds -= ls.depth.removeAllBut(me);
-            ls.admitted = null; // those threads must not take themselves for admitted (entered)
+            ls.admitted = -1; // those threads must not take themselves for admitted (entered)
         }
     }
 
@@ -722,7 +722,7 @@ final class Locks
         }
         final Thread me = Thread.currentThread();
         final LockState known = m.lock;
-        if (known != null && known.reservedFor < 0 && known.admitted == me)
+        if (known != null && known.reservedFor < 0 && known.admitted == me.getId())
         {
             return; // counted in by enter(), and no reservation to end: the common case, without the lock
         }
@@ -746,7 +746,7 @@ final class Locks
                 ls.holds++;
                 ls.usesSinceGrant++;
                 ls.depth.set(me, 1);
-                ls.admitted = me;
+                ls.admitted = me.getId();
                 return;
             }
             ls.localWaiting++;
@@ -818,7 +818,7 @@ final class Locks
                         ls.holds += d;
                         ls.usesSinceGrant++;
                         ls.depth.set(me, d);
-                        ls.admitted = me;
+                        ls.admitted = me.getId();
                         ls.waiters.remove(id);
                         return;
                     }
@@ -897,7 +897,7 @@ final class Locks
         {
             ls.depth.set(me, 1);
             ls.holds++;
-            ls.admitted = me;
+            ls.admitted = me.getId();
         }
         else
         {

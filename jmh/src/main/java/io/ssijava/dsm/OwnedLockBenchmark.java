@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  *   never leaves node 0, so no message is sent. (Rewritten code reaches {@code Locks.enter/exit} through
  *   {@code Ssi.monitorEnter/monitorExit} and the installed runtime: a state-word check and an interface call
  *   more, which this benchmark leaves out.)</li>
+ *   <li>{@code ownedClusterLockChecked}: the same with {@link Locks#entered} after the JVM monitor, which
+ *   rewritten code reaches once a token homed on the node has left it.</li>
  *   <li>{@code localSynchronized}: the same block on a local (unshared) object, as plain Java runs it.</li>
  * </ul>
  * Both run single-threaded (uncontended) on node 0 of a running 2-node IPC cluster, so the nodes' receiver,
@@ -96,6 +98,32 @@ public class OwnedLockBenchmark
         {
             synchronized (o)
             {
+                return ++o.count;
+            }
+        }
+        finally
+        {
+            locks.exit(o);
+        }
+    }
+
+    /**
+     * {@link #ownedClusterLock} with the check that rewritten code makes after {@code monitorenter} once a token
+     * homed on this node has left it (a thread that found the object local just before must not get in uncounted).
+     *
+     * @return the counter.
+     */
+    @Benchmark
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    public int ownedClusterLockChecked()
+    {
+        final LockBox o = shared;
+        locks.enter(o);
+        try
+        {
+            synchronized (o)
+            {
+                locks.entered(o);
                 return ++o.count;
             }
         }
