@@ -45,7 +45,8 @@ public final class Ssi
      * token of a monitor homed here left for the first time (a thread that found the object still local just before
      * may be let into its JVM monitor after that). Not volatile, to keep monitorenter free of a barrier: it is set
      * before the monitor it concerns is unlocked (a moving thread's exit; the lock state's monitor on a grant; the
-     * object's own monitor, which a first hand-over holds), and read just after a monitorenter.
+     * object's own monitor, which the first hand-over of an object holds, though not that of a class's statics), and
+     * read just after a monitorenter.
      */
     private static boolean checkEntries;
 
