@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -716,6 +717,124 @@ class LocksProtocolTest
             join(late, 10_000);
             rethrow(error);
             assertEquals(0, homeSawBInside.get(), "node 0's thread got in while node 1's thread held the token");
+        }
+        finally
+        {
+            io.ssijava.rt.Ssi.install(null);
+        }
+    }
+
+    /**
+     * Many rounds of a fresh object homed on node 0, used as a job counter's lock by a thread on node 0 (which goes
+     * through {@code Ssi} as rewritten code does, and may be held up between {@code Ssi.monitorEnter} and
+     * {@code monitorenter}), two on node 1 and one on node 2, while node 0 shares it with the others. Every round
+     * must hand out its 8 jobs once each, with never two threads inside, and end.
+     */
+    @Test
+    @Timeout(120)
+    void shouldHandOutEveryJobOnceWhileThreeNodesRaceForFreshlySharedLocks() throws Exception
+    {
+        final int rounds = 400;
+        final int jobs = 8;
+        final int[] placement = {0, 1, 1, 2};
+        final AtomicInteger overlaps = new AtomicInteger();
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        io.ssijava.rt.Ssi.install(new NodeRuntime(cluster.node(0)));
+        try
+        {
+            for (int round = 0; round < rounds; round++)
+            {
+                final Counter counter = new Counter(); // local on node 0 until shared below
+                final Counter[] copies = {counter, null, null};
+                final AtomicInteger taken = new AtomicInteger();
+                final AtomicInteger inside = new AtomicInteger();
+                final CountDownLatch shared = new CountDownLatch(1);
+                final List<Thread> threads = new ArrayList<>();
+                for (int t = 0; t < placement.length; t++)
+                {
+                    final int n = placement[t];
+                    threads.add(spawn("worker-" + t + "-on-" + n, error, () ->
+                    {
+                        if (n != 0)
+                        {
+                            shared.await();
+                        }
+                        final Counter o = copies[n];
+                        final Node node = cluster.node(n);
+                        final Locks locks = cluster.locks(n);
+                        final ThreadLocalRandom random = ThreadLocalRandom.current();
+                        while (true)
+                        {
+                            final int job;
+                            if (n == 0)
+                            {
+                                io.ssijava.rt.Ssi.monitorEnter(o);
+                                if (random.nextInt(4) == 0)
+                                {
+                                    Thread.sleep(0, random.nextInt(50_000)); // held up before monitorenter
+                                }
+                            }
+                            else
+                            {
+                                locks.enter(o);
+                            }
+                            try
+                            {
+                                synchronized (o)
+                                {
+                                    if (n == 0)
+                                    {
+                                        io.ssijava.rt.Ssi.monitorEntered(o);
+                                    }
+                                    if (inside.incrementAndGet() != 1)
+                                    {
+                                        overlaps.incrementAndGet();
+                                    }
+                                    read(node, o);
+                                    job = o.value;
+                                    if (job < jobs)
+                                    {
+                                        write(node, o);
+                                        o.value = job + 1;
+                                    }
+                                    inside.decrementAndGet();
+                                }
+                            }
+                            finally
+                            {
+                                if (n == 0)
+                                {
+                                    io.ssijava.rt.Ssi.monitorExit(o);
+                                }
+                                else
+                                {
+                                    locks.exit(o);
+                                }
+                            }
+                            if (job >= jobs)
+                            {
+                                return;
+                            }
+                            taken.incrementAndGet();
+                            final long until = System.nanoTime() + random.nextInt(100_000);
+                            while (System.nanoTime() < until)
+                            {
+                                Thread.onSpinWait();
+                            }
+                        }
+                    }));
+                }
+                copies[1] = cluster.transfer(0, 1, counter);
+                copies[2] = cluster.transfer(0, 2, counter);
+                shared.countDown();
+                for (final Thread t : threads)
+                {
+                    join(t, 10_000);
+                }
+                rethrow(error);
+                assertEquals(jobs, taken.get(), "jobs taken in round " + round);
+            }
+            assertEquals(0, overlaps.get(), "threads of different nodes were inside the monitor together");
         }
         finally
         {
