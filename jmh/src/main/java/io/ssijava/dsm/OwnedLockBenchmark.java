@@ -29,10 +29,10 @@ import java.util.concurrent.TimeUnit;
  *   rewritten code reaches once a token homed on the node has left it.</li>
  *   <li>{@code localSynchronized}: the same block on a local (unshared) object, as plain Java runs it.</li>
  * </ul>
- * Both run single-threaded (uncontended) on node 0 of a running 2-node IPC cluster, so the nodes' receiver,
- * driver and flusher threads are there for both alike. Both methods are kept out of the JMH loop
+ * All three run single-threaded (uncontended) on node 0 of a running 2-node IPC cluster, so the nodes' receiver,
+ * driver and flusher threads are there for all alike. All three methods are kept out of the JMH loop
  * ({@code DONT_INLINE}) so that C2 cannot coarsen the monitors of consecutive ops into one; that adds the same
- * call (a few ns) to both.
+ * call (a few ns) to each.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
